@@ -1,0 +1,61 @@
+"""Create the Appels application: configuration, extensions, editions, blueprints and CLI."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import secrets
+from pathlib import Path
+
+from flask import Flask
+
+import settings
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the app; `flask --app app …` calls this with no argument."""
+    app = Flask(__name__, instance_relative_config=True, static_folder="web/static",
+                template_folder="web/templates")
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.from_mapping(settings.defaults(app.instance_path))
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_mapping(settings.from_environment())
+    if test_config:
+        app.config.from_mapping(test_config)
+    _ensure_secret_key(app)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    if app.config.get("FROZEN_NOW"):
+        import timekeeping
+
+        timekeeping.set_now(dt.datetime.fromisoformat(app.config["FROZEN_NOW"]))
+
+    from extensions import init_extensions
+
+    init_extensions(app)
+
+    from editions.registry import Registry
+
+    registry = Registry(Path(app.config["WORKFLOWS_FOLDER"]))
+    registry.load()
+    app.extensions["editions"] = registry
+
+    from web import register_web
+
+    register_web(app)
+
+    from cli import register_cli
+
+    register_cli(app)
+    return app
+
+
+def _ensure_secret_key(app: Flask) -> None:
+    """Use the configured key, or one generated once and kept in instance/secret_key."""
+    if app.config.get("SECRET_KEY"):
+        return
+    path = Path(app.instance_path) / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    app.config["SECRET_KEY"] = path.read_text().strip()

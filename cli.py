@@ -1,0 +1,11 @@
+"""Register the command groups of `flask --app app …`, each defined beside its concern."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def register_cli(app: Flask) -> None:
+    from editions.cli import workflows_cli
+
+    app.cli.add_command(workflows_cli)

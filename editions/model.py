@@ -1,0 +1,85 @@
+"""An edition as the app uses it: the validated definition plus its revision and derived facts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from editions.schema import Edition, FieldDef, Step
+
+UTC = dt.timezone.utc
+
+
+def revision_of(source: str) -> str:
+    """Hash the YAML text: a dossier records this to know which definition it was filled against."""
+    return hashlib.sha256(source.encode("utf-8")).hexdigest()[:16]
+
+
+def _as_local(value: dt.datetime | dt.date, zone: ZoneInfo, end_of_day: bool) -> dt.datetime:
+    """Turn a YAML date or naive date-time into an aware date-time in the edition's zone."""
+    if isinstance(value, dt.datetime):
+        return value if value.tzinfo else value.replace(tzinfo=zone)
+    clock = dt.time(23, 59, 59) if end_of_day else dt.time(0, 0)
+    return dt.datetime.combine(value, clock, tzinfo=zone)
+
+
+@dataclass(frozen=True)
+class LoadedEdition:
+    """A valid edition file: `definition` is the schema object, `revision` the hash of its text."""
+
+    definition: Edition
+    path: Path
+    source: str
+    revision: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "revision", revision_of(self.source))
+
+    @property
+    def id(self) -> str:
+        return self.definition.id
+
+    @cached_property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.definition.timezone)
+
+    @cached_property
+    def opens_at(self) -> dt.datetime:
+        """Opening instant, in UTC."""
+        return _as_local(self.definition.opens, self.zone, end_of_day=False).astimezone(UTC)
+
+    @cached_property
+    def closes_at(self) -> dt.datetime:
+        """Closing instant, in UTC (a date in the YAML means open until 23:59:59 that day)."""
+        return _as_local(self.definition.closes, self.zone, end_of_day=True).astimezone(UTC)
+
+    @property
+    def steps(self) -> list[Step]:
+        return self.definition.steps
+
+    def step(self, key: str) -> Step | None:
+        return next((s for s in self.definition.steps if s.key == key), None)
+
+    @cached_property
+    def fields(self) -> dict[str, FieldDef]:
+        """Every top-level answerable field of every step, by key, in form order."""
+        return {
+            f.key: f
+            for s in self.definition.steps
+            for f in s.fields
+            if f.type not in ("heading", "paragraph")
+        }
+
+    @cached_property
+    def step_of_field(self) -> dict[str, str]:
+        return {f.key: s.key for s in self.definition.steps for f in s.fields}
+
+    def field_with_role(self, role: str) -> FieldDef | None:
+        return next((f for f in self.fields.values() if f.role == role), None)
+
+    def document(self, key: str):
+        return next((d for d in self.definition.documents if d.key == key), None)

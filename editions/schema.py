@@ -1,0 +1,222 @@
+"""Define the shape of an edition file; pydantic refuses unknown keys so typos never pass silently."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator
+
+KEY_PATTERN = r"^[a-z][a-z0-9_]*$"
+Key = Annotated[str, Field(pattern=KEY_PATTERN)]
+
+
+class Strict(BaseModel):
+    """Base for every node of the file: unknown keys are errors, values are immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# --- Conditions: a small declarative language, evaluated by editions.conditions -------------
+
+class FieldCondition(Strict):
+    """True when the answer to `field` matches: equals / not_equals / in / is_set."""
+
+    field: Key
+    equals: Any = None
+    not_equals: Any = None
+    in_: list[Any] | None = Field(default=None, alias="in")
+    is_set: bool | None = None
+
+
+class AllCondition(Strict):
+    all: list[Condition]
+
+
+class AnyCondition(Strict):
+    any: list[Condition]
+
+
+def _condition_kind(value: Any) -> str:
+    """Pick the condition model from its keys, so errors name the right one."""
+    if isinstance(value, dict):
+        if "all" in value:
+            return "AllCondition"
+        if "any" in value:
+            return "AnyCondition"
+    elif isinstance(value, (AllCondition, AnyCondition)):
+        return type(value).__name__
+    return "FieldCondition"
+
+
+Condition = Annotated[
+    Union[
+        Annotated[FieldCondition, Tag("FieldCondition")],
+        Annotated[AllCondition, Tag("AllCondition")],
+        Annotated[AnyCondition, Tag("AnyCondition")],
+    ],
+    Discriminator(_condition_kind),
+]
+AllCondition.model_rebuild()
+AnyCondition.model_rebuild()
+
+
+# --- Fields -----------------------------------------------------------------------------------
+
+class Choice(Strict):
+    value: Key
+    label: str
+    help: str | None = None
+
+
+FieldType = Literal[
+    "text", "textarea", "email", "phone", "integer", "amount", "date",
+    "choice", "multiple_choice", "yes_no", "file", "group", "heading", "paragraph",
+]
+
+
+class FieldDef(Strict):
+    """One question of a step (or a column of a repeated group, or a text between questions)."""
+
+    key: Key
+    type: FieldType
+    label: str
+    help: str | None = None
+    required: bool = False
+    condition: Condition | None = None
+    # text / textarea
+    min_length: int | None = Field(default=None, ge=0)
+    max_length: int | None = Field(default=None, ge=1)
+    pattern: str | None = None
+    pattern_message: str | None = None
+    placeholder: str | None = None
+    # integer / amount / date
+    min: float | dt.date | None = None
+    max: float | dt.date | None = None
+    # choice / multiple_choice
+    choices: list[Choice] | None = None
+    widget: Literal["radio", "select", "checkboxes"] | None = None
+    # file
+    max_size_mb: float | None = Field(default=None, gt=0)
+    max_pages: int | None = Field(default=None, ge=1)
+    # group
+    fields: list[FieldDef] | None = None
+    min_rows: int | None = Field(default=None, ge=0)
+    max_rows: int | None = Field(default=None, ge=1)
+    add_label: str | None = None
+    # heading / paragraph: `label` is the text shown
+    # role in the product: which answer is the dossier's title, axis, administration, amount requested…
+    role: Literal["title", "axis", "administration", "amount_requested", "project_cost",
+                  "contact_email", "signatory"] | None = None
+
+
+FieldDef.model_rebuild()
+
+
+class Step(Strict):
+    key: Key
+    title: str
+    intro: str | None = None
+    condition: Condition | None = None
+    fields: list[FieldDef]
+
+
+# --- The call page, workshops, review, documents, emails --------------------------------------
+
+class Axis(Strict):
+    key: Key
+    label: str
+    description: str
+
+
+class PageSection(Strict):
+    title: str
+    body: str  # Markdown
+    boxed: bool = False
+
+
+class Page(Strict):
+    chapeau: str  # Markdown
+    sections: list[PageSection] = []
+    specifications_url: str | None = None  # the cahier des charges, when hosted elsewhere
+
+
+class Workshop(Strict):
+    key: Key
+    title: str
+    starts: dt.datetime
+    ends: dt.datetime
+    place: str
+    capacity: int | None = Field(default=None, ge=1)
+    remote: bool = False
+    description: str | None = None
+
+
+class Criterion(Strict):
+    key: Key
+    label: str
+    weight: float = Field(gt=0)
+    description: str | None = None
+    max_score: int = Field(default=5, ge=1)
+
+
+class Review(Strict):
+    criteria: list[Criterion]
+    scale_help: str | None = None
+
+
+class DocumentDef(Strict):
+    """A Word template the app fills: when, for whom, under which file name, sent by which email."""
+
+    key: Key
+    title: str
+    template: str  # path under doc_templates/
+    filename: str  # pattern, e.g. "{reference}-dossier"
+    produced_on: Literal["submission", "laureate", "on_demand"]
+    audience: Literal["applicant", "staff"] = "applicant"
+    email: Key | None = None
+    append_annexes: bool = False
+
+
+class EmailDef(Strict):
+    subject: str  # Jinja
+    body: str  # Jinja, Markdown-ish plain text; the HTML part is derived from it
+
+
+class Edition(Strict):
+    """One edition of a call, as staff write it in workflows/<id>.yaml."""
+
+    id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]
+    call: Key  # the call family: templates live in doc_templates/<call>/
+    number: int = Field(ge=1)
+    title: str
+    short_title: str
+    organisation: str
+    funder: str | None = None
+    contact_email: str
+    reference_prefix: Annotated[str, Field(pattern=r"^[A-Z0-9][A-Z0-9-]*$")]
+    previous_edition: str | None = None
+    timezone: str = "Europe/Paris"
+    opens: dt.datetime | dt.date
+    closes: dt.datetime | dt.date  # a date means "inclusive": open until 23:59:59 that day
+    budget_total: float | None = None
+    funding_rate_max: float = Field(default=100, gt=0, le=100)
+    page: Page
+    axes: list[Axis]
+    eligibility: str  # Markdown
+    workshops: list[Workshop] = []
+    steps: list[Step] = Field(min_length=1)
+    review: Review | None = None
+    documents: list[DocumentDef] = []
+    emails: dict[Key, EmailDef] = {}
+
+    @field_validator("timezone")
+    @classmethod
+    def known_timezone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r} (expected e.g. 'Europe/Paris')") from None
+        return value

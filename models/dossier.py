@@ -1,0 +1,71 @@
+"""A dossier (candidature) and the record of every change of its state."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from models.base import JSONData, UTCDateTime, db
+from timekeeping import now
+
+
+class Dossier(db.Model):
+    """Answers are JSON by field key; what staff filter on has real, indexed columns."""
+
+    __tablename__ = "dossiers"
+    __table_args__ = (
+        Index("ix_dossiers_edition_state", "edition_id", "state"),
+        Index("ix_dossiers_edition_submitted", "edition_id", "submitted_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    edition_id: Mapped[str] = mapped_column(String(80), index=True)
+    revision: Mapped[str] = mapped_column(String(32))
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    state: Mapped[str] = mapped_column(String(30), default="brouillon")
+    reference: Mapped[str | None] = mapped_column(String(40), unique=True)
+    title: Mapped[str | None] = mapped_column(String(300))
+    axis: Mapped[str | None] = mapped_column(String(80), index=True)
+    administration: Mapped[str | None] = mapped_column(String(300), index=True)
+    answers: Mapped[dict[str, Any]] = mapped_column(JSONData, default=dict)
+    set_aside: Mapped[dict[str, Any]] = mapped_column(JSONData, default=dict)
+    completed_steps: Mapped[list[str]] = mapped_column(JSONData, default=list)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=now)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=now, onupdate=now)
+    submitted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    version: Mapped[int] = mapped_column(default=1)
+
+    owner = relationship("User")
+    transitions = relationship("Transition", back_populates="dossier", order_by="Transition.id",
+                               cascade="all, delete-orphan")
+    files = relationship("StoredFile", back_populates="dossier", order_by="StoredFile.id",
+                         cascade="all, delete-orphan")
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def is_draft(self) -> bool:
+        return self.state == "brouillon"
+
+    def __repr__(self) -> str:
+        return f"<Dossier {self.id} {self.edition_id} {self.state}>"
+
+
+class Transition(db.Model):
+    """One change of state: who, when, from what to what, and why."""
+
+    __tablename__ = "transitions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id", ondelete="CASCADE"), index=True)
+    from_state: Mapped[str] = mapped_column(String(30))
+    to_state: Mapped[str] = mapped_column(String(30))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=now)
+    comment: Mapped[str | None] = mapped_column(Text)
+
+    dossier = relationship("Dossier", back_populates="transitions")
+    actor = relationship("User")

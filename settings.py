@@ -1,0 +1,66 @@
+"""Default configuration: the embedded profile (SQLite in instance/, mail kept locally).
+
+Order of precedence: these defaults, then instance/config.py, then environment variables
+prefixed APPELS_ (and DATABASE_URL, REDIS_URL), then the test config.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+
+
+def defaults(instance_path: str) -> dict:
+    return {
+        "SECRET_KEY": None,  # generated into instance/secret_key on first start when unset
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{Path(instance_path) / 'appels.sqlite3'}",
+        "WORKFLOWS_FOLDER": str(ROOT / "workflows"),
+        "DOC_TEMPLATES_FOLDER": str(ROOT / "doc_templates"),
+        "FILES_FOLDER": str(Path(instance_path) / "files"),
+        "MAIL_FOLDER": str(Path(instance_path) / "mail"),
+        "DSFR_FOLDER": str(ROOT / "node_modules" / "@gouvfr" / "dsfr" / "dist"),
+        "PUBLIC_URL": "http://127.0.0.1:5000",
+        "MAIL_SERVER": None,  # no SMTP: messages are kept as .eml files under instance/mail
+        "MAIL_PORT": 25,
+        "MAIL_USE_TLS": False,
+        "MAIL_USE_SSL": False,
+        "MAIL_USERNAME": None,
+        "MAIL_PASSWORD": None,
+        "MAIL_DEFAULT_SENDER": "Appels à projets <ne-pas-repondre@appels.localhost>",
+        "PROGRAMME_MAILBOX": None,  # defaults to the edition's contact_email
+        "LOGIN_LINK_MINUTES": 30,
+        "UPLOAD_MAX_MB": 20,
+        "UPLOAD_MAX_PAGES": 200,
+        "MAX_CONTENT_LENGTH": 64 * 1024 * 1024,
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "RATELIMIT_LOGIN": "5 per minute;30 per hour",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": False,  # True in production (HTTPS); see docs/production.md
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "WTF_CSRF_TIME_LIMIT": None,  # a step may stay open for hours; the token is tied to the session
+        "FROZEN_NOW": None,  # ISO date-time: freeze the app clock (tests, previews)
+        "BACKGROUND_MAIL": True,  # the embedded default delivers mail from a thread of the app
+        "SOFFICE": None,  # path of LibreOffice; found on PATH when unset
+    }
+
+
+def from_environment() -> dict:
+    """Read APPELS_* variables, plus the conventional DATABASE_URL and REDIS_URL."""
+    config: dict = {}
+    for name, value in os.environ.items():
+        if name.startswith("APPELS_"):
+            key = name[len("APPELS_"):]
+            config[key] = {"true": True, "false": False}.get(value.lower(), value)
+    if os.environ.get("DATABASE_URL"):
+        url = os.environ["DATABASE_URL"]
+        if url.startswith("postgres://"):
+            url = "postgresql://" + url[len("postgres://"):]
+        if url.startswith("postgresql://"):
+            url = "postgresql+psycopg://" + url[len("postgresql://"):]
+        config["SQLALCHEMY_DATABASE_URI"] = url
+    if os.environ.get("REDIS_URL"):
+        config["REDIS_URL"] = os.environ["REDIS_URL"]
+    return config

@@ -1,0 +1,86 @@
+"""Shared fixtures: an app on a fresh database (SQLite by default, PostgreSQL with TEST_DATABASE_URL)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+import pytest
+
+import timekeeping
+
+ROOT = Path(__file__).resolve().parent.parent
+PARIS = dt.timezone(dt.timedelta(hours=2))  # summer time, as during the ETNA 2 call
+
+
+def _database_url(tmp_path: Path) -> str:
+    """A fresh database per test: a SQLite file, or a new schema on the PostgreSQL server."""
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url:
+        return f"sqlite:///{tmp_path / 'test.sqlite3'}"
+    import uuid
+
+    import sqlalchemy as sa
+
+    schema = "t_" + uuid.uuid4().hex[:12]
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(sa.text(f"CREATE SCHEMA {schema}"))
+    engine.dispose()
+    sep = "&" if "?" in url else "?"
+    return f"{url}{sep}options=-csearch_path%3D{schema}"
+
+
+@pytest.fixture
+def app(tmp_path):
+    from app import create_app
+    from models import db
+
+    instance = tmp_path / "instance"
+    instance.mkdir()
+    application = create_app({
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": _database_url(tmp_path),
+        "FILES_FOLDER": str(instance / "files"),
+        "MAIL_FOLDER": str(instance / "mail"),
+        "BACKGROUND_MAIL": False,
+        "RATELIMIT_ENABLED": True,
+        "SERVER_NAME": "localhost",
+        "PUBLIC_URL": "http://localhost",
+    })
+    with application.app_context():
+        from flask_migrate import upgrade
+
+        upgrade(directory=str(ROOT / "migrations"))
+        yield application
+        db.session.remove()
+        db.engine.dispose()
+    timekeeping.set_now(None)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def clock():
+    """Move the app clock: clock(2019, 7, 1, 10) sets Paris (summer) time; clock(None) releases it."""
+
+    def set_clock(*args):
+        if args and args[0] is None:
+            timekeeping.set_now(None)
+            return None
+        instant = dt.datetime(*args, tzinfo=PARIS).astimezone(dt.timezone.utc)
+        timekeeping.set_now(instant)
+        return instant
+
+    yield set_clock
+    timekeeping.set_now(None)
