@@ -33,6 +33,7 @@ class Dossier(db.Model):
     answers: Mapped[dict[str, Any]] = mapped_column(JSONData, default=dict)
     set_aside: Mapped[dict[str, Any]] = mapped_column(JSONData, default=dict)
     completed_steps: Mapped[list[str]] = mapped_column(JSONData, default=list)
+    draft_input: Mapped[dict[str, Any]] = mapped_column(JSONData, default=dict)  # raw input of unfinished steps
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=now)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=now, onupdate=now)
     submitted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
@@ -69,3 +70,12 @@ class Transition(db.Model):
 
     dossier = relationship("Dossier", back_populates="transitions")
     actor = relationship("User")
+
+
+class ReferenceCounter(db.Model):
+    """The last reference number given in an edition, incremented atomically."""
+
+    __tablename__ = "reference_counters"
+
+    edition_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    last: Mapped[int] = mapped_column(default=0)

@@ -6,7 +6,7 @@ import datetime as dt
 
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import UTCDateTime, db
 from timekeeping import now
@@ -47,3 +47,5 @@ class LoginToken(db.Model):
     expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     next_url: Mapped[str | None] = mapped_column(String(500))
+
+    user = relationship("User")

@@ -1,4 +1,4 @@
-"""The web layer: blueprints per audience (public, auth, applicant, staff, jury), thin views."""
+"""The web layer: blueprints per audience (public, auth, applicant, staff), thin views."""
 
 from __future__ import annotations
 
@@ -6,4 +6,14 @@ from flask import Flask
 
 
 def register_web(app: Flask) -> None:
-    pass
+    from web import errors, filters, security
+    from web.applicant import bp as applicant_bp
+    from web.auth import bp as auth_bp
+    from web.public import bp as public_bp
+
+    security.init_app(app)
+    filters.init_app(app)
+    errors.init_app(app)
+    app.register_blueprint(public_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(applicant_bp)

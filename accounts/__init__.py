@@ -1,0 +1,1 @@
+"""Accounts: applicants sign in with one-time links, staff with a password."""

@@ -1,0 +1,80 @@
+"""One-time sign-in links: signed, expiring, usable once; only a hash of the secret is stored."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+
+from flask import current_app
+from itsdangerous import BadSignature, URLSafeSerializer
+
+from models import LoginToken, User, db
+from timekeeping import now
+
+
+class LinkRefused(Exception):
+    """The link cannot sign anyone in; the message is French."""
+
+
+def _serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="sign-in-link")
+
+
+def _hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def find_or_create_applicant(email: str) -> User:
+    """Return the account of `email`, creating an applicant account on first sign-in."""
+    email = normalise_email(email)
+    user = db.session.execute(db.select(User).filter_by(email=email)).scalar_one_or_none()
+    if user is None:
+        user = User(email=email, role="applicant")
+        db.session.add(user)
+        db.session.flush()
+    return user
+
+
+def issue_link_token(user: User, next_url: str | None = None) -> str:
+    """Create a token for `user` and return its signed form, to put in the emailed URL."""
+    secret = secrets.token_urlsafe(32)
+    minutes = current_app.config["LOGIN_LINK_MINUTES"]
+    db.session.add(LoginToken(user_id=user.id, token_hash=_hash(secret), created_at=now(),
+                              expires_at=now() + dt.timedelta(minutes=minutes), next_url=next_url))
+    db.session.flush()
+    return _serializer().dumps(secret)
+
+
+def peek(signed: str) -> LoginToken:
+    """Check a link without using it (the confirmation page); raise LinkRefused when it cannot work."""
+    try:
+        secret = _serializer().loads(signed)
+    except BadSignature:
+        raise LinkRefused("Ce lien de connexion n'est pas valide. Demandez un nouveau lien.") from None
+    token = db.session.execute(db.select(LoginToken).filter_by(token_hash=_hash(secret))).scalar_one_or_none()
+    if token is None:
+        raise LinkRefused("Ce lien de connexion n'est pas valide. Demandez un nouveau lien.")
+    if token.used_at is not None:
+        raise LinkRefused("Ce lien de connexion a déjà été utilisé. Demandez un nouveau lien.")
+    if token.expires_at < now():
+        raise LinkRefused("Ce lien de connexion a expiré. Demandez un nouveau lien.")
+    return token
+
+
+def consume(signed: str) -> tuple[User, str | None]:
+    """Use a link once: mark it used (atomically) and return the user and where they were going."""
+    token = peek(signed)
+    used = db.session.execute(
+        db.update(LoginToken).where(LoginToken.id == token.id, LoginToken.used_at.is_(None))
+        .values(used_at=now())
+    ).rowcount
+    if used != 1:
+        raise LinkRefused("Ce lien de connexion a déjà été utilisé. Demandez un nouveau lien.")
+    user = db.session.get(User, token.user_id)
+    user.last_login_at = now()
+    return user, token.next_url

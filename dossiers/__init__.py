@@ -1,0 +1,1 @@
+"""The business rules of a dossier: deadline, permissions, lifecycle, navigation, operations."""

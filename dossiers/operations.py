@@ -1,0 +1,84 @@
+"""What applicants do to a dossier: start it, save a step, submit it. Flushes, never commits.
+
+The view's request boundary commits, so an event and the mail it causes land in one transaction.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from editions.model import LoadedEdition
+from models import Dossier, User, db
+from timekeeping import now
+
+from dossiers import deadline, lifecycle, permissions
+from dossiers.navigation import progress
+from dossiers.references import next_reference
+
+
+class ActionRefused(Exception):
+    """An action the rules refuse; the message is French and shown as is."""
+
+
+def start_dossier(edition: LoadedEdition, user: User) -> Dossier:
+    """Create an empty draft for `user`, if the call is open."""
+    if not deadline.accepts_new_dossiers(edition):
+        raise ActionRefused(deadline.refusal_message(edition))
+    dossier = Dossier(edition_id=edition.id, revision=edition.revision, owner_id=user.id,
+                      state=lifecycle.DRAFT, answers={}, set_aside={}, completed_steps=[])
+    db.session.add(dossier)
+    db.session.flush()
+    return dossier
+
+
+def ensure_editable(edition: LoadedEdition, dossier: Dossier, user: User) -> None:
+    """Refuse, in French, any change of answers the rules do not allow."""
+    if not permissions.can_edit_answers(user, dossier):
+        if permissions.is_owner(user, dossier):
+            raise ActionRefused("Ce dossier a été déposé : il ne peut plus être modifié.")
+        raise ActionRefused("Vous n'avez pas accès à ce dossier.")
+    if not deadline.accepts_submissions(edition):
+        raise ActionRefused(deadline.refusal_message(edition))
+
+
+def save_step(edition: LoadedEdition, dossier: Dossier, user: User, step_key: str,
+              answers: dict[str, Any], mark_visited: bool = True) -> None:
+    """Store the answers after a step was validated (or saved as a draft with `mark_visited` False)."""
+    ensure_editable(edition, dossier, user)
+    known = set(edition.fields)
+    kept, aside = {}, dict(dossier.set_aside or {})
+    for key, value in answers.items():
+        if key in known:
+            kept[key] = value
+        else:
+            aside[key] = value  # an answer to a field the edition no longer has: kept aside, never dropped
+    dossier.answers = kept
+    dossier.set_aside = aside
+    dossier.revision = edition.revision
+    if mark_visited and step_key not in (dossier.completed_steps or []):
+        dossier.completed_steps = [*(dossier.completed_steps or []), step_key]
+    _copy_indexed_answers(edition, dossier)
+    dossier.updated_at = now()
+    db.session.flush()
+
+
+def _copy_indexed_answers(edition: LoadedEdition, dossier: Dossier) -> None:
+    """Copy the answers staff filter on (title, axis, administration) to their indexed columns."""
+    for role, column, limit in (("title", "title", 300), ("axis", "axis", 80), ("administration", "administration", 300)):
+        field = edition.field_with_role(role)
+        value = dossier.answers.get(field.key) if field else None
+        setattr(dossier, column, str(value)[:limit] if value not in (None, "") else None)
+
+
+def submit(edition: LoadedEdition, dossier: Dossier, user: User) -> None:
+    """Submit a complete draft before the deadline: give it a reference and queue the receipt."""
+    ensure_editable(edition, dossier, user)
+    if not progress(edition, dossier).all_complete:
+        raise ActionRefused("Le dossier est incomplet : complétez chaque étape avant de le déposer.")
+    dossier.reference = next_reference(edition)
+    dossier.submitted_at = now()
+    lifecycle.transition(dossier, lifecycle.SUBMITTED, user)
+    from mail.messages import send_submission_receipt
+
+    send_submission_receipt(dossier)
+    db.session.flush()

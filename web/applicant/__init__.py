@@ -1,0 +1,7 @@
+"""The applicant's pages: my dossiers, the guided steps, the summary, submission, downloads."""
+
+from flask import Blueprint
+
+bp = Blueprint("applicant", __name__)
+
+from web.applicant import downloads, routes, steps  # noqa: E402,F401

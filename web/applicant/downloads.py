@@ -1,0 +1,44 @@
+"""Downloads of annexes and generated documents, refused to anyone without the right."""
+
+from __future__ import annotations
+
+from flask import abort, send_file
+from flask_login import current_user, login_required
+
+from dossiers import annexes, permissions
+from documents.generate import documents_for, ensure_document
+from storage import file_store
+from web.applicant import bp
+from web.applicant.access import dossier_or_404
+
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+
+
+@bp.get("/dossiers/<int:dossier_id>/pieces/<int:file_id>")
+@login_required
+def annex(dossier_id: int, file_id: int):
+    dossier, _ = dossier_or_404(dossier_id)
+    stored = annexes.file_of(dossier, file_id)
+    if stored is None:
+        abort(404)
+    return send_file(file_store().path(stored.storage_key), mimetype="application/pdf",
+                     as_attachment=True, download_name=stored.original_name)
+
+
+@bp.get("/dossiers/<int:dossier_id>/documents/<doc_key>.<fmt>")
+@login_required
+def document(dossier_id: int, doc_key: str, fmt: str):
+    dossier, _ = dossier_or_404(dossier_id)
+    if fmt not in CONTENT_TYPES:
+        abort(404)
+    audience = "staff" if permissions.is_staff(current_user) else "applicant"
+    if doc_key not in {d.key for d in documents_for(dossier, audience)}:
+        abort(404)
+    generated = ensure_document(dossier, doc_key, fmt)
+    if generated is None:
+        abort(404)
+    return send_file(file_store().path(generated.storage_key), mimetype=CONTENT_TYPES[fmt],
+                     as_attachment=True, download_name=generated.filename)

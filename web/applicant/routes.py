@@ -1,0 +1,97 @@
+"""Views of the applicant's dossiers list, start, summary and submission."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from sqlalchemy.orm.exc import StaleDataError
+
+from dossiers import deadline, lifecycle, operations, permissions
+from dossiers.navigation import progress
+from forms.answers import step_errors
+from models import Dossier, db
+from web.applicant import bp
+from web.applicant.access import dossier_or_404
+from web.public.routes import get_edition_or_404
+
+
+@bp.get("/mes-dossiers")
+@login_required
+def my_dossiers():
+    dossiers = db.session.execute(
+        db.select(Dossier).filter_by(owner_id=current_user.id).order_by(Dossier.updated_at.desc())
+    ).scalars().all()
+    return render_template("applicant/my_dossiers.html", dossiers=dossiers)
+
+
+@bp.route("/appels/<edition_id>/candidater", methods=["GET", "POST"])
+@login_required
+def start(edition_id: str):
+    edition = get_edition_or_404(edition_id)
+    form = FlaskForm()
+    drafts = db.session.execute(
+        db.select(Dossier).filter_by(owner_id=current_user.id, edition_id=edition.id)
+    ).scalars().all()
+    if form.validate_on_submit() and (not drafts or request.form.get("confirm") == "nouveau"):
+        try:
+            dossier = operations.start_dossier(edition, current_user)
+        except operations.ActionRefused as refused:
+            flash(str(refused), "error")
+            return redirect(url_for("public.call_page", edition_id=edition.id))
+        db.session.commit()
+        return redirect(url_for("applicant.step", dossier_id=dossier.id, step_key=edition.steps[0].key))
+    return render_template("applicant/start.html", edition=edition, drafts=drafts, form=form,
+                           phase=deadline.phase(edition))
+
+
+@bp.get("/dossiers/<int:dossier_id>")
+@login_required
+def dossier(dossier_id: int):
+    """Send the applicant where they left off, or to the summary once every step is done."""
+    dossier, edition = dossier_or_404(dossier_id)
+    if not permissions.can_edit_answers(current_user, dossier) or not deadline.accepts_submissions(edition):
+        return redirect(url_for("applicant.summary", dossier_id=dossier.id))
+    resume = progress(edition, dossier).resume_point()
+    if resume is None:
+        return redirect(url_for("applicant.summary", dossier_id=dossier.id))
+    return redirect(url_for("applicant.step", dossier_id=dossier.id, step_key=resume.step.key))
+
+
+@bp.get("/dossiers/<int:dossier_id>/recapitulatif")
+@login_required
+def summary(dossier_id: int):
+    dossier, edition = dossier_or_404(dossier_id)
+    state = progress(edition, dossier)
+    errors = {s.step.key: step_errors(edition, s.step, dossier.answers or {}) for s in state.steps}
+    editable = permissions.can_edit_answers(current_user, dossier) and deadline.accepts_submissions(edition)
+    return render_template("applicant/summary.html", dossier=dossier, edition=edition, progress=state,
+                           errors=errors, editable=editable, form=FlaskForm(), phase=deadline.phase(edition),
+                           files={f.id: f for f in dossier.files})
+
+
+@bp.post("/dossiers/<int:dossier_id>/deposer")
+@login_required
+def submit(dossier_id: int):
+    dossier, edition = dossier_or_404(dossier_id)
+    form = FlaskForm()
+    if not form.validate_on_submit():
+        flash("Le formulaire a expiré : rechargez la page et déposez à nouveau.", "error")
+        return redirect(url_for("applicant.summary", dossier_id=dossier.id))
+    if dossier.state != lifecycle.DRAFT and permissions.is_owner(current_user, dossier):
+        flash(f"Ce dossier a déjà été déposé sous la référence {dossier.reference}.", "info")
+        return redirect(url_for("applicant.summary", dossier_id=dossier.id))
+    try:
+        operations.submit(edition, dossier, current_user)
+        db.session.commit()
+    except operations.ActionRefused as refused:
+        db.session.rollback()
+        flash(str(refused), "error")
+        return redirect(url_for("applicant.summary", dossier_id=dossier.id))
+    except StaleDataError:
+        db.session.rollback()
+        flash("Ce dossier a été modifié entre-temps (autre onglet ?). Vérifiez-le avant de le déposer.", "warning")
+        return redirect(url_for("applicant.summary", dossier_id=dossier.id))
+    flash(f"Votre dossier est déposé sous la référence {dossier.reference}. Un accusé de réception vous est "
+          f"envoyé par courriel avec le dossier en pièce jointe.", "success")
+    return redirect(url_for("applicant.summary", dossier_id=dossier.id))

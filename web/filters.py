@@ -1,0 +1,53 @@
+"""Template filters and globals: French dates and amounts, state labels, the edition registry."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import markdown
+from flask import Flask, current_app
+from markupsafe import Markup
+
+import timekeeping
+from dossiers import deadline, lifecycle
+from documents.formatting import format_amount, format_date, format_datetime
+
+
+def init_app(app: Flask) -> None:
+    app.add_template_filter(format_date, "date_fr")
+    app.add_template_filter(format_datetime, "datetime_fr")
+    app.add_template_filter(format_amount, "amount_fr")
+    app.add_template_filter(lambda s: lifecycle.LABELS.get(s, s), "state_label")
+    app.add_template_filter(render_markdown, "markdown")
+
+    @app.context_processor
+    def globals_():
+        return {
+            "editions": current_app.extensions["editions"],
+            "phase_of": deadline.phase,
+            "now": timekeeping.now,
+            "state_tag_class": _state_tag_class,
+            "days_until": _days_until,
+        }
+
+
+def _state_tag_class(state: str) -> str:
+    """A DSFR tag modifier per state so a draft never looks submitted."""
+    return {
+        lifecycle.DRAFT: "fr-badge--warning",
+        lifecycle.SUBMITTED: "fr-badge--success",
+        lifecycle.INELIGIBLE: "fr-badge--error",
+        lifecycle.NOT_SELECTED: "fr-badge--error",
+        lifecycle.LAUREATE: "fr-badge--success",
+    }.get(state, "fr-badge--info")
+
+
+def _days_until(instant: dt.datetime) -> int:
+    return (instant - timekeeping.now()).days
+
+
+def render_markdown(text: str | None) -> Markup:
+    """Render staff-written Markdown from the YAML; raw HTML is shown as text, never interpreted."""
+    if not text:
+        return Markup("")
+    return Markup(markdown.markdown(text.replace("&", "&amp;").replace("<", "&lt;"), extensions=["sane_lists"]))

@@ -1,0 +1,7 @@
+"""Public pages: the index of calls and each call's page."""
+
+from flask import Blueprint
+
+bp = Blueprint("public", __name__)
+
+from web.public import routes  # noqa: E402,F401
