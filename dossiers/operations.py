@@ -7,13 +7,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from editions.model import LoadedEdition
-from models import Dossier, User, db
-from timekeeping import now
-
 from dossiers import deadline, lifecycle, permissions
 from dossiers.navigation import progress
 from dossiers.references import next_reference
+from editions.model import LoadedEdition
+from models import Dossier, User, db
+from timekeeping import now
 
 
 class ActionRefused(Exception):
@@ -64,7 +63,8 @@ def save_step(edition: LoadedEdition, dossier: Dossier, user: User, step_key: st
 
 def _copy_indexed_answers(edition: LoadedEdition, dossier: Dossier) -> None:
     """Copy the answers staff filter on (title, axis, administration) to their indexed columns."""
-    for role, column, limit in (("title", "title", 300), ("axis", "axis", 80), ("administration", "administration", 300)):
+    indexed = (("title", "title", 300), ("axis", "axis", 80), ("administration", "administration", 300))
+    for role, column, limit in indexed:
         field = edition.field_with_role(role)
         value = dossier.answers.get(field.key) if field else None
         setattr(dossier, column, str(value)[:limit] if value not in (None, "") else None)

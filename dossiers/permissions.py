@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from models import Dossier, User
-
 from dossiers.lifecycle import DRAFT
+from models import Dossier, User
 
 
 def is_owner(user: User | None, dossier: Dossier) -> bool:

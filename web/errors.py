@@ -12,7 +12,8 @@ MESSAGES = {
     405: ("Action impossible", "Cette action n'est pas possible sur cette page."),
     413: ("Fichier trop volumineux", "Le fichier envoyé dépasse la taille autorisée."),
     429: ("Trop de demandes", "Vous avez fait trop de demandes en peu de temps. Patientez quelques minutes."),
-    500: ("Erreur inattendue", "Une erreur est survenue de notre côté. Vos réponses déjà enregistrées sont conservées."),
+    500: ("Erreur inattendue",
+          "Une erreur est survenue de notre côté. Vos réponses déjà enregistrées sont conservées."),
 }
 
 

@@ -9,8 +9,9 @@ from flask import Flask, current_app
 from markupsafe import Markup
 
 import timekeeping
-from dossiers import deadline, lifecycle
 from documents.formatting import format_amount, format_date, format_datetime
+from forms.layout import group_total, step_layout
+from dossiers import deadline, lifecycle
 
 
 def init_app(app: Flask) -> None:
@@ -19,6 +20,8 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(format_amount, "amount_fr")
     app.add_template_filter(lambda s: lifecycle.LABELS.get(s, s), "state_label")
     app.add_template_filter(render_markdown, "markdown")
+
+    app.jinja_env.globals.update(step_layout=step_layout, group_total=group_total)  # imported macros see globals
 
     @app.context_processor
     def globals_():

@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import abort, send_file
 from flask_login import current_user, login_required
 
-from dossiers import annexes, permissions
 from documents.generate import documents_for, ensure_document
+from dossiers import annexes, permissions
 from storage import file_store
 from web.applicant import bp
 from web.applicant.access import dossier_or_404

@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy.orm.exc import StaleDataError
 
+from documents.generate import documents_for
 from dossiers import deadline, lifecycle, operations, permissions
 from dossiers.navigation import progress
 from forms.answers import step_errors
@@ -67,7 +68,8 @@ def summary(dossier_id: int):
     editable = permissions.can_edit_answers(current_user, dossier) and deadline.accepts_submissions(edition)
     return render_template("applicant/summary.html", dossier=dossier, edition=edition, progress=state,
                            errors=errors, editable=editable, form=FlaskForm(), phase=deadline.phase(edition),
-                           files={f.id: f for f in dossier.files})
+                           files={f.id: f for f in dossier.files},
+                           documents=[] if dossier.is_draft else documents_for(dossier, "applicant"))
 
 
 @bp.post("/dossiers/<int:dossier_id>/deposer")

@@ -61,8 +61,9 @@ def step(dossier_id: int, step_key: str):
 
     pending_row = row_action(request.form)
     if pending_row is not None:
-        form = form_for(edition, current, answers, formdata=apply_row_action(request.form, pending_row))
-        _keep_raw_input(dossier, step_key, request.form)
+        changed = apply_row_action(request.form, pending_row, current)
+        form = form_for(edition, current, answers, formdata=changed)
+        _keep_raw_input(dossier, step_key, changed)
         db.session.commit()
         return _render(dossier, edition, current, form, state)
 

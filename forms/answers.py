@@ -1,0 +1,219 @@
+"""Between stored answers and step forms: fill a form, validate it under the conditions, keep the answers.
+
+Answers are stored as JSON by field key: text as str, integer as int, amount as a "12500.00" string,
+date as an ISO string, choice as its value, multiple choice as a list, yes/no as a boolean, file as a
+list of StoredFile ids, a repeated group as a list of row dicts. A hidden field is not required, not
+validated and not kept.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from werkzeug.datastructures import MultiDict
+
+from documents.formatting import format_amount
+from editions.conditions import evaluate, is_empty
+from editions.schema import FieldDef, Step
+from forms.builder import NOT_ANSWERS, step_form_class
+
+FILE_REQUIRED = "Joignez ce document au format PDF."
+
+
+def answerable(fields) -> list[FieldDef]:
+    return [f for f in fields if f.type not in NOT_ANSWERS]
+
+
+def visible_steps(edition, answers: Mapping[str, Any]) -> list[Step]:
+    """The steps this dossier shows, in order, given its answers."""
+    return [s for s in edition.steps if evaluate(s.condition, answers)]
+
+
+def visible_fields(step: Step, answers: Mapping[str, Any]) -> list[FieldDef]:
+    """The fields of `step` shown for these answers (headings and paragraphs included)."""
+    return [f for f in step.fields if evaluate(f.condition, answers)]
+
+
+# --- Stored answers → form data -----------------------------------------------------------------
+
+def _as_text(field: FieldDef, value: Any) -> str:
+    if field.type == "yes_no":
+        return "oui" if value else "non"
+    if field.type == "amount":
+        return f"{Decimal(str(value)):.2f}".replace(".", ",")
+    return str(value)
+
+
+def to_formdata(step: Step, answers: Mapping[str, Any]) -> MultiDict:
+    """Turn stored answers into what the browser would post, so GET and POST share one path."""
+    data = MultiDict()
+    for field in answerable(step.fields):
+        value = answers.get(field.key)
+        if value is None or field.type == "file":
+            continue
+        if field.type == "group":
+            for index, row in enumerate(value or []):
+                for column in answerable(field.fields or []):
+                    cell = row.get(column.key)
+                    data.add(f"{field.key}-{index}-{column.key}", "" if cell is None else _as_text(column, cell))
+        elif field.type == "multiple_choice":
+            for item in value:
+                data.add(field.key, item)
+        else:
+            data.add(field.key, _as_text(field, value))
+    return data
+
+
+def form_for(edition, step: Step, answers: Mapping[str, Any], formdata: MultiDict | None = None, csrf: bool = True):
+    """The step's form, filled from `formdata` (a request or kept raw input) or else from the answers."""
+    form_class = step_form_class(edition, step)
+    meta = None if csrf else {"csrf": False}
+    return form_class(formdata=formdata if formdata is not None else to_formdata(step, answers), meta=meta)
+
+
+# --- Form → stored answers ----------------------------------------------------------------------
+
+def _stored(field: FieldDef, data: Any) -> Any:
+    """The JSON value kept for one field's validated `data`."""
+    if field.type in ("text", "textarea", "email", "phone", "choice"):
+        text = (data or "").strip() if isinstance(data, str) else data
+        return text or None
+    if field.type == "amount":
+        return None if data is None else f"{data:.2f}"
+    if field.type == "date":
+        return None if data is None else data.isoformat()
+    if field.type == "multiple_choice":
+        return list(data or [])
+    return data  # integer, yes_no
+
+
+def _row_is_blank(entry) -> bool:
+    return all(is_empty(sub.data) for sub in entry.form)
+
+
+def _rows(field: FieldDef, form_field) -> list[dict[str, Any]]:
+    columns = answerable(field.fields or [])
+    return [{c.key: _stored(c, entry.form[c.key].data) for c in columns}
+            for entry in form_field.entries if not _row_is_blank(entry)]
+
+
+def form_values(form, step: Step, answers: Mapping[str, Any]) -> dict[str, Any]:
+    """The values the form holds for every answerable field of `step` (files come from `answers`)."""
+    values: dict[str, Any] = {}
+    for field in answerable(step.fields):
+        if field.type == "file":
+            values[field.key] = list(answers.get(field.key) or [])
+        elif field.type == "group":
+            values[field.key] = _rows(field, form[field.key])
+        else:
+            values[field.key] = _stored(field, form[field.key].data)
+    return values
+
+
+def _group_errors(field: FieldDef, form_field) -> list[str]:
+    """Validate a repeated group: blank rows are ignored, and the number of filled rows is checked."""
+    filled = 0
+    for entry in form_field.entries:
+        if _row_is_blank(entry):
+            for sub in entry.form:
+                sub.errors = []
+        else:
+            filled += 1
+    minimum = max(field.min_rows or 0, 1) if field.required else (field.min_rows or 0)
+    problems = []
+    if filled < minimum:
+        problems.append("Ajoutez au moins une ligne." if minimum == 1 else f"Ajoutez au moins {minimum} lignes.")
+    if field.max_rows and filled > field.max_rows:
+        problems.append(f"Indiquez {field.max_rows} lignes au plus.")
+    return problems
+
+
+def validate_step(form, edition, step: Step, answers: Mapping[str, Any]) -> bool:
+    """Validate the submitted step; hidden fields lose their errors. Errors stay on the form's fields.
+
+    Group-level messages (too few rows) are kept in `form.group_errors[field_key]`.
+    """
+    form.validate()
+    merged = {**answers, **form_values(form, step, answers)}
+    form.group_errors = {}
+    valid = not getattr(getattr(form, "csrf_token", None), "errors", None)
+    for field in answerable(step.fields):
+        form_field = form[field.key]
+        if not evaluate(field.condition, merged):
+            form_field.errors = []
+            continue
+        if field.type == "group":
+            problems = _group_errors(field, form_field)
+            if problems:
+                form.group_errors[field.key] = problems
+            row_errors = any(sub.errors for entry in form_field.entries for sub in entry.form)
+            form_field.errors = ["Corrigez les lignes signalées."] if row_errors else []
+            if problems or row_errors:
+                valid = False
+            continue
+        if field.type == "file":
+            form_field.errors = [FILE_REQUIRED] if field.required and is_empty(merged.get(field.key)) else []
+        if form_field.errors:
+            valid = False
+    return _check_funding_share(form, edition, step, merged) and valid
+
+
+def _check_funding_share(form, edition, step: Step, merged: Mapping[str, Any]) -> bool:
+    """The amount requested may not exceed the call's share (funding_rate_max) of the project cost."""
+    requested, cost = edition.field_with_role("amount_requested"), edition.field_with_role("project_cost")
+    if requested is None or cost is None or requested.key not in {f.key for f in step.fields}:
+        return True
+    if form[requested.key].errors or is_empty(merged.get(requested.key)) or is_empty(merged.get(cost.key)):
+        return True
+    rate = Decimal(str(edition.definition.funding_rate_max))
+    ceiling = Decimal(str(merged[cost.key])) * rate / 100
+    if Decimal(str(merged[requested.key])) <= ceiling:
+        return True
+    form[requested.key].errors = [
+        f"Le montant demandé ne peut pas dépasser {rate:g} % du coût total du projet, "
+        f"soit {format_amount(ceiling)}."]
+    return False
+
+
+def prune_hidden(edition, answers: Mapping[str, Any]) -> dict[str, Any]:
+    """Drop answers to fields that the other answers now hide (repeat: hiding one may hide another)."""
+    kept = dict(answers)
+    while True:
+        shown_steps = {s.key for s in visible_steps(edition, kept)}
+        hidden = [key for key, field in edition.fields.items() if key in kept and (
+            edition.step_of_field.get(key) not in shown_steps or not evaluate(field.condition, kept))]
+        if not hidden:
+            return kept
+        for key in hidden:
+            kept.pop(key)
+
+
+def extract_answers(form, edition, step: Step, answers: Mapping[str, Any]) -> dict[str, Any]:
+    """The dossier's answers after this valid step: its values replace the old ones; hidden ones go."""
+    merged = {**answers, **form_values(form, step, answers)}
+    return prune_hidden(edition, merged)
+
+
+def step_errors(edition, step: Step, answers: Mapping[str, Any]) -> dict[str, list[str]]:
+    """What is missing or wrong in the stored answers of a step, by field label (for the summary)."""
+    form = form_for(edition, step, answers, csrf=False)
+    if validate_step(form, edition, step, answers):
+        return {}
+    problems: dict[str, list[str]] = {}
+    for field in answerable(step.fields):
+        messages = list(form.group_errors.get(field.key, []))
+        if field.type == "group":
+            messages += [f"ligne {i + 1} : {error}" for i, entry in enumerate(form[field.key].entries)
+                         for sub in entry.form for error in sub.errors]
+        else:
+            messages += list(form[field.key].errors)
+        if messages:
+            problems[field.label] = messages
+    return problems
+
+
+def step_is_complete(edition, step: Step, answers: Mapping[str, Any]) -> bool:
+    """Whether the stored answers of `step` pass its validation as they stand."""
+    return not step_errors(edition, step, answers)

@@ -1,0 +1,1 @@
+"""Checks on files people upload before anything keeps them."""
