@@ -36,7 +36,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from editions.registry import Registry
 
-    registry = Registry(Path(app.config["WORKFLOWS_FOLDER"]))
+    registry = Registry(Path(app.config["WORKFLOWS_FOLDER"]), Path(app.config["DOC_TEMPLATES_FOLDER"]))
     registry.load()
     app.extensions["editions"] = registry
 

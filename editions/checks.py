@@ -1,27 +1,41 @@
-"""Check what the schema alone cannot: keys unique, conditions pointing at real answers, dates in order.
+"""Check what the schema alone cannot: keys unique, conditions pointing at real answers, roles on fitting types.
 
-Each check takes the loaded edition, the node positions and the displayed file name, and returns
-positioned errors. Other packages (documents, mail) add their own checks to `CHECKS`.
+Each check takes a `CheckContext` and returns positioned errors. `CHECKS` lists them all, in the order
+they run: the form checks here, the calendar and the documents/emails checks in their own modules.
+Another package adds its check by appending a function of the same shape to `CHECKS`.
 """
 
 from __future__ import annotations
 
-from typing import Callable
+import difflib
+import re
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
 
+from editions.calendar_checks import check_dates, check_workshops
+from editions.check_context import DEFAULT_TEMPLATES_FOLDER, Check, CheckContext
 from editions.conditions import referenced_fields
+from editions.document_checks import check_document_emails, check_documents, check_email_definitions
 from editions.loader import EditionError, NodePath, Positions
 from editions.model import LoadedEdition
-from editions.schema import Condition, FieldDef
+from editions.schema import BUILTIN_EMAILS, Condition, FieldCondition, FieldDef
 
-Check = Callable[[LoadedEdition, Positions, str], list[EditionError]]
+__all__ = ["BUILTIN_EMAILS", "CHECKS", "Check", "CheckContext", "ROLE_TYPES", "check_edition", "walk_fields"]
+
+# Which field types may carry each role: the product reads these answers with a known shape.
+ROLE_TYPES: dict[str, tuple[str, ...]] = {
+    "title": ("text",),
+    "axis": ("choice",),
+    "administration": ("text", "choice"),
+    "amount_requested": ("amount",),
+    "project_cost": ("amount",),
+    "contact_email": ("email",),
+    "signatory": ("text",),
+}
 
 
-def _error(positions: Positions, where: str, path: NodePath, message: str, key: bool = False) -> EditionError:
-    line, col = positions.of(path, key=key)
-    return EditionError(where, line, col, message)
-
-
-def _walk_fields(edition: LoadedEdition):
+def walk_fields(edition: LoadedEdition) -> Iterator[tuple[NodePath, FieldDef, FieldDef | None]]:
     """Yield (path, field, group) for every field, group columns included."""
     for si, step in enumerate(edition.steps):
         for fi, field in enumerate(step.fields):
@@ -31,108 +45,94 @@ def _walk_fields(edition: LoadedEdition):
                 yield path + ("fields", ci), column, field
 
 
-def check_unique_keys(edition: LoadedEdition, positions: Positions, where: str) -> list[EditionError]:
-    """Step keys and field keys are unique across the edition: answers are stored by key."""
+def _unique(ctx: CheckContext, items: Sequence[Any], at: NodePath, what: str) -> list[EditionError]:
+    """Report every item of the list at `at` whose `key` repeats an earlier one."""
     errors = []
-    steps: dict[str, int] = {}
-    for si, step in enumerate(edition.steps):
-        if step.key in steps:
-            errors.append(_error(positions, where, ("steps", si, "key"),
-                                 f"duplicate step key '{step.key}' (also step {steps[step.key] + 1})"))
-        steps.setdefault(step.key, si)
+    first: dict[str, int] = {}
+    for i, item in enumerate(items):
+        if item.key in first:
+            line = ctx.positions.of(at + (first[item.key], "key"))[0]
+            errors.append(ctx.error(at + (i, "key"), f"duplicate {what} key '{item.key}' (first used on line {line})"))
+        first.setdefault(item.key, i)
+    return errors
+
+
+def check_unique_keys(ctx: CheckContext) -> list[EditionError]:
+    """Keys are unique: steps and fields (answers are stored by key), axes, workshops, criteria, documents."""
+    definition = ctx.edition.definition
+    errors = _unique(ctx, definition.steps, ("steps",), "step")
     seen: dict[tuple[str | None, str], NodePath] = {}
-    for path, field, group in _walk_fields(edition):
+    for path, field, group in walk_fields(ctx.edition):
         scope = (group.key if group else None, field.key)
         if scope in seen:
-            line = positions.of(seen[scope] + ("key",))[0]
-            errors.append(_error(positions, where, path + ("key",),
-                                 f"duplicate field key '{field.key}' (first used on line {line})"))
+            line = ctx.positions.of(seen[scope] + ("key",))[0]
+            errors.append(ctx.error(path + ("key",), f"duplicate field key '{field.key}' (first used on line {line})"))
         else:
             seen[scope] = path
+    errors += _unique(ctx, definition.axes, ("axes",), "axis")
+    errors += _unique(ctx, definition.workshops, ("workshops",), "workshop")
+    errors += _unique(ctx, definition.documents, ("documents",), "document")
+    if definition.review is not None:
+        errors += _unique(ctx, definition.review.criteria, ("review", "criteria"), "criterion")
     return errors
 
 
-def check_field_options(edition: LoadedEdition, positions: Positions, where: str) -> list[EditionError]:
-    """Options fit the type: choices for choice fields, columns for groups, coherent bounds."""
-    errors = []
-    for path, field, group in _walk_fields(edition):
-        def err(message: str, sub: str = "type") -> None:
-            errors.append(_error(positions, where, path + (sub,), message))
+def _field_option_errors(ctx: CheckContext, path: NodePath, field: FieldDef, group: FieldDef | None):
+    """Yield the errors of one field whose options do not fit its type."""
+    def err(message: str, sub: str = "type") -> EditionError:
+        return ctx.error(path + (sub,), message)
 
-        if field.type in ("choice", "multiple_choice") and not field.choices:
-            err(f"field '{field.key}' of type {field.type} needs 'choices'")
-        if field.choices and field.type not in ("choice", "multiple_choice"):
-            err(f"'choices' only applies to choice and multiple_choice fields, not {field.type}", "choices")
-        if field.type == "group":
-            if group is not None:
-                err("a group cannot contain another group")
-            if not field.fields:
-                err(f"group '{field.key}' needs 'fields' (its columns)")
-        elif field.fields:
-            err(f"'fields' only applies to groups, not {field.type}", "fields")
-        if group is not None and field.type in ("file", "heading", "paragraph"):
-            err(f"a group column cannot be of type {field.type}")
-        if field.min_length is not None and field.max_length is not None and field.min_length > field.max_length:
-            err("'min_length' is greater than 'max_length'", "min_length")
-        if (field.min is not None and field.max is not None and type(field.min) is type(field.max)
-                and field.min > field.max):
-            err("'min' is greater than 'max'", "min")
-        if field.pattern is not None:
-            import re
+    if field.type in ("choice", "multiple_choice") and not field.choices:
+        yield err(f"field '{field.key}' of type {field.type} needs 'choices'")
+    if field.choices and field.type not in ("choice", "multiple_choice"):
+        yield err(f"'choices' only applies to choice and multiple_choice fields, not {field.type}", "choices")
+    if field.choices:
+        values = [c.value for c in field.choices]
+        for ci, value in enumerate(values):
+            if value in values[:ci]:
+                yield ctx.error(path + ("choices", ci, "value"), f"duplicate choice value '{value}'")
+    if field.type == "group":
+        if group is not None:
+            yield err("a group cannot contain another group")
+        if not field.fields:
+            yield err(f"group '{field.key}' needs 'fields' (its columns)")
+    elif field.fields:
+        yield err(f"'fields' only applies to groups, not {field.type}", "fields")
+    if group is not None and field.type in ("file", "heading", "paragraph"):
+        yield err(f"a group column cannot be of type {field.type}")
+    if field.min_length is not None and field.max_length is not None and field.min_length > field.max_length:
+        yield err("'min_length' is greater than 'max_length'", "min_length")
+    if (field.min is not None and field.max is not None and type(field.min) is type(field.max)
+            and field.min > field.max):
+        yield err("'min' is greater than 'max'", "min")
+    if field.pattern is not None:
+        try:
+            re.compile(field.pattern)
+        except re.error as exc:
+            yield err(f"'pattern' is not a valid regular expression: {exc}", "pattern")
+    if field.role:
+        if group is not None:
+            yield err("a group column cannot carry a 'role'", "role")
+        elif field.type not in ROLE_TYPES[field.role]:
+            yield err(f"role '{field.role}' needs a field of type {' or '.join(ROLE_TYPES[field.role])}, "
+                      f"not {field.type}", "role")
 
-            try:
-                re.compile(field.pattern)
-            except re.error as exc:
-                err(f"'pattern' is not a valid regular expression: {exc}", "pattern")
-        if field.role and group is not None:
-            err("a group column cannot carry a 'role'", "role")
+
+def check_field_options(ctx: CheckContext) -> list[EditionError]:
+    """Options fit the type: choices for choice fields, columns for groups, coherent bounds, one field per role."""
+    errors: list[EditionError] = []
     roles: dict[str, str] = {}
-    for path, field, group in _walk_fields(edition):
+    for path, field, group in walk_fields(ctx.edition):
+        errors.extend(_field_option_errors(ctx, path, field, group))
         if field.role and group is None:
             if field.role in roles:
-                errors.append(_error(positions, where, path + ("role",),
-                                     f"role '{field.role}' is already given to field '{roles[field.role]}'"))
-            roles[field.role] = field.key
+                errors.append(ctx.error(path + ("role",),
+                                        f"role '{field.role}' is already given to field '{roles[field.role]}'"))
+            roles.setdefault(field.role, field.key)
     return errors
 
 
-def _check_condition(condition: Condition | None, path: NodePath, known: dict[str, FieldDef],
-                     before: set[str], positions: Positions, where: str) -> list[EditionError]:
-    errors = []
-    leaves = referenced_fields(condition)
-    if condition is None:
-        return errors
-    for leaf in leaves:
-        leaf_path = _leaf_path(condition, leaf, path)
-        target = known.get(leaf.field)
-        if target is None:
-            import difflib
-
-            guess = difflib.get_close_matches(leaf.field, list(known), n=1)
-            hint = f"; did you mean '{guess[0]}'?" if guess else ""
-            errors.append(_error(positions, where, leaf_path + ("field",),
-                                 f"condition on unknown field '{leaf.field}'{hint}"))
-            continue
-        if leaf.field not in before:
-            errors.append(_error(positions, where, leaf_path + ("field",),
-                                 f"condition on field '{leaf.field}', which comes later in the form"))
-        values = [v for v in (leaf.equals, leaf.not_equals) if v is not None] + list(leaf.in_ or [])
-        if target.type == "yes_no":
-            allowed: list | None = [True, False]
-        elif target.choices:
-            allowed = [c.value for c in target.choices]
-        else:
-            allowed = None
-        for value in values:
-            if allowed is not None and value not in allowed:
-                shown = ", ".join(repr(a) if not isinstance(a, bool) else str(a).lower() for a in allowed)
-                errors.append(_error(positions, where, leaf_path + ("field",),
-                                     f"condition on '{leaf.field}' expects {value!r}, which is not one of its "
-                                     f"values ({shown})"))
-    return errors
-
-
-def _leaf_path(condition: Condition, leaf, path: NodePath) -> NodePath:
+def _leaf_path(condition: Condition, leaf: FieldCondition, path: NodePath) -> NodePath | None:
     """Find the file path of one leaf inside a nested condition."""
     if condition is leaf:
         return path
@@ -141,56 +141,92 @@ def _leaf_path(condition: Condition, leaf, path: NodePath) -> NodePath:
             found = _leaf_path(child, leaf, path + (kind, i))
             if found is not None:
                 return found
-    return None if condition is not leaf else path
+    return None
 
 
-def check_conditions(edition: LoadedEdition, positions: Positions, where: str) -> list[EditionError]:
+def _shown(value: Any) -> str:
+    return str(value).lower() if isinstance(value, bool) else repr(value)
+
+
+def _check_condition(ctx: CheckContext, condition: Condition | None, path: NodePath,
+                     before: set[str]) -> list[EditionError]:
+    """Check each leaf of one condition: an operator, a known earlier field, a value that field can take."""
+    errors: list[EditionError] = []
+    if condition is None:
+        return errors
+    known = ctx.edition.fields
+    for leaf in referenced_fields(condition):
+        leaf_path = _leaf_path(condition, leaf, path) or path
+        if leaf.equals is None and leaf.not_equals is None and leaf.in_ is None and leaf.is_set is None:
+            errors.append(ctx.error(leaf_path + ("field",), f"condition on '{leaf.field}' needs one of "
+                                                            "'equals', 'not_equals', 'in' or 'is_set'"))
+        target = known.get(leaf.field)
+        if target is None:
+            guess = difflib.get_close_matches(leaf.field, list(known), n=1)
+            hint = f"; did you mean '{guess[0]}'?" if guess else ""
+            errors.append(ctx.error(leaf_path + ("field",), f"condition on unknown field '{leaf.field}'{hint}"))
+            continue
+        if leaf.field not in before:
+            errors.append(ctx.error(leaf_path + ("field",),
+                                    f"condition on field '{leaf.field}', which comes later in the form"))
+        if target.type == "yes_no":
+            allowed: list[Any] | None = [True, False]
+        elif target.choices:
+            allowed = [c.value for c in target.choices]
+        else:
+            allowed = None
+        if allowed is None:
+            continue
+        tested = [(("equals",), leaf.equals), (("not_equals",), leaf.not_equals)]
+        tested += [(("in", i), value) for i, value in enumerate(leaf.in_ or [])]
+        for sub, value in tested:
+            if value is not None and value not in allowed:
+                guess = difflib.get_close_matches(str(value), [str(a) for a in allowed], n=1)
+                hint = f"; did you mean '{guess[0]}'?" if guess else ""
+                errors.append(ctx.error(
+                    leaf_path + sub,
+                    f"condition on '{leaf.field}' expects {_shown(value)}, which is not one of its values "
+                    f"({', '.join(_shown(a) for a in allowed)}){hint}"))
+    return errors
+
+
+def check_conditions(ctx: CheckContext) -> list[EditionError]:
     """Conditions name fields that exist, come earlier, and values those fields can take."""
-    known = dict(edition.fields)
     errors: list[EditionError] = []
     before: set[str] = set()
-    for si, step in enumerate(edition.steps):
-        errors += _check_condition(step.condition, ("steps", si, "condition"), known, before, positions, where)
+    for si, step in enumerate(ctx.edition.steps):
+        errors += _check_condition(ctx, step.condition, ("steps", si, "condition"), before)
         for fi, field in enumerate(step.fields):
-            errors += _check_condition(field.condition, ("steps", si, "fields", fi, "condition"), known,
-                                       set(before), positions, where)
+            errors += _check_condition(ctx, field.condition, ("steps", si, "fields", fi, "condition"), set(before))
             before.add(field.key)
     return errors
 
 
-def check_dates(edition: LoadedEdition, positions: Positions, where: str) -> list[EditionError]:
-    """The call closes after it opens; each workshop ends after it starts."""
-    errors = []
-    if edition.closes_at <= edition.opens_at:
-        errors.append(_error(positions, where, ("closes",), "'closes' is before 'opens'"))
-    for wi, workshop in enumerate(edition.definition.workshops):
-        if workshop.ends <= workshop.starts:
-            errors.append(_error(positions, where, ("workshops", wi, "ends"), "'ends' is before 'starts'"))
-    return errors
-
-
-def check_axis_field(edition: LoadedEdition, positions: Positions, where: str) -> list[EditionError]:
+def check_axis_field(ctx: CheckContext) -> list[EditionError]:
     """The field with role 'axis' offers exactly the axes of the call page."""
-    field = edition.field_with_role("axis")
-    if field is None:
-        return []
-    axes = {a.key for a in edition.definition.axes}
+    field = ctx.edition.field_with_role("axis")
+    if field is None or field.type != "choice":
+        return []  # a wrong type is reported by check_field_options
+    axes = {a.key for a in ctx.edition.definition.axes}
     values = {c.value for c in field.choices or []}
-    if axes != values:
-        si = next(i for i, s in enumerate(edition.steps) if any(f.key == field.key for f in s.fields))
-        fi = next(i for i, f in enumerate(edition.steps[si].fields) if f.key == field.key)
-        return [_error(positions, where, ("steps", si, "fields", fi, "choices"),
-                       f"the choices of '{field.key}' ({', '.join(sorted(values))}) must be the axes "
-                       f"({', '.join(sorted(axes))})")]
-    return []
+    if axes == values:
+        return []
+    path = next(p for p, f, g in walk_fields(ctx.edition) if f is field)
+    return [ctx.error(path + ("choices",), f"the choices of '{field.key}' ({', '.join(sorted(values))}) must be "
+                                           f"the axes ({', '.join(sorted(axes))})")]
 
 
-CHECKS: list[Check] = [check_unique_keys, check_field_options, check_conditions, check_dates, check_axis_field]
+CHECKS: list[Check] = [
+    check_unique_keys, check_field_options, check_conditions, check_axis_field,
+    check_dates, check_workshops, check_documents, check_document_emails, check_email_definitions,
+]
 
 
-def check_edition(edition: LoadedEdition, positions: Positions, where: str) -> list[EditionError]:
-    """Run every check and return all errors found."""
+def check_edition(edition: LoadedEdition, positions: Positions, where: str,
+                  templates_folder: Path | None = None) -> list[EditionError]:
+    """Run every check of `CHECKS` and return all errors found."""
+    ctx = CheckContext(edition, positions, where, templates_folder or DEFAULT_TEMPLATES_FOLDER)
     errors: list[EditionError] = []
     for check in CHECKS:
-        errors.extend(check(edition, positions, where))
+        errors.extend(check(ctx))
     return errors

@@ -67,13 +67,13 @@ def _position(node: yaml.Node) -> Position:
 
 
 def _to_python(loader: yaml.SafeLoader, node: yaml.Node, path: NodePath, positions: Positions,
-               errors: list[str], where: str) -> Any:
+               errors: list[EditionError], where: str) -> Any:
     """Build plain Python data from the composed node tree, recording positions and duplicate keys."""
     positions.values[path] = _position(node)
     if isinstance(node, yaml.MappingNode):
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            key = loader.construct_object(key_node, deep=True)
+            key = _scalar(loader, key_node, errors, where) if isinstance(key_node, yaml.ScalarNode) else None
             if not isinstance(key, (str, int)):
                 line, col = _position(key_node)
                 errors.append(EditionError(where, line, col, "a key must be a plain word"))
@@ -88,26 +88,62 @@ def _to_python(loader: yaml.SafeLoader, node: yaml.Node, path: NodePath, positio
         return result
     if isinstance(node, yaml.SequenceNode):
         return [_to_python(loader, item, path + (i,), positions, errors, where) for i, item in enumerate(node.value)]
-    return loader.construct_object(node, deep=True)
+    return _scalar(loader, node, errors, where)
+
+
+def _scalar(loader: yaml.SafeLoader, node: yaml.Node, errors: list[EditionError], where: str) -> Any:
+    """Build one scalar; a value YAML recognises but cannot build (a 30 February) is a positioned error."""
+    try:
+        return loader.construct_object(node, deep=True)
+    except (ValueError, TypeError, OverflowError) as exc:
+        line, col = _position(node)
+        errors.append(EditionError(where, line, col, f"invalid value '{node.value}': {exc}"))
+        return None
+
+
+# What usually causes PyYAML's messages, said to staff after the message itself.
+SYNTAX_HINTS = [
+    ("mapping values are not allowed", " (a value containing ': ' must be put in quotes)"),
+    ("expected <block end>", " (check the indentation of this line and the one before)"),
+    ("found character '\\t'", " (indent with spaces, not tabs)"),
+    ("found unexpected end of stream", " (a quote is not closed)"),
+    ("found undefined alias", " (an '*' starts an alias: put the value in quotes)"),
+]
+
+
+# libyaml parses ten times faster and gives the same positions; PyYAML's own parser words the errors.
+FastLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _compose(text: str, where: str, loader_class: type, positions: Positions,
+             errors: list[EditionError]) -> Any:
+    """Compose the node tree with `loader_class` and build plain data from it."""
+    loader = loader_class(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            raise InvalidEdition([EditionError(where, 1, 1, "the file is empty (expected an edition mapping)")])
+        return _to_python(loader, node, (), positions, errors, where)
+    finally:
+        loader.dispose()
 
 
 def parse_yaml(text: str, where: str) -> tuple[Any, Positions]:
     """Parse YAML text into data and positions; raise InvalidEdition on a syntax error."""
     positions = Positions({}, {})
     errors: list[EditionError] = []
-    loader = yaml.SafeLoader(text)
     try:
-        node = loader.get_single_node()
-        if node is None:
-            raise InvalidEdition([EditionError(where, 1, 1, "the file is empty (expected an edition mapping)")])
-        data = _to_python(loader, node, (), positions, errors, where)
+        try:
+            data = _compose(text, where, FastLoader, positions, errors)
+        except yaml.MarkedYAMLError:
+            positions, errors = Positions({}, {}), []
+            data = _compose(text, where, yaml.SafeLoader, positions, errors)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = " ".join(p for p in (exc.context, exc.problem) if p)
-        raise InvalidEdition([EditionError(where, line, col, f"YAML syntax error: {problem}")]) from None
-    finally:
-        loader.dispose()
+        hint = next((h for clue, h in SYNTAX_HINTS if clue in problem), "")
+        raise InvalidEdition([EditionError(where, line, col, f"YAML syntax error: {problem}{hint}")]) from None
     if errors:
         raise InvalidEdition(errors)
     return data, positions
@@ -164,15 +200,26 @@ def _clean_loc(loc: tuple[Any, ...], data: Any) -> NodePath:
     return tuple(path)
 
 
+def _known_keys(error: dict[str, Any]) -> list[str]:
+    """The keys allowed where an unknown key was found."""
+    model = _model_at(tuple(error["loc"]))
+    return [f.alias or n for n, f in model.model_fields.items()] if model is not None else []
+
+
+def _guess_key(error: dict[str, Any], loc: NodePath) -> str | None:
+    """The allowed key closest to a misspelled one, if any is close."""
+    guess = difflib.get_close_matches(str(loc[-1] if loc else ""), _known_keys(error), n=1)
+    return guess[0] if guess else None
+
+
 def _describe(error: dict[str, Any], loc: NodePath) -> str:
     """Word a pydantic error for staff, with what was expected and a 'did you mean' where it helps."""
     kind = error["type"]
     name = loc[-1] if loc else ""
     if kind == "extra_forbidden":
-        model = _model_at(tuple(error["loc"]))
-        known = [f.alias or n for n, f in model.model_fields.items()] if model is not None else []
-        guess = difflib.get_close_matches(str(name), known, n=1)
-        hint = f"; did you mean '{guess[0]}'?" if guess else ""
+        known = _known_keys(error)
+        guess = _guess_key(error, loc)
+        hint = f"; did you mean '{guess}'?" if guess else ""
         expected = f" (expected one of: {', '.join(known)})" if known and not guess else ""
         return f"unknown key '{name}'{hint}{expected}"
     if kind == "missing":
@@ -184,7 +231,8 @@ def _describe(error: dict[str, Any], loc: NodePath) -> str:
         hint = f"; did you mean '{guess[0]}'?" if guess else ""
         return f"unknown value {error.get('input')!r} for '{name}'{hint} (expected {expected})"
     if kind == "string_pattern_mismatch":
-        return f"'{name}' has an invalid value {error.get('input')!r} (expected lowercase letters, digits and '_' or '-')"
+        return (f"'{name}' has an invalid value {error.get('input')!r} "
+                "(expected lowercase letters, digits and '_' or '-')")
     message = error["msg"]
     if message.startswith("Value error, "):
         message = message[len("Value error, "):]
@@ -200,8 +248,13 @@ def validate_data(data: Any, positions: Positions, where: str) -> Edition:
     except ValidationError as exc:
         errors = []
         seen: set[tuple[NodePath, str]] = set()
-        for error in exc.errors():
-            loc = _clean_loc(tuple(error["loc"]), data)
+        located = [(error, _clean_loc(tuple(error["loc"]), data)) for error in exc.errors()]
+        # A misspelled key also makes the right one "missing": say it once, as the misspelling.
+        misspelled = {loc[:-1] + (_guess_key(error, loc),) for error, loc in located
+                      if error["type"] == "extra_forbidden"}
+        for error, loc in located:
+            if error["type"] == "missing" and loc in misspelled:
+                continue
             message = _describe(error, loc)
             if (loc, message) in seen:
                 continue
@@ -211,19 +264,32 @@ def validate_data(data: Any, positions: Positions, where: str) -> Edition:
         raise InvalidEdition(errors) from None
 
 
-def load_edition(path: Path, display_path: str | None = None) -> LoadedEdition:
-    """Load, validate and check one edition file; raise InvalidEdition listing every mistake."""
+def read_source(path: Path, where: str) -> str:
+    """Read an edition file as UTF-8 text; raise InvalidEdition when it cannot be read."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise InvalidEdition([EditionError(where, 1, 1, f"the file is not UTF-8 text: {exc.reason} "
+                                                        f"at byte {exc.start}")]) from None
+    except OSError as exc:
+        raise InvalidEdition([EditionError(where, 1, 1, f"cannot read the file: {exc.strerror or exc}")]) from None
+
+
+def load_edition(path: Path, display_path: str | None = None,
+                 templates_folder: Path | None = None) -> LoadedEdition:
+    """Load, validate and check one edition file; raise InvalidEdition listing every mistake.
+
+    `templates_folder` is where `documents[].template` must exist (config DOC_TEMPLATES_FOLDER);
+    it defaults to the repository's doc_templates/.
+    """
     from editions.checks import check_edition
 
     where = display_path or str(path)
-    try:
-        source = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InvalidEdition([EditionError(where, 1, 1, f"cannot read the file: {exc}")]) from None
+    source = read_source(path, where)
     data, positions = parse_yaml(source, where)
     definition = validate_data(data, positions, where)
     edition = LoadedEdition(definition=definition, path=path, source=source)
-    errors = check_edition(edition, positions, where)
+    errors = check_edition(edition, positions, where, templates_folder)
     if errors:
         raise InvalidEdition(errors)
     return edition

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from editions.schema import Edition, FieldDef, Step
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 def revision_of(source: str) -> str:

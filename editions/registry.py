@@ -1,4 +1,8 @@
-"""Keep the valid editions of workflows/ in memory; an invalid file is logged and left out."""
+"""Keep the valid editions of workflows/ in memory; an invalid file is logged and left out.
+
+`Registry.load()` is what the app runs at start, what `flask workflows reload` runs, and what a staff
+button will run: it returns a `LoadReport` saying what is served and what was refused.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +10,27 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from editions.loader import EditionError, InvalidEdition, load_edition
+from editions.check_context import DEFAULT_TEMPLATES_FOLDER
+from editions.folder import check_files, display_path
+from editions.loader import EditionError
 from editions.model import LoadedEdition
 
+__all__ = ["LoadReport", "Registry", "display_path"]
+
 log = logging.getLogger(__name__)
+
+
+@dataclass
+class LoadReport:
+    """What one load found: editions served from their current file, kept in their last valid version, refused."""
+
+    served: list[LoadedEdition] = field(default_factory=list)
+    kept: dict[str, LoadedEdition] = field(default_factory=dict)  # shown path → last valid version still served
+    refused: dict[str, list[EditionError]] = field(default_factory=dict)  # shown path → its errors
+
+    @property
+    def ok(self) -> bool:
+        return not self.refused
 
 
 @dataclass
@@ -17,33 +38,33 @@ class Registry:
     """The editions this app serves, by id, and the errors of the files it refused."""
 
     folder: Path
+    templates_folder: Path = DEFAULT_TEMPLATES_FOLDER
     editions: dict[str, LoadedEdition] = field(default_factory=dict)
     errors: dict[str, list[EditionError]] = field(default_factory=dict)
 
-    def load(self) -> None:
+    def load(self) -> LoadReport:
         """(Re)load every file; a file that became invalid keeps its last valid version served."""
+        paths = sorted(self.folder.glob("*.yaml"))
+        results = check_files([(p, display_path(p)) for p in paths], paths, self.templates_folder)
+        report = LoadReport()
         found: dict[str, LoadedEdition] = {}
-        errors: dict[str, list[EditionError]] = {}
-        for path in sorted(self.folder.glob("*.yaml")):
-            shown = display_path(path)
-            try:
-                edition = load_edition(path, shown)
-            except InvalidEdition as exc:
-                errors[shown] = exc.errors
-                for error in exc.errors:
-                    log.error("edition refused: %s", error)
-                previous = next((e for e in self.editions.values() if e.path == path), None)
-                if previous is not None:
-                    log.warning("still serving the last valid version of %s (revision %s)", shown, previous.revision)
-                    found[previous.id] = previous
+        for result in results:
+            if result.edition is not None:
+                found[result.edition.id] = result.edition
+                report.served.append(result.edition)
                 continue
-            if edition.id in found:
-                errors[shown] = [EditionError(shown, 1, 1, f"edition id '{edition.id}' is already used by "
-                                                            f"{display_path(found[edition.id].path)}")]
-                log.error("edition refused: %s", errors[shown][0])
-                continue
-            found[edition.id] = edition
-        self.editions, self.errors = found, errors
+            report.refused[result.where] = result.errors
+            for error in result.errors:
+                log.error("edition refused: %s", error)
+        for result in results:
+            previous = next((e for e in self.editions.values() if e.path.resolve() == result.path.resolve()), None)
+            if result.edition is None and previous is not None and previous.id not in found:
+                log.warning("still serving the last valid version of %s (revision %s)", result.where,
+                            previous.revision)
+                found[previous.id] = previous
+                report.kept[result.where] = previous
+        self.editions, self.errors = found, report.refused
+        return report
 
     def get(self, edition_id: str) -> LoadedEdition | None:
         return self.editions.get(edition_id)
@@ -51,11 +72,3 @@ class Registry:
     def all(self) -> list[LoadedEdition]:
         """Every served edition, the most recent opening first."""
         return sorted(self.editions.values(), key=lambda e: e.opens_at, reverse=True)
-
-
-def display_path(path: Path) -> str:
-    """Show a path relative to the working directory when it is below it (as staff typed it)."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)

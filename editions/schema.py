@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator
 
@@ -50,11 +50,9 @@ def _condition_kind(value: Any) -> str:
 
 
 Condition = Annotated[
-    Union[
-        Annotated[FieldCondition, Tag("FieldCondition")],
-        Annotated[AllCondition, Tag("AllCondition")],
-        Annotated[AnyCondition, Tag("AnyCondition")],
-    ],
+    Annotated[FieldCondition, Tag("FieldCondition")]
+    | Annotated[AllCondition, Tag("AllCondition")]
+    | Annotated[AnyCondition, Tag("AnyCondition")],
     Discriminator(_condition_kind),
 ]
 AllCondition.model_rebuild()
@@ -176,6 +174,13 @@ class DocumentDef(Strict):
     audience: Literal["applicant", "staff"] = "applicant"
     email: Key | None = None
     append_annexes: bool = False
+
+
+# The emails the app sends on its own; `emails` may override them or add new ones for documents.
+BUILTIN_EMAILS = [
+    "sign_in_link", "submission_receipt", "submission_notification", "reminder",
+    "workshop_registration", "result_laureate", "result_not_selected", "convention_sent",
+]
 
 
 class EmailDef(Strict):

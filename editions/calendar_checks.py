@@ -1,0 +1,62 @@
+"""Check the calendar of an edition: the call closes after it opens, workshops fall in sane bounds.
+
+A naive date-time in the file is read in the edition's time zone, as the app does.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from editions.check_context import CheckContext
+from editions.loader import EditionError
+
+MAX_OPEN_DAYS = 366  # longer is almost always a mistyped year
+MAX_WORKSHOP_HOURS = 12  # a workshop is a session in one day, not a series
+WORKSHOP_DAYS_BEFORE_OPENING = 60  # an information session may announce the call, not much earlier
+
+
+def _french_date(instant: dt.datetime) -> str:
+    return instant.strftime("%d/%m/%Y %H:%M")
+
+
+def check_dates(ctx: CheckContext) -> list[EditionError]:
+    """The call closes after it opens, and stays open less than a year."""
+    edition = ctx.edition
+    local_opens = edition.opens_at.astimezone(edition.zone)
+    local_closes = edition.closes_at.astimezone(edition.zone)
+    if edition.closes_at <= edition.opens_at:
+        return [ctx.error(("closes",), f"'closes' ({_french_date(local_closes)}) is before 'opens' "
+                                       f"({_french_date(local_opens)})")]
+    days = (edition.closes_at - edition.opens_at).days
+    if days > MAX_OPEN_DAYS:
+        return [ctx.error(("closes",), f"the call would stay open {days} days (more than {MAX_OPEN_DAYS}): "
+                                       "check the years of 'opens' and 'closes'")]
+    return []
+
+
+def check_workshops(ctx: CheckContext) -> list[EditionError]:
+    """Each workshop ends after it starts, on the same day, while the call is open or shortly before."""
+    edition = ctx.edition
+    if edition.closes_at <= edition.opens_at:
+        return []  # bounds make no sense until check_dates is satisfied
+    earliest = edition.opens_at - dt.timedelta(days=WORKSHOP_DAYS_BEFORE_OPENING)
+    errors = []
+    for wi, workshop in enumerate(edition.definition.workshops):
+        starts = workshop.starts if workshop.starts.tzinfo else workshop.starts.replace(tzinfo=edition.zone)
+        ends = workshop.ends if workshop.ends.tzinfo else workshop.ends.replace(tzinfo=edition.zone)
+        where = ("workshops", wi)
+        if ends <= starts:
+            errors.append(ctx.error(where + ("ends",), f"'ends' ({_french_date(ends)}) is before 'starts' "
+                                                       f"({_french_date(starts)})"))
+        elif ends - starts > dt.timedelta(hours=MAX_WORKSHOP_HOURS):
+            hours = int((ends - starts).total_seconds() // 3600)
+            errors.append(ctx.error(where + ("ends",), f"workshop '{workshop.key}' would last {hours} hours "
+                                                       f"(more than {MAX_WORKSHOP_HOURS}): check 'ends'"))
+        if starts > edition.closes_at:
+            errors.append(ctx.error(where + ("starts",), f"workshop '{workshop.key}' starts after the call closes "
+                                                         f"({_french_date(edition.closes_at.astimezone(edition.zone))})"))
+        elif starts < earliest:
+            errors.append(ctx.error(where + ("starts",), f"workshop '{workshop.key}' starts more than "
+                                                         f"{WORKSHOP_DAYS_BEFORE_OPENING} days before the call opens "
+                                                         f"({_french_date(edition.opens_at.astimezone(edition.zone))})"))
+    return errors

@@ -1,0 +1,117 @@
+"""`flask --app app workflows …`: check the edition files (pointing at each mistake) and reload them.
+
+The check needs neither a database nor, run as `python -m editions.cli check`, a Flask app: it reads
+the same configuration (defaults, instance/config.py, APPELS_* variables) without creating one.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import click
+from flask import Config, current_app, has_app_context
+from flask.cli import AppGroup, ScriptInfo
+
+from editions.folder import FileResult, check_files, display_path
+from editions.model import LoadedEdition
+
+workflows_cli = AppGroup("workflows", help="Vérifier et recharger les éditions (fichiers workflows/*.yaml).")
+
+
+def standalone_config() -> Config:
+    """Resolve the configuration as create_app does, without building an app."""
+    import settings
+
+    config = Config(str(settings.ROOT))
+    instance = settings.ROOT / "instance"
+    config.from_mapping(settings.defaults(str(instance)))
+    config.from_pyfile(str(instance / "config.py"), silent=True)
+    config.from_mapping(settings.from_environment())
+    return config
+
+
+def _config() -> Mapping[str, Any]:
+    """The running app's config under `flask`, else the standalone resolution."""
+    if has_app_context():
+        return current_app.config
+    info = click.get_current_context().find_object(ScriptInfo)
+    if info is not None:
+        return info.load_app().config
+    return standalone_config()
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'s' if number > 1 else ''}"
+
+
+def describe(edition: LoadedEdition) -> str:
+    """Summarise a valid edition in one French line: dates, steps, fields, workshops, documents."""
+    zone = "heure de Paris" if edition.definition.timezone == "Europe/Paris" else edition.definition.timezone
+    opens = edition.opens_at.astimezone(edition.zone).strftime("%d/%m/%Y %H:%M")
+    closes = edition.closes_at.astimezone(edition.zone).strftime("%d/%m/%Y %H:%M")
+    d = edition.definition
+    ordinal = "1re" if d.number == 1 else f"{d.number}e"
+    return (f"{edition.id} ({d.short_title}, {ordinal} édition), du {opens} au {closes} {zone}, "
+            f"{_count(len(d.steps), 'étape')}, {_count(len(edition.fields), 'champ')}, "
+            f"{_count(len(d.workshops), 'atelier')}, {_count(len(d.documents), 'document')}, "
+            f"révision {edition.revision}")
+
+
+def run_check(files: tuple[str, ...], folder: Path, templates_folder: Path) -> int:
+    """Check `files` (or every *.yaml of `folder`), print OK lines or one line per mistake; return the exit code."""
+    if files:
+        targets = [(Path(f), f) for f in files]
+        siblings = sorted({s for p, _ in targets if p.parent.is_dir() for s in p.parent.glob("*.yaml")})
+    else:
+        siblings = sorted(folder.glob("*.yaml"))
+        targets = [(p, display_path(p)) for p in siblings]
+        if not targets:
+            click.echo(f"Aucun fichier .yaml dans {display_path(folder)}/", err=True)
+            return 1
+    results: list[FileResult] = check_files(targets, siblings, templates_folder)
+    errors = [error for result in results for error in result.errors]
+    if not errors:
+        for result in results:
+            assert result.edition is not None
+            click.echo(f"{result.where}: OK — {describe(result.edition)}")
+        return 0
+    for error in errors:
+        click.echo(str(error))
+    invalid = sum(1 for r in results if r.errors)
+    click.echo(f"{len(errors)} erreur{'s' if len(errors) > 1 else ''} dans {invalid} fichier"
+               f"{'s' if invalid > 1 else ''} sur {len(results)}.", err=True)
+    return 1
+
+
+@workflows_cli.command("check", with_appcontext=False)
+@click.argument("files", nargs=-1)
+def check_command(files: tuple[str, ...]) -> None:
+    """Vérifier les fichiers d'édition (tous ceux de workflows/ sans argument).
+
+    Chaque erreur est imprimée sous la forme fichier:ligne:colonne: message ; code de sortie 1 s'il y en a.
+    """
+    config = _config()
+    code = run_check(files, Path(config["WORKFLOWS_FOLDER"]), Path(config["DOC_TEMPLATES_FOLDER"]))
+    sys.exit(code)
+
+
+@workflows_cli.command("reload")
+def reload_command() -> None:
+    """Recharger les éditions dans ce processus et dire lesquelles sont servies ou refusées."""
+    report = current_app.extensions["editions"].load()
+    for edition in report.served:
+        click.echo(f"Servie : {display_path(edition.path)} — {describe(edition)}")
+    for where, edition in report.kept.items():
+        click.echo(f"Servie dans sa dernière version valide (révision {edition.revision}) : {where}")
+    for where, errors in report.refused.items():
+        click.echo(f"Refusée : {where}")
+        for error in errors:
+            click.echo(f"  {error}")
+    sys.exit(0 if report.ok else 1)
+
+
+if __name__ == "__main__":
+    click.Group("workflows", commands={"check": check_command}).main(prog_name="python -m editions.cli")
