@@ -21,7 +21,7 @@ limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 def init_extensions(app: Flask) -> None:
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(app.root_path + "/migrations"))
+    migrate.init_app(app, db, directory=str(app.root_path + "/migrations"), render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     mail.init_app(app)
     limiter.init_app(app)

@@ -40,6 +40,7 @@ def defaults(instance_path: str) -> dict:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": False,  # True in production (HTTPS); see docs/production.md
         "REMEMBER_COOKIE_HTTPONLY": True,
+        "WTF_I18N_ENABLED": False,  # WTForms messages come from its own French catalogue (forms.builder)
         "WTF_CSRF_TIME_LIMIT": None,  # a step may stay open for hours; the token is tied to the session
         "FROZEN_NOW": None,  # ISO date-time: freeze the app clock (tests, previews)
         "BACKGROUND_MAIL": True,  # the embedded default delivers mail from a thread of the app

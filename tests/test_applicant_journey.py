@@ -225,3 +225,13 @@ def test_a_closed_edition_refuses_new_dossiers(app, client, during_call):
     token = csrf_token(client, "/appels/etna-2019-1")
     client.post("/appels/etna-2019-1/candidater", data={"csrf_token": token, "confirm": "nouveau"})
     assert db.session.execute(db.select(db.func.count()).select_from(Dossier)).scalar() == before
+
+
+def test_autosave_keeps_what_is_being_typed(app, client, during_call):
+    sign_in(client, "agent@interieur.gouv.fr")
+    dossier_id = start_dossier(client)
+    response = post_step(client, dossier_id, "cas_usage", {"titre": "Brouillon en cours"}, action="autosave")
+    assert response.status_code == 200
+    assert response.json["saved"] is True and "Brouillon enregistré à 14 h 30" in response.json["message"]
+    page = client.get(f"/dossiers/{dossier_id}/etapes/cas_usage").get_data(as_text=True)
+    assert 'value="Brouillon en cours"' in page

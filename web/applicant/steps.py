@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.datastructures import CombinedMultiDict, MultiDict
 
+from documents.formatting import format_time
 from dossiers import annexes, deadline, operations, permissions
 from dossiers.navigation import progress
 from forms.answers import extract_answers, form_for, validate_step
 from forms.files import pending_uploads
 from forms.groups import apply_row_action, row_action
 from models import db
+from timekeeping import now
 from web.applicant import bp
 from web.applicant.access import dossier_or_404
 
@@ -58,6 +60,9 @@ def step(dossier_id: int, step_key: str):
     except operations.ActionRefused as refused:
         flash(str(refused), "error")
         return redirect(url_for("applicant.summary", dossier_id=dossier.id))
+
+    if request.form.get("action") == "autosave":
+        return _autosave(dossier, edition, step_key)
 
     pending_row = row_action(request.form)
     if pending_row is not None:
@@ -106,6 +111,18 @@ def step(dossier_id: int, step_key: str):
         return redirect(url_for("applicant.summary", dossier_id=dossier.id) if action == "next"
                         else url_for("applicant.step", dossier_id=dossier.id, step_key=step_key))
     return redirect(url_for("applicant.step", dossier_id=dossier.id, step_key=target.step.key))
+
+
+def _autosave(dossier, edition, step_key: str):
+    """Keep what is being typed (the page script posts it every few seconds); nothing is validated yet."""
+    _keep_raw_input(dossier, step_key, request.form)
+    dossier.updated_at = now()
+    try:
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        return jsonify(saved=False, message="Modifié dans un autre onglet : rechargez la page."), 409
+    return jsonify(saved=True, message=f"Brouillon enregistré à {format_time(now(), edition.zone)}")
 
 
 def _keep_raw_input(dossier, step_key: str, form: MultiDict) -> None:
