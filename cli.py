@@ -7,8 +7,9 @@ from flask import Flask
 
 def register_cli(app: Flask) -> None:
     from accounts.cli import bootstrap, users_cli
-    from editions.cli import workflows_cli
+    from editions.cli import editions_cli, workflows_cli
 
     app.cli.add_command(workflows_cli)
+    app.cli.add_command(editions_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(bootstrap)

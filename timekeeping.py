@@ -9,7 +9,7 @@ _frozen: dt.datetime | None = None
 
 def now() -> dt.datetime:
     """Return the current instant in UTC (or the instant a test set)."""
-    return _frozen if _frozen is not None else dt.datetime.now(dt.timezone.utc)
+    return _frozen if _frozen is not None else dt.datetime.now(dt.UTC)
 
 
 def set_now(instant: dt.datetime | None) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from dossiers import deadline, lifecycle, permissions
+from dossiers.carry_over import carry_over, copy_files
 from dossiers.navigation import progress
 from dossiers.references import next_reference
 from editions.model import LoadedEdition
@@ -19,15 +20,31 @@ class ActionRefused(Exception):
     """An action the rules refuse; the message is French and shown as is."""
 
 
-def start_dossier(edition: LoadedEdition, user: User) -> Dossier:
-    """Create an empty draft for `user`, if the call is open."""
+def start_dossier(edition: LoadedEdition, user: User, source: Dossier | None = None,
+                  source_edition: LoadedEdition | None = None) -> tuple[Dossier, list[str]]:
+    """Create a draft for `user`, if the call is open: empty, or from `source` (previous edition).
+
+    Return the dossier and the labels of the answers that did not carry over.
+    """
     if not deadline.accepts_new_dossiers(edition):
         raise ActionRefused(deadline.refusal_message(edition))
+    dropped: list[str] = []
+    answers: dict[str, Any] = {}
+    if source is not None:
+        if source.owner_id != user.id or source.edition_id != edition.definition.previous_edition:
+            raise ActionRefused("Ce dossier ne peut pas être repris.")
+        carried = carry_over(source, source_edition, edition)
+        answers, dropped = carried.answers, carried.dropped
     dossier = Dossier(edition_id=edition.id, revision=edition.revision, owner_id=user.id,
                       state=lifecycle.DRAFT, answers={}, set_aside={}, completed_steps=[])
     db.session.add(dossier)
     db.session.flush()
-    return dossier
+    if source is not None:
+        copy_files(source, dossier, answers, edition)
+        dossier.answers = answers
+        _copy_indexed_answers(edition, dossier)
+        db.session.flush()
+    return dossier, dropped
 
 
 def ensure_editable(edition: LoadedEdition, dossier: Dossier, user: User) -> None:

@@ -113,5 +113,38 @@ def reload_command() -> None:
     sys.exit(0 if report.ok else 1)
 
 
+editions_cli = AppGroup("editions", help="Créer une nouvelle édition à partir d'une autre.")
+
+
+@editions_cli.command("new")
+@click.argument("new_id")
+@click.option("--from", "old_id", required=True, help="Identifiant de l'édition copiée, par exemple etna-2019-2.")
+@click.option("--opens", type=click.DateTime(["%Y-%m-%d"]), required=True, help="Ouverture (AAAA-MM-JJ).")
+@click.option("--closes", type=click.DateTime(["%Y-%m-%d"]), required=True, help="Clôture, incluse (AAAA-MM-JJ).")
+@click.option("--reference-prefix", default=None, help="Préfixe des références (déduit de l'ancien sinon).")
+def new_command(new_id: str, old_id: str, opens, closes, reference_prefix: str | None) -> None:
+    """Écrire workflows/NEW_ID.yaml à partir de l'édition --from, avec ses nouvelles dates."""
+    from editions.copy import CopyRefused, plan_copy, write_copy
+
+    registry = current_app.extensions["editions"]
+    old = registry.get(old_id)
+    if old is None:
+        raise click.ClickException(f"Édition « {old_id} » inconnue (servies : {', '.join(sorted(registry.editions))}).")
+    if registry.get(new_id) is not None:
+        raise click.ClickException(f"L'édition « {new_id} » existe déjà.")
+    try:
+        plan = plan_copy(old, new_id, opens.date(), closes.date(), reference_prefix)
+        target = write_copy(old, plan, registry.folder)
+    except CopyRefused as refused:
+        raise click.ClickException(str(refused)) from None
+    code = run_check((str(target),), registry.folder, registry.templates_folder)
+    if code != 0:
+        target.unlink()
+        raise click.ClickException("La copie ne passe pas la vérification : rien n'a été écrit.")
+    registry.load()
+    click.echo(f"Écrit : {display_path(target)} (références {plan.reference_prefix}-0001…). "
+               "Relisez les textes de la page et ajoutez les ateliers de cette édition.")
+
+
 if __name__ == "__main__":
     click.Group("workflows", commands={"check": check_command}).main(prog_name="python -m editions.cli")

@@ -10,8 +10,8 @@ from markupsafe import Markup
 
 import timekeeping
 from documents.formatting import format_amount, format_date, format_datetime
-from forms.layout import group_total, step_layout
 from dossiers import deadline, lifecycle
+from forms.layout import group_total, step_layout
 
 
 def init_app(app: Flask) -> None:

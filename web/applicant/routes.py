@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy.orm.exc import StaleDataError
 
 from documents.generate import documents_for
 from dossiers import deadline, lifecycle, operations, permissions
+from dossiers.carry_over import previous_dossiers
 from dossiers.navigation import progress
 from forms.answers import step_errors
 from models import Dossier, db
@@ -34,15 +35,21 @@ def start(edition_id: str):
     drafts = db.session.execute(
         db.select(Dossier).filter_by(owner_id=current_user.id, edition_id=edition.id)
     ).scalars().all()
+    previous = previous_dossiers(edition, current_user)
     if form.validate_on_submit() and (not drafts or request.form.get("confirm") == "nouveau"):
+        source = next((d for d in previous if str(d.id) == request.form.get("reprendre")), None)
         try:
-            dossier = operations.start_dossier(edition, current_user)
+            dossier, dropped = operations.start_dossier(
+                edition, current_user, source, source and current_app.extensions["editions"].get(source.edition_id))
         except operations.ActionRefused as refused:
             flash(str(refused), "error")
             return redirect(url_for("public.call_page", edition_id=edition.id))
         db.session.commit()
+        if source is not None:
+            flash("Les réponses de votre dossier de l'édition précédente ont été reprises. Vérifiez chaque étape."
+                  + (" Non reprises (à compléter) : " + " ; ".join(dropped) + "." if dropped else ""), "info")
         return redirect(url_for("applicant.step", dossier_id=dossier.id, step_key=edition.steps[0].key))
-    return render_template("applicant/start.html", edition=edition, drafts=drafts, form=form,
+    return render_template("applicant/start.html", edition=edition, drafts=drafts, form=form, previous=previous,
                            phase=deadline.phase(edition))
 
 
