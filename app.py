@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import secrets
 from pathlib import Path
 
 from flask import Flask
 
 import settings
+from jobs.context import configure_logging
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -23,7 +23,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.from_mapping(test_config)
     _ensure_secret_key(app)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging(json_lines=bool(app.config.get("LOG_JSON")))
 
     if app.config.get("FROZEN_NOW"):
         import timekeeping

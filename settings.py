@@ -45,6 +45,9 @@ def defaults(instance_path: str) -> dict:
         "FROZEN_NOW": None,  # ISO date-time: freeze the app clock (tests, previews)
         "BACKGROUND_MAIL": True,  # the embedded default delivers mail from a thread of the app
         "SOFFICE": None,  # path of LibreOffice; found on PATH when unset
+        "LOG_JSON": False,  # one JSON object per log line (production)
+        "REDIS_URL": None,  # set: documents and mail go through RQ workers (`flask --app app jobs worker`)
+        "JOBS_EAGER": False,  # run after-commit tasks at once, in the committing thread (tests)
     }
 
 

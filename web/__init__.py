@@ -6,7 +6,7 @@ from flask import Flask
 
 
 def register_web(app: Flask) -> None:
-    from web import errors, filters, security
+    from web import errors, filters, health, security
     from web.applicant import bp as applicant_bp
     from web.auth import bp as auth_bp
     from web.public import bp as public_bp
@@ -14,6 +14,7 @@ def register_web(app: Flask) -> None:
     security.init_app(app)
     filters.init_app(app)
     errors.init_app(app)
+    health.init_app(app)
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(applicant_bp)

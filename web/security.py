@@ -7,6 +7,8 @@ from pathlib import Path
 
 from flask import Flask, abort, g, request, send_from_directory
 
+from jobs.context import set_request_id
+
 CSP = "; ".join([
     "default-src 'self'",
     "script-src 'self'",
@@ -24,7 +26,8 @@ CSP = "; ".join([
 def init_app(app: Flask) -> None:
     @app.before_request
     def tag_request() -> None:
-        g.request_id = request.headers.get("X-Request-Id") or uuid.uuid4().hex[:16]
+        g.request_id = request.headers.get("X-Request-Id", "")[:64] or uuid.uuid4().hex[:16]
+        set_request_id(g.request_id)
 
     @app.after_request
     def add_headers(response):
