@@ -11,7 +11,10 @@ from dossiers import deadline, lifecycle, permissions
 from dossiers.carry_over import carry_over, copy_files
 from dossiers.navigation import progress
 from dossiers.references import next_reference
+from dossiers.revisions import record_revision
 from editions.model import LoadedEdition
+from jobs.queue import after_commit
+from mail.messages import send_submission_receipt
 from models import Dossier, User, db
 from timekeeping import now
 
@@ -67,10 +70,12 @@ def save_step(edition: LoadedEdition, dossier: Dossier, user: User, step_key: st
         if key in known:
             kept[key] = value
         else:
-            aside[key] = value  # an answer to a field the edition no longer has: kept aside, never dropped
+            # an answer to a field the edition no longer has: kept aside, never dropped
+            aside[key] = {"value": value, "label": key, "revision": dossier.revision}
     dossier.answers = kept
     dossier.set_aside = aside
     dossier.revision = edition.revision
+    record_revision(edition)
     if mark_visited and step_key not in (dossier.completed_steps or []):
         dossier.completed_steps = [*(dossier.completed_steps or []), step_key]
     _copy_indexed_answers(edition, dossier)
@@ -95,7 +100,6 @@ def submit(edition: LoadedEdition, dossier: Dossier, user: User) -> None:
     dossier.reference = next_reference(edition)
     dossier.submitted_at = now()
     lifecycle.transition(dossier, lifecycle.SUBMITTED, user)
-    from mail.messages import send_submission_receipt
-
-    send_submission_receipt(dossier)
+    send_submission_receipt(dossier)  # queued in this transaction: the receipt exists iff the submission does
+    after_commit("documents.produce", dossier.id, "submission")  # the PDF is made by a worker, off the request
     db.session.flush()

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app
+from flask import abort, current_app, flash
 from flask_login import current_user
 
-from dossiers import permissions
+from dossiers import permissions, revisions
 from editions.model import LoadedEdition
 from models import Dossier, db
 
@@ -18,4 +18,13 @@ def dossier_or_404(dossier_id: int) -> tuple[Dossier, LoadedEdition]:
     edition = current_app.extensions["editions"].get(dossier.edition_id)
     if edition is None:
         abort(404)
+    if not dossier.is_draft:
+        return dossier, revisions.edition_at(edition, dossier.revision)  # as it was submitted
+    if permissions.can_edit_answers(current_user, dossier) and dossier.revision != edition.revision:
+        moved = revisions.bring_up_to_date(dossier, edition)
+        db.session.commit()
+        if moved:
+            flash("Le formulaire de l'appel a évolué : vos réponses à « " + " », « ".join(moved) + " » ne "
+                  "correspondent plus à une question. Elles sont conservées et restent visibles par l'équipe.",
+                  "warning")
     return dossier, edition
