@@ -78,7 +78,7 @@ def clock():
         if args and args[0] is None:
             timekeeping.set_now(None)
             return None
-        instant = dt.datetime(*args, tzinfo=PARIS).astimezone(dt.timezone.utc)
+        instant = dt.datetime(*args, tzinfo=PARIS).astimezone(dt.UTC)
         timekeeping.set_now(instant)
         return instant
 

@@ -6,7 +6,7 @@ import pytest
 
 from dossiers import lifecycle
 from models import Dossier, OutboxMessage, StoredFile, Transition, db
-from tests.journey import ETNA_STEPS, EDITION, fill_all_steps, pdf_bytes, post_step, sign_in, start_dossier, submit
+from tests.journey import EDITION, ETNA_STEPS, fill_all_steps, pdf_bytes, post_step, sign_in, start_dossier, submit
 
 
 @pytest.fixture
