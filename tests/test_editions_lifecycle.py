@@ -1,0 +1,133 @@
+"""Editions by YAML alone: a new edition copied with the CLI, a live edition changed, a dossier carried over."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from dossiers import lifecycle
+from models import Dossier, db
+from tests.journey import ETNA_STEPS, fill_all_steps, post_step, sign_in, start_dossier, submit
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def workflows(tmp_path, app):
+    """A private copy of workflows/ served by the app, so tests may write and change files."""
+    folder = tmp_path / "workflows"
+    shutil.copytree(ROOT / "workflows", folder)
+    registry = app.extensions["editions"]
+    registry.folder = folder
+    registry.load()
+    return folder
+
+
+def test_a_new_edition_copied_with_the_cli_runs_end_to_end(app, client, runner, clock, workflows):
+    result = runner.invoke(args=["editions", "new", "etna-2020-1", "--from", "etna-2019-2",
+                                 "--opens", "2020-03-02", "--closes", "2020-04-30"])
+    assert result.exit_code == 0, result.output
+    text = (workflows / "etna-2020-1.yaml").read_text(encoding="utf-8")
+    assert "id: etna-2020-1" in text and "previous_edition: etna-2019-2" in text
+    assert "reference_prefix: ETNA3-2020" in text and "opens: 2020-03-02" in text
+    assert "# Les messages envoyés par l’application" in text  # the staff's comments are kept
+    check = runner.invoke(args=["workflows", "check", str(workflows / "etna-2020-1.yaml")])
+    assert check.exit_code == 0, check.output
+
+    clock(2020, 4, 2, 10, 0)
+    sign_in(client, "agent@culture.gouv.fr")
+    dossier_id = start_dossier(client, "etna-2020-1")
+    fill_all_steps(client, dossier_id)
+    submit(client, dossier_id)
+    dossier = db.session.get(Dossier, dossier_id)
+    assert dossier.state == lifecycle.SUBMITTED and dossier.reference == "ETNA3-2020-0001"
+
+
+def test_the_copy_refuses_an_existing_identifier_and_bad_dates(runner, workflows):
+    result = runner.invoke(args=["editions", "new", "etna-2019-1", "--from", "etna-2019-2",
+                                 "--opens", "2020-03-02", "--closes", "2020-04-30"])
+    assert result.exit_code != 0 and "existe déjà" in result.output
+    result = runner.invoke(args=["editions", "new", "etna-2020-1", "--from", "etna-2019-2",
+                                 "--opens", "2020-04-30", "--closes", "2020-03-02"])
+    assert result.exit_code != 0 and "clôture" in result.output
+    assert not (workflows / "etna-2020-1.yaml").exists()
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_a_live_edition_changes_and_no_answer_is_lost(app, client, runner, clock, workflows):
+    clock(2019, 7, 10, 10, 0)
+    sign_in(client, "agent@interieur.gouv.fr")
+    dossier_id = start_dossier(client)
+    post_step(client, dossier_id, "porteur", ETNA_STEPS["porteur"])
+    assert post_step(client, dossier_id, "cas_usage", ETNA_STEPS["cas_usage"]).status_code == 302
+    before = db.session.get(Dossier, dossier_id)
+    old_revision = before.revision
+
+    path = workflows / "etna-2019-2.yaml"
+    # a field removed (populations), a field whose type changed (agents_concernes: integer → text), one added
+    _edit(path, """      - key: populations
+        type: textarea
+        label: Populations d’agents concernées
+        help: Métiers, services, implantations (administration centrale, services territoriaux, agents itinérants…).
+        required: true
+        max_length: 1000
+""", """      - key: sites
+        type: text
+        label: Sites concernés
+        max_length: 200
+""")
+    _edit(path, """      - key: agents_concernes
+        type: integer""", """      - key: agents_concernes
+        type: text""")
+    report = runner.invoke(args=["workflows", "reload"])
+    assert report.exit_code == 0, report.output
+
+    page = client.get(f"/dossiers/{dossier_id}/etapes/cas_usage")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert "Populations d’agents concernées" in text and "Nombre d’agents concernés" in text  # the notice
+    dossier = db.session.get(Dossier, dossier_id)
+    db.session.refresh(dossier)
+    assert dossier.revision != old_revision
+    assert dossier.set_aside["populations"]["value"] == "Agents des préfectures"
+    assert dossier.set_aside["agents_concernes"]["value"] == 1200
+    assert "populations" not in dossier.answers and "agents_concernes" not in dossier.answers
+    assert dossier.answers["titre"] == ETNA_STEPS["cas_usage"]["titre"]  # the rest is untouched
+
+
+def test_an_applicant_takes_up_the_dossier_of_the_previous_edition(app, client, clock):
+    clock(2019, 4, 1, 10, 0)
+    sign_in(client, "agent@interieur.gouv.fr")
+    old_id = start_dossier(client, "etna-2019-1")
+    post_step(client, old_id, "porteur", {**ETNA_STEPS["porteur"]})
+
+    clock(2019, 7, 10, 10, 0)
+    page = client.get("/appels/etna-2019-2/candidater").get_data(as_text=True)
+    assert "Reprendre mon dossier de l'édition précédente" in page
+    from tests.journey import csrf_token
+
+    token = csrf_token(client, "/appels/etna-2019-2/candidater")
+    response = client.post("/appels/etna-2019-2/candidater",
+                           data={"csrf_token": token, "confirm": "nouveau", "reprendre": str(old_id)})
+    assert response.status_code == 302
+    new = db.session.execute(db.select(Dossier).filter_by(edition_id="etna-2019-2")).scalar_one()
+    old = db.session.get(Dossier, old_id)
+    carried = {k for k in old.answers if k in new.answers}
+    assert "administration" in carried and new.answers["administration"] == "Ministère de l'Intérieur"
+    assert new.owner_id == old.owner_id and new.state == lifecycle.DRAFT
+
+    # nobody takes up someone else's dossier
+    other = app.test_client()
+    sign_in(other, "someone@else.gouv.fr")
+    token = csrf_token(other, "/appels/etna-2019-2/candidater")
+    other.post("/appels/etna-2019-2/candidater", data={"csrf_token": token, "confirm": "nouveau",
+                                                       "reprendre": str(old_id)})
+    theirs = db.session.execute(db.select(Dossier).filter(Dossier.owner_id != old.owner_id)).scalars().all()
+    assert all(d.answers == {} for d in theirs)
