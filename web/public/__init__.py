@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("public", __name__)
 
-from web.public import routes  # noqa: E402,F401
+from web.public import routes, workshops  # noqa: E402,F401

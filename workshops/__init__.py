@@ -1,0 +1,1 @@
+"""Workshops and information sessions of an edition: registration, capacity, waiting list."""
