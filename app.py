@@ -47,6 +47,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     from cli import register_cli
 
     register_cli(app)
+
+    if app.config["BACKGROUND_MAIL"] and not app.config.get("REDIS_URL"):
+        from mail.worker import start_with_first_request
+
+        start_with_first_request(app)  # the embedded default delivers mail from a thread of the app
     return app
 
 

@@ -227,6 +227,13 @@ def check_edition(edition: LoadedEdition, positions: Positions, where: str,
     """Run every check of `CHECKS` and return all errors found."""
     ctx = CheckContext(edition, positions, where, templates_folder or DEFAULT_TEMPLATES_FOLDER)
     errors: list[EditionError] = []
-    for check in CHECKS:
+    for check in CHECKS + _package_checks():
         errors.extend(check(ctx))
     return errors
+
+
+def _package_checks() -> list[Check]:
+    """Checks owned by the packages that fill templates (documents), imported late since they import editions."""
+    from documents.checks import check_template_variables
+
+    return [check_template_variables]

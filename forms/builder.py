@@ -23,6 +23,7 @@ from wtforms import (
     TelField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -129,13 +130,13 @@ def make_field(field: FieldDef):
         case "date":
             return FrenchDateField(validators=validators + ([bounds] if bounds else []), **kwargs)
         case "choice":
-            choices = [(c.value, c.label) for c in field.choices or ()]
+            choices = [SelectChoice(c.value, c.label) for c in field.choices or ()]
             kind = SelectField if field.widget == "select" else RadioField
             if kind is SelectField:
-                choices = [("", "Sélectionnez une option")] + choices
+                choices = [SelectChoice("", "Sélectionnez une option"), *choices]
             return kind(choices=choices, validators=validators, validate_choice=True, **kwargs)
         case "multiple_choice":
-            return MultiCheckboxField(choices=[(c.value, c.label) for c in field.choices or ()],
+            return MultiCheckboxField(choices=[SelectChoice(c.value, c.label) for c in field.choices or ()],
                                       validators=validators, **kwargs)
         case "yes_no":
             return YesNoField(validators=validators, **kwargs)

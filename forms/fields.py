@@ -7,6 +7,7 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from wtforms import DateField, IntegerField, RadioField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
 SPACES = re.compile(r"[\s\u00a0\u202f]")
@@ -87,7 +88,8 @@ class YesNoField(RadioField):
     """Oui / Non as two radio buttons; `data` is True, False or None."""
 
     def __init__(self, label=None, validators=None, **kwargs):
-        super().__init__(label, validators, choices=[("oui", "Oui"), ("non", "Non")], coerce=yes_no, **kwargs)
+        super().__init__(label, validators, choices=[SelectChoice("oui", "Oui"), SelectChoice("non", "Non")],
+                         coerce=yes_no, **kwargs)
 
     def pre_validate(self, form):
         if self.data is None and self.raw_data and self.raw_data[0]:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import JSONData, UTCDateTime, db
@@ -37,6 +38,7 @@ class Dossier(db.Model):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=now)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=now, onupdate=now)
     submitted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    granted_amount: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))  # set with the laureate decision
     version: Mapped[int] = mapped_column(default=1)
 
     owner = relationship("User")

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import os
 from pathlib import Path
 
 import pytest
+from flask.testing import FlaskClient
 
 import timekeeping
 
@@ -50,6 +52,7 @@ def app(tmp_path):
         "SERVER_NAME": "localhost",
         "PUBLIC_URL": "http://localhost",
     })
+    application.test_client_class = IsolatedClient
     with application.app_context():
         import models  # noqa: F401  (registers every model)
 
@@ -58,6 +61,22 @@ def app(tmp_path):
         db.session.remove()
         db.engine.dispose()
     timekeeping.set_now(None)
+
+
+class IsolatedClient(FlaskClient):
+    """Each request in its own app context, as in production.
+
+    The `app` fixture keeps an app context open for the test's own queries; Flask would reuse it for
+    requests, sharing `g` (and the signed-in user) between clients. After each request the test's
+    session forgets what it loaded, so it reads what the request wrote.
+    """
+
+    def open(self, *args, **kwargs):
+        from models import db
+
+        response = contextvars.Context().run(super().open, *args, **kwargs)
+        db.session.expire_all()
+        return response
 
 
 @pytest.fixture

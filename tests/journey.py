@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import io
 import re
 
@@ -126,6 +127,11 @@ def fill_all_steps(client, dossier_id: int, steps: dict | None = None) -> None:
         files = {"lettre_engagement": (pdf_bytes(2), "lettre-engagement.pdf")} if step == "pieces_jointes" else None
         response = post_step(client, dossier_id, step, data, files=files)
         assert response.status_code == 302, (step, _errors(response))
+
+
+def text(response) -> str:
+    """The page as people read it (entities such as &#39; decoded)."""
+    return html.unescape(response.get_data(as_text=True))
 
 
 def _errors(response) -> list[str]:

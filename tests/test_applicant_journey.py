@@ -6,7 +6,8 @@ import pytest
 
 from dossiers import lifecycle
 from models import Dossier, OutboxMessage, StoredFile, Transition, db
-from tests.journey import EDITION, ETNA_STEPS, fill_all_steps, pdf_bytes, post_step, sign_in, start_dossier, submit
+from tests.journey import (EDITION, ETNA_STEPS, fill_all_steps, pdf_bytes, post_step, sign_in, start_dossier,
+                           submit, text)
 
 
 @pytest.fixture
@@ -153,7 +154,7 @@ def test_bad_annexes_are_refused_in_french(app, client, during_call, content, na
     dossier_id = start_dossier(client)
     response = post_step(client, dossier_id, "pieces_jointes", {}, files={"lettre_engagement": (content, name)})
     assert response.status_code == 422
-    assert message in response.get_data(as_text=True)
+    assert message in text(response)
     assert db.session.execute(db.select(db.func.count()).select_from(StoredFile)).scalar() == 0
 
 
@@ -165,6 +166,7 @@ def test_an_annex_is_kept_and_can_be_removed(app, client, during_call):
     [file_id] = db.session.get(Dossier, dossier_id).answers["lettre_engagement"]
     download = client.get(f"/dossiers/{dossier_id}/pieces/{file_id}")
     assert download.status_code == 200 and download.data.startswith(b"%PDF")
+    download.close()
     response = post_step(client, dossier_id, "pieces_jointes", {"lettre_engagement-remove": str(file_id)})
     assert response.status_code == 422  # the letter is required
     assert "Joignez ce document au format PDF." in response.get_data(as_text=True)
@@ -192,8 +194,14 @@ def test_the_deadline_is_enforced_to_the_second(app, client, clock):
     assert dossier.state == lifecycle.DRAFT and dossier.reference is None
     page = client.get(f"/dossiers/{dossier_id}/recapitulatif").get_data(as_text=True)
     assert "clos" in page
-    response = post_step(client, dossier_id, "porteur", ETNA_STEPS["porteur"])
-    assert response.status_code == 302  # refused, back to the summary, nothing changed
+    assert client.get(f"/dossiers/{dossier_id}/etapes/porteur").status_code == 302  # to the summary
+    from tests.journey import csrf_token
+
+    token = csrf_token(client, f"/dossiers/{dossier_id}/recapitulatif")
+    response = client.post(f"/dossiers/{dossier_id}/etapes/porteur",
+                           data={**ETNA_STEPS["porteur"], "administration": "Trop tard", "csrf_token": token})
+    assert response.status_code == 302  # refused, back to the summary
+    assert db.session.get(Dossier, dossier_id).answers["administration"] == "Ministère de l'Intérieur"
 
 
 def test_nobody_reaches_another_applicants_dossier(app, client, during_call):

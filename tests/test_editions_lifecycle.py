@@ -61,6 +61,27 @@ def _edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
+def _rebuild_dossier_template(app, yaml_path: Path) -> None:
+    """Rebuild etna/dossier.docx from the changed YAML in a private copy of doc_templates/."""
+    import importlib.util
+
+    from editions.loader import parse_yaml, read_source, validate_data
+    from editions.model import LoadedEdition
+
+    folder = yaml_path.parent.parent / "doc_templates"
+    if not folder.exists():
+        shutil.copytree(ROOT / "doc_templates", folder)
+    spec = importlib.util.spec_from_file_location("builder", ROOT / "doc_templates" / "build_etna_templates.py")
+    builder = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(builder)
+    source = read_source(yaml_path, str(yaml_path))
+    data, positions = parse_yaml(source, str(yaml_path))
+    edition = LoadedEdition(definition=validate_data(data, positions, str(yaml_path)), path=yaml_path, source=source)
+    builder.build_dossier(edition, folder / "etna" / "dossier.docx")
+    app.config["DOC_TEMPLATES_FOLDER"] = str(folder)
+    app.extensions["editions"].templates_folder = folder
+
+
 def test_a_live_edition_changes_and_no_answer_is_lost(app, client, runner, clock, workflows):
     clock(2019, 7, 10, 10, 0)
     sign_in(client, "agent@interieur.gouv.fr")
@@ -86,6 +107,10 @@ def test_a_live_edition_changes_and_no_answer_is_lost(app, client, runner, clock
     _edit(path, """      - key: agents_concernes
         type: integer""", """      - key: agents_concernes
         type: text""")
+    refused = runner.invoke(args=["workflows", "reload"])
+    assert refused.exit_code == 1 and "uses unknown variable 'a.populations'" in refused.output
+    # staff update the dossier template too; then the new revision is served
+    _rebuild_dossier_template(app, path)
     report = runner.invoke(args=["workflows", "reload"])
     assert report.exit_code == 0, report.output
 

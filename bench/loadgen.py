@@ -1,0 +1,77 @@
+"""Drive a server with wrk (a local load generator), rotating over prepared requests, and read its figures."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+LUA = r"""
+local requests = %(requests)s
+local counter = 0
+local statuses = {}
+request = function()
+  counter = counter + 1
+  local r = requests[(counter %% #requests) + 1]
+  return wrk.format(r.method, r.path, r.headers, r.body)
+end
+response = function(status, headers, body)
+  statuses[status] = (statuses[status] or 0) + 1
+end
+done = function(summary, latency, requests)
+  io.write(string.format("LATENCY_US %%d %%d %%d\n", latency:percentile(50), latency:percentile(99), latency.max))
+  io.write(string.format("ERRORS %%d %%d %%d %%d %%d\n", summary.errors.connect, summary.errors.read,
+                         summary.errors.write, summary.errors.status, summary.errors.timeout))
+end
+"""
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    requests_per_second: float
+    p50_ms: float
+    p99_ms: float
+    requests: int
+    errors: int  # socket errors and HTTP statuses >= 400
+
+    def row(self) -> str:
+        return f"{self.requests_per_second:8.1f} req/s   p50 {self.p50_ms:6.1f} ms   p99 {self.p99_ms:6.1f} ms   " \
+               f"{self.requests} requêtes, {self.errors} erreurs"
+
+
+def wrk_available() -> bool:
+    return shutil.which("wrk") is not None
+
+
+def _lua_table(requests: list[dict]) -> str:
+    """Encode the requests as a Lua table literal (JSON strings are valid Lua strings once escaped)."""
+    def lua_string(text: str) -> str:
+        return json.dumps(text, ensure_ascii=False)  # raw UTF-8; \n, \" and \\ read the same in Lua
+
+    parts = []
+    for r in requests:
+        headers = ", ".join(f"[{lua_string(k)}] = {lua_string(v)}" for k, v in r.get("headers", {}).items())
+        body = lua_string(r["body"]) if r.get("body") else "nil"
+        parts.append(f"{{method = {lua_string(r['method'])}, path = {lua_string(r['path'])}, "
+                     f"headers = {{{headers}}}, body = {body}}}")
+    return "{" + ",\n".join(parts) + "}"
+
+
+def run_wrk(base_url: str, requests: list[dict], seconds: int, connections: int, threads: int = 2) -> LoadResult:
+    """Run wrk for `seconds` with `connections` open connections; requests are sent in turn."""
+    with tempfile.TemporaryDirectory() as folder:
+        script = Path(folder) / "requests.lua"
+        script.write_text(LUA % {"requests": _lua_table(requests)}, encoding="utf-8")
+        run = subprocess.run(["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s",
+                              "--timeout", "10s", "-s", str(script), base_url],
+                             capture_output=True, text=True, timeout=seconds + 60)
+    output = run.stdout
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    total = int(re.search(r"(\d+) requests in", output).group(1))
+    p50, p99, _ = (int(v) / 1000 for v in re.search(r"LATENCY_US (\d+) (\d+) (\d+)", output).groups())
+    errors = sum(int(v) for v in re.search(r"ERRORS (\d+) (\d+) (\d+) (\d+) (\d+)", output).groups())
+    return LoadResult(rate, p50, p99, total, errors)

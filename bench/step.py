@@ -1,0 +1,97 @@
+"""The form step under load: GET and POST (validated and saved) of the ETNA « porteur » step, product vs a
+bare Flask + WTForms app serving the same fields without a database; 2 gunicorn workers each, wrk.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from urllib.parse import urlencode
+
+from bench.loadgen import LoadResult, run_wrk, wrk_available
+from bench.servers import SECRET, app_environment, gunicorn, reset_schema, schema_url, signed_in_cookie
+
+SCHEMA = "bench_step"
+FROZEN_NOW = "2019-07-10T10:00:00+02:00"
+DOSSIERS = 200
+SECONDS = 10
+CONNECTIONS = 8
+
+
+def _porteur_answers() -> dict[str, str]:
+    from tests.journey import ETNA_STEPS
+
+    return dict(ETNA_STEPS["porteur"])
+
+
+def prepare_product(folder: Path) -> list[tuple[int, str, str]]:
+    """Create applicants with a draft each; return (dossier id, cookie, csrf token) per draft."""
+    from app import create_app
+    from dossiers import lifecycle
+    from models import Dossier, User, db
+
+    reset_schema(SCHEMA)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": schema_url(SCHEMA), "SECRET_KEY": SECRET,
+                      "FILES_FOLDER": str(folder / "files"), "MAIL_FOLDER": str(folder / "mail")})
+    edition = app.extensions["editions"].get("etna-2019-2")
+    sessions = []
+    with app.app_context():
+        db.create_all()
+        for i in range(DOSSIERS):
+            user = User(email=f"bench{i}@interieur.gouv.fr", role="applicant")
+            db.session.add(user)
+            db.session.flush()
+            dossier = Dossier(edition_id=edition.id, revision=edition.revision, owner_id=user.id,
+                              state=lifecycle.DRAFT, answers={}, set_aside={}, completed_steps=[])
+            db.session.add(dossier)
+            db.session.flush()
+            cookie, token = signed_in_cookie(app, user.id)
+            sessions.append((dossier.id, cookie, token))
+        db.session.commit()
+        db.engine.dispose()
+    return sessions
+
+
+def prepare_bare() -> list[tuple[int, str, str]]:
+    from bench.bare_app import create_bare_app
+
+    app = create_bare_app()
+    return [(i + 1, *signed_in_cookie(app, None)) for i in range(DOSSIERS)]
+
+
+def _requests(sessions, method: str) -> list[dict]:
+    answers = _porteur_answers()
+    result = []
+    for dossier_id, cookie, token in sessions:
+        request = {"method": method, "path": f"/dossiers/{dossier_id}/etapes/porteur", "headers": {"Cookie": cookie}}
+        if method == "POST":
+            request["headers"]["Content-Type"] = "application/x-www-form-urlencoded"
+            request["body"] = urlencode({**answers, "csrf_token": token, "action": "next"})
+        result.append(request)
+    return result
+
+
+def run() -> list[str]:
+    """Measure and return the report lines."""
+    if not wrk_available():
+        return ["wrk absent (apt-get install wrk) : mesure de l'étape non faite."]
+    lines = [f"Étape « porteur » — {CONNECTIONS} connexions, {SECONDS} s par mesure, 2 workers gunicorn"]
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        product_sessions = prepare_product(folder)
+        bare_sessions = prepare_bare()
+        results: dict[tuple[str, str], LoadResult] = {}
+        env = app_environment(SCHEMA, folder, FROZEN_NOW)
+        with gunicorn("app:create_app()", env) as url:
+            for method in ("GET", "POST"):
+                results[("product", method)] = run_wrk(url, _requests(product_sessions, method), SECONDS, CONNECTIONS)
+        with gunicorn("bench.bare_app:create_bare_app()", env) as url:
+            for method in ("GET", "POST"):
+                results[("bare", method)] = run_wrk(url, _requests(bare_sessions, method), SECONDS, CONNECTIONS)
+    for method in ("GET", "POST"):
+        product, bare = results[("product", method)], results[("bare", method)]
+        ratio = bare.requests_per_second / product.requests_per_second if product.requests_per_second else float("inf")
+        lines.append(f"  {method:4} Appels       {product.row()}")
+        lines.append(f"  {method:4} Flask nu     {bare.row()}")
+        lines.append(f"  {method:4} rapport : Flask nu / Appels = {ratio:.2f}× (cible ≤ 1,5×)")
+    return lines

@@ -1,0 +1,291 @@
+"""Build the ETNA Word templates (dossier per edition, convention) with python-docx and docxtpl tags.
+
+The .docx files are what staff own and edit in Word or LibreOffice; this script wrote their first
+version from the edition files, so that every question of the form has its place in the dossier:
+
+    .venv/bin/python doc_templates/build_etna_templates.py
+
+Running it again overwrites the templates: do it only to start over from the YAML.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from docx import Document
+from docx.enum.section import WD_SECTION
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt, RGBColor
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+BLUE = RGBColor(0x00, 0x00, 0x91)  # bleu France
+GREY = RGBColor(0x66, 0x66, 0x66)
+NOT_ANSWERS = ("heading", "paragraph")
+
+
+def _base_document() -> Document:
+    document = Document()
+    section = document.sections[0]
+    section.page_height, section.page_width = Cm(29.7), Cm(21)
+    section.left_margin = section.right_margin = Cm(2.2)
+    section.top_margin, section.bottom_margin = Cm(2), Cm(2)
+    normal = document.styles["Normal"]
+    normal.font.name, normal.font.size = "Arial", Pt(10)
+    normal.element.rPr.rFonts.set(qn("w:eastAsia"), "Arial")
+    for name, size in (("Heading 1", 15), ("Heading 2", 12), ("Heading 3", 10.5), ("Title", 22)):
+        style = document.styles[name]
+        style.font.name, style.font.size, style.font.color.rgb = "Arial", Pt(size), BLUE
+        style.font.bold = True
+    return document
+
+
+def _marianne_block(document: Document, organisation: str) -> None:
+    """The State's signature block, as on every official document (in text: the logo is not ours to copy)."""
+    block = document.add_paragraph()
+    run = block.add_run("RÉPUBLIQUE\nFRANÇAISE")
+    run.bold, run.font.size = True, Pt(13)
+    motto = document.add_paragraph()
+    run = motto.add_run("Liberté\nÉgalité\nFraternité")
+    run.italic, run.font.size = True, Pt(9)
+    org = document.add_paragraph()
+    run = org.add_run(organisation)
+    run.bold, run.font.size, run.font.color.rgb = True, Pt(10), GREY
+
+
+def _footer(document: Document, text: str) -> None:
+    paragraph = document.sections[0].footer.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = paragraph.add_run(text + " — page ")
+    run.font.size, run.font.color.rgb = Pt(8), GREY
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), "PAGE")
+    number = OxmlElement("w:r")
+    text_element = OxmlElement("w:t")
+    text_element.text = "1"
+    number.append(text_element)
+    field.append(number)
+    paragraph._p.append(field)
+
+
+def _facts_table(document: Document, rows: list[tuple[str, str]]) -> None:
+    table = document.add_table(rows=0, cols=2)
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for label, value in rows:
+        cells = table.add_row().cells
+        cells[0].text, cells[1].text = label, value
+        cells[0].paragraphs[0].runs[0].bold = True
+        cells[0].width, cells[1].width = Cm(5.5), Cm(11)
+
+
+def _loop_row(table, text: str) -> None:
+    """A row holding only a docxtpl row tag ({%tr … %}): docxtpl removes it and repeats what it encloses."""
+    cells = table.add_row().cells
+    cells[0].text = text
+    if len(cells) > 1:
+        cells[0].merge(cells[-1])
+
+
+def _answers_table(document: Document, fields: list) -> None:
+    table = document.add_table(rows=0, cols=2)
+    table.style = "Table Grid"
+    for field in fields:
+        conditional = field.condition is not None or not field.required
+        if conditional:
+            _loop_row(table, f"{{%tr if a.{field.key} %}}")
+        cells = table.add_row().cells
+        cells[0].text = field.label
+        cells[0].paragraphs[0].runs[0].bold = True
+        cells[1].text = f"{{{{ a.{field.key} }}}}"
+        cells[0].width, cells[1].width = Cm(6), Cm(10.5)
+        if conditional:
+            _loop_row(table, "{%tr endif %}")
+
+
+def _group_table(document: Document, field) -> None:
+    document.add_heading(field.label, level=3)
+    columns = [c for c in field.fields or () if c.type not in NOT_ANSWERS]
+    table = document.add_table(rows=1, cols=len(columns))
+    table.style = "Table Grid"
+    for cell, column in zip(table.rows[0].cells, columns, strict=True):
+        cell.text = column.label
+        cell.paragraphs[0].runs[0].bold = True
+    _loop_row(table, f"{{%tr for r in g.{field.key}.rows %}}")
+    cells = table.add_row().cells
+    for cell, column in zip(cells, columns, strict=True):
+        cell.text = f"{{{{ r.{column.key} }}}}"
+    _loop_row(table, "{%tr endfor %}")
+    if any(c.type == "amount" for c in columns):
+        cells = table.add_row().cells
+        cells[0].text = "Total"
+        cells[0].paragraphs[0].runs[0].bold = True
+        amount_index = next(i for i, c in enumerate(columns) if c.type == "amount")
+        cells[amount_index].text = f"{{{{ g.{field.key}.total }}}}"
+        cells[amount_index].paragraphs[0].runs[0].bold = True
+    document.add_paragraph()
+
+
+def build_dossier(edition, target: Path) -> None:
+    """The dossier: cover page, every step with its answers in order, groups as tables, the annexes."""
+    d = edition.definition
+    document = _base_document()
+    _marianne_block(document, "Direction interministérielle du numérique et du système d'information et de "
+                              "communication de l'État (DINSIC)")
+    for _ in range(3):
+        document.add_paragraph()
+    document.add_paragraph("Appel à projets", style="Heading 2")
+    document.add_paragraph("{{ edition.title }}", style="Title")
+    document.add_paragraph("{{ edition.ordinal }} édition — dépôt du {{ edition.opens }} au {{ edition.closes }}")
+    document.add_paragraph()
+    document.add_paragraph("Dossier de candidature", style="Heading 1")
+    _facts_table(document, [("Référence", "{{ dossier.reference }}"), ("Projet", "{{ dossier.title }}"),
+                            ("Porteur", "{{ a.administration }} — {{ a.direction }}"),
+                            ("Axe", "{{ dossier.axis }}"), ("Déposé le", "{{ dossier.submitted_at }}"),
+                            ("Montant demandé", "{{ c.amount_requested }} ({{ c.share_requested }} du coût total)")])
+    document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+    for number, step in enumerate(d.steps, start=1):
+        document.add_heading(f"{number}. {step.title}", level=1)
+        pending: list = []
+        for field in step.fields:
+            if field.type == "heading" or field.type == "group":
+                if pending:
+                    _answers_table(document, pending)
+                    pending = []
+                if field.type == "heading":
+                    document.add_heading(field.label, level=2)
+                else:
+                    _group_table(document, field)
+            elif field.type != "paragraph":
+                pending.append(field)
+        if pending:
+            _answers_table(document, pending)
+        document.add_paragraph()
+
+    document.add_heading("Pièces jointes", level=1)
+    document.add_paragraph("{%p for x in annexes %}")
+    document.add_paragraph("{{ x.field }} : {{ x.name }} ({{ x.pages }} page(s)), à la suite de ce dossier.",
+                           style="List Bullet")
+    document.add_paragraph("{%p endfor %}")
+    document.add_paragraph("{%p if not annexes %}")
+    document.add_paragraph("Aucune pièce jointe.")
+    document.add_paragraph("{%p endif %}")
+    _footer(document, "{{ dossier.reference }} — {{ edition.short_title }} — dossier de candidature")
+    document.save(str(target))
+
+
+ARTICLES = [
+    ("Article 1 — Objet",
+     "La présente convention a pour objet de définir les conditions dans lesquelles l'État apporte son soutien "
+     "financier au projet « {{ dossier.title }} » (dossier {{ dossier.reference }}), retenu par le jury de "
+     "l'appel à projets « {{ edition.title }} », {{ edition.ordinal }} édition, et porté par le bénéficiaire."),
+    ("Article 2 — Montant de la subvention",
+     "L'État accorde au bénéficiaire une subvention d'un montant de {{ c.amount_granted }}, soit "
+     "{{ c.share_granted }} du coût total du projet, évalué à {{ c.project_cost }}. Le bénéficiaire avait "
+     "demandé {{ c.amount_requested }}. Ce montant est un plafond : il ne peut être révisé à la hausse."),
+    ("Article 3 — Modalités de versement",
+     "La subvention est versée en deux fois, selon l'échéancier ci-dessous, sur le compte du bénéficiaire "
+     "indiqué par son service financier :"),
+    ("Article 4 — Durée",
+     "La convention prend effet à la date de sa signature par les deux parties. Elle s'achève à la remise du "
+     "rapport final d'expérimentation, et au plus tard dix-huit mois après sa signature."),
+    ("Article 5 — Suivi et compte rendu",
+     "Un comité de suivi réunit le bénéficiaire et la DINSIC au moins une fois par trimestre. Le bénéficiaire "
+     "transmet un point d'étape à mi-parcours, puis un rapport final présentant la solution réalisée, son "
+     "usage par les agents, les indicateurs de suivi et l'emploi des fonds. Il informe sans délai la DINSIC "
+     "de toute difficulté de nature à compromettre le projet."),
+    ("Article 6 — Communication et réutilisation",
+     "Le bénéficiaire mentionne le soutien du Programme d'investissements d'avenir et de la DINSIC dans toute "
+     "communication sur le projet. Les développements réalisés sont, dans la mesure du possible, publiés sous "
+     "licence libre afin d'être réutilisés par d'autres administrations."),
+    ("Article 7 — Résiliation",
+     "En cas de non-respect de ses engagements par le bénéficiaire, la DINSIC peut résilier la convention, "
+     "après mise en demeure restée sans effet pendant un mois. Les sommes versées et non employées "
+     "conformément à l'objet de la convention sont alors reversées."),
+    ("Article 8 — Litiges",
+     "Les parties s'efforcent de régler à l'amiable tout différend relatif à la présente convention. À défaut, "
+     "le litige est porté devant le tribunal administratif de Paris."),
+]
+
+
+def build_convention(target: Path) -> None:
+    """The convention de financement: parties, visas, articles, signatures."""
+    document = _base_document()
+    _marianne_block(document, "Direction interministérielle du numérique et du système d'information et de "
+                              "communication de l'État (DINSIC)")
+    document.add_paragraph()
+    document.add_paragraph("Convention de financement", style="Title")
+    document.add_paragraph("Appel à projets « {{ edition.title }} » — {{ edition.ordinal }} édition")
+    document.add_paragraph("Dossier {{ dossier.reference }}")
+    document.add_heading("Entre les soussignés", level=1)
+    document.add_paragraph(
+        "L'État, représenté par le directeur interministériel du numérique et du système d'information et de "
+        "communication de l'État (DINSIC), 20 avenue de Ségur, 75007 Paris, ci-après « la DINSIC »,")
+    document.add_paragraph("d'une part,")
+    document.add_paragraph(
+        "et {{ a.administration }} ({{ a.direction }}), représenté(e) par {{ signatory.name }}, "
+        "{{ signatory.function }}, ci-après « le bénéficiaire »,")
+    document.add_paragraph("d'autre part.")
+    document.add_heading("Visas", level=1)
+    for visa in (
+        "Vu la loi n° 2010-237 du 9 mars 2010 de finances rectificative pour 2010, relative au programme "
+        "d'investissements d'avenir ;",
+        "Vu la convention entre l'État et la Caisse des dépôts relative au fonds « Transition numérique de "
+        "l'État et modernisation de l'action publique » ;",
+        "Vu le cahier des charges de l'appel à projets « {{ edition.title }} », {{ edition.ordinal }} édition ;",
+        "Vu le dossier de candidature {{ dossier.reference }} déposé le {{ dossier.submitted_at }} ;",
+        "Vu la décision du jury retenant le projet « {{ dossier.title }} » ;",
+    ):
+        document.add_paragraph(visa, style="List Bullet")
+    document.add_paragraph("Il est convenu ce qui suit :")
+    for title, body in ARTICLES:
+        document.add_heading(title, level=2)
+        document.add_paragraph(body)
+        if title.startswith("Article 3"):
+            table = document.add_table(rows=1, cols=3)
+            table.style = "Table Grid"
+            for cell, label in zip(table.rows[0].cells, ("Versement", "Part", "Montant"), strict=True):
+                cell.text = label
+                cell.paragraphs[0].runs[0].bold = True
+            _loop_row(table, "{%tr for v in c.instalments %}")
+            cells = table.add_row().cells
+            cells[0].text, cells[1].text, cells[2].text = "{{ v.label }}", "{{ v.share }}", "{{ v.amount }}"
+            _loop_row(table, "{%tr endfor %}")
+            cells = table.add_row().cells
+            cells[0].text, cells[1].text, cells[2].text = "Total", "100 %", "{{ c.amount_granted }}"
+    document.add_paragraph()
+    document.add_paragraph("Fait en deux exemplaires originaux, le {{ today }}.")
+    table = document.add_table(rows=2, cols=2)
+    table.rows[0].cells[0].text = "Pour l'État,\nle directeur interministériel du numérique"
+    table.rows[0].cells[1].text = "Pour le bénéficiaire,\n{{ signatory.name }}, {{ signatory.function }}"
+    table.rows[1].cells[0].text = "\n\n\nSignature"
+    table.rows[1].cells[1].text = "\n\n\nSignature"
+    _footer(document, "{{ dossier.reference }} — convention de financement")
+    document.sections[0].start_type = WD_SECTION.NEW_PAGE
+    document.save(str(target))
+
+
+def main() -> None:
+    from editions.loader import parse_yaml, read_source, validate_data
+    from editions.model import LoadedEdition
+
+    folder = ROOT / "doc_templates" / "etna"
+    folder.mkdir(parents=True, exist_ok=True)
+    for edition_id, name in (("etna-2019-2", "dossier.docx"), ("etna-2019-1", "dossier-2019-1.docx")):
+        path = ROOT / "workflows" / f"{edition_id}.yaml"
+        source = read_source(path, str(path))
+        data, positions = parse_yaml(source, str(path))
+        edition = LoadedEdition(definition=validate_data(data, positions, str(path)), path=path, source=source)
+        build_dossier(edition, folder / name)
+    build_convention(folder / "convention.docx")
+    print(f"Modèles écrits dans {folder}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,50 @@
+"""Workflow check: every variable a Word template reads must be one the documents' context provides.
+
+`{{ a.budjet }}` in a convention is reported by `flask --app app workflows check` with the template path
+and the variable name — never a blank in a signed document.
+"""
+
+from __future__ import annotations
+
+import difflib
+import zipfile
+
+import jinja2
+
+from documents.context import context_variables, sample_context
+from documents.render import used_variables
+from editions.check_context import CheckContext
+from editions.loader import EditionError
+
+LOOP_NAMES = {"loop", "range", "r", "x", "v", "s", "item", "row"}  # names a template binds itself
+
+
+def _suggest(name: str, known) -> str:
+    guess = difflib.get_close_matches(name, list(known), n=1)
+    return f"; did you mean '{guess[0]}'?" if guess else ""
+
+
+def check_template_variables(ctx: CheckContext) -> list[EditionError]:
+    """Each template of `documents` reads only variables the context has (attributes of a, g, c… included)."""
+    errors: list[EditionError] = []
+    sample = None
+    for di, document in enumerate(ctx.edition.definition.documents):
+        path = ctx.templates_folder / document.template
+        if not path.is_file():
+            continue  # reported by check_documents
+        where = ("documents", di, "template")
+        try:
+            names, attributes = used_variables(path)
+        except (jinja2.TemplateSyntaxError, zipfile.BadZipFile, KeyError) as exc:
+            errors.append(ctx.error(where, f"template '{document.template}' cannot be read: {exc}"))
+            continue
+        sample = sample or sample_context(ctx.edition)
+        for name in sorted(names - context_variables() - LOOP_NAMES):
+            errors.append(ctx.error(where, f"template '{document.template}' uses unknown variable '{name}'"
+                                           f"{_suggest(name, context_variables())}"))
+        for root, key in sorted(attributes):
+            value = sample.get(root)
+            if isinstance(value, dict) and key not in value:
+                errors.append(ctx.error(where, f"template '{document.template}' uses unknown variable "
+                                               f"'{root}.{key}'{_suggest(key, value)}"))
+    return errors

@@ -1,0 +1,148 @@
+"""Produce a dossier's documents: fill the template, convert to PDF, append the annexes, store the result.
+
+A document is stored with the SHA-256 of its inputs (template bytes, context, annexes); asking for it
+again returns the stored file until one of them changes. Flushes, never commits.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask import current_app
+
+from documents.assemble import Part, assemble, page_count
+from documents.context import build_context
+from documents.convert import docx_to_pdf
+from documents.render import render_docx
+from dossiers import lifecycle
+from editions.schema import DocumentDef
+from models import Dossier, GeneratedDocument, StoredFile, db
+from storage import file_store
+
+log = logging.getLogger(__name__)
+
+# From which state on a document exists, by `produced_on`.
+AVAILABLE_FROM = {
+    "submission": set(lifecycle.STATES) - {lifecycle.DRAFT},
+    "laureate": {lifecycle.LAUREATE, lifecycle.AGREEMENT_SENT, lifecycle.AGREEMENT_SIGNED},
+    "on_demand": set(lifecycle.STATES) - {lifecycle.DRAFT},
+}
+NOT_HASHED = ("today",)  # a document keeps the date it was first issued
+
+
+def edition_of(dossier: Dossier):
+    """The edition as the dossier was submitted under (see dossiers.revisions)."""
+    from dossiers.revisions import edition_at
+
+    current = current_app.extensions["editions"].get(dossier.edition_id)
+    return edition_at(current, dossier.revision) if current is not None else None
+
+
+def documents_for(dossier: Dossier, audience: str) -> list[DocumentDef]:
+    """The documents of this dossier that exist now and that `audience` ('applicant' or 'staff') may get."""
+    edition = edition_of(dossier)
+    if edition is None:
+        return []
+    return [d for d in edition.definition.documents
+            if dossier.state in AVAILABLE_FROM[d.produced_on] and (audience == "staff" or d.audience == "applicant")]
+
+
+def template_path(document: DocumentDef) -> Path:
+    return Path(current_app.config["DOC_TEMPLATES_FOLDER"]) / document.template
+
+
+def output_filename(document: DocumentDef, dossier: Dossier, edition, fmt: str) -> str:
+    stem = document.filename.format(reference=dossier.reference or f"brouillon-{dossier.id}", edition=edition.id,
+                                    call=edition.definition.call)
+    return f"{stem}.{fmt}"
+
+
+def _annexes(dossier: Dossier, edition) -> list[StoredFile]:
+    files = {f.id: f for f in dossier.files}
+    ordered = []
+    for key, field in edition.fields.items():
+        if field.type == "file":
+            ordered += [files[i] for i in (dossier.answers or {}).get(key) or [] if i in files]
+    return ordered
+
+
+def _inputs_hash(template: bytes, context: dict, annexes: list[StoredFile], fmt: str) -> str:
+    digest = hashlib.sha256()
+    digest.update(hashlib.sha256(template).digest())
+    hashed = {k: v for k, v in context.items() if k not in NOT_HASHED}
+    digest.update(json.dumps(hashed, sort_keys=True, ensure_ascii=False, default=str).encode())
+    for annex in annexes:
+        digest.update(annex.sha256.encode())
+    digest.update(fmt.encode())
+    return digest.hexdigest()
+
+
+def ensure_document(dossier: Dossier, doc_key: str, fmt: str) -> GeneratedDocument | None:
+    """The stored document, made now if missing or out of date; None for a PDF without LibreOffice."""
+    edition = edition_of(dossier)
+    document = edition.document(doc_key) if edition else None
+    if document is None or fmt not in ("docx", "pdf"):
+        return None
+    path = template_path(document)
+    template = path.read_bytes()
+    context = build_context(edition, dossier)
+    annexes = _annexes(dossier, edition) if document.append_annexes and fmt == "pdf" else []
+    inputs = _inputs_hash(template, context, annexes, fmt)
+    existing = db.session.execute(db.select(GeneratedDocument).filter_by(
+        dossier_id=dossier.id, doc_key=doc_key, fmt=fmt)).scalar_one_or_none()
+    if existing is not None and existing.inputs_sha256 == inputs and file_store().exists(existing.storage_key):
+        return existing
+
+    data = render_docx(path, context)
+    pages = None
+    if fmt == "pdf":
+        converted = docx_to_pdf(data)
+        if converted is None:
+            return None
+        store = file_store()
+        parts = [Part(document.title, converted)] + [
+            Part(f"Annexe — {a.original_name}", store.read(a.storage_key)) for a in annexes]
+        title = f"{document.title} — {dossier.reference or 'brouillon'}"
+        data, pages = assemble(parts, title=title, subject=f"{edition.definition.title} ({dossier.reference})",
+                               author=edition.definition.organisation)
+        if not annexes:
+            pages = page_count(data)
+    return _store(dossier, document, edition, fmt, data, pages, inputs, existing)
+
+
+def _store(dossier, document, edition, fmt, data, pages, inputs, existing) -> GeneratedDocument:
+    key = file_store().save(data)
+    values = dict(inputs_sha256=inputs, sha256=hashlib.sha256(data).hexdigest(), storage_key=key,
+                  filename=output_filename(document, dossier, edition, fmt), size=len(data), pages=pages)
+    if existing is not None:
+        for name, value in values.items():
+            setattr(existing, name, value)
+        db.session.flush()
+        return existing
+    generated = GeneratedDocument(dossier_id=dossier.id, doc_key=document.key, fmt=fmt, **values)
+    try:
+        with db.session.begin_nested():
+            db.session.add(generated)
+    except sa.exc.IntegrityError:  # another process made it at the same moment: theirs is as good
+        return db.session.execute(db.select(GeneratedDocument).filter_by(
+            dossier_id=dossier.id, doc_key=document.key, fmt=fmt)).scalar_one()
+    return generated
+
+
+def produce_documents(dossier: Dossier, produced_on: str) -> list[GeneratedDocument]:
+    """Make every document due at an event, in both formats (the PDF when LibreOffice is there)."""
+    edition = edition_of(dossier)
+    made = []
+    for document in edition.definition.documents if edition else []:
+        if document.produced_on != produced_on:
+            continue
+        for fmt in ("docx", "pdf"):
+            generated = ensure_document(dossier, document.key, fmt)
+            if generated is not None:
+                made.append(generated)
+    log.info("documents for %s (%s): %s", dossier.reference, produced_on, ", ".join(g.filename for g in made))
+    return made

@@ -1,0 +1,83 @@
+"""The jury's decisions on a dossier: lauréat with a granted amount, or non retenu. One place for the rules.
+
+The granted amount is never above the amount requested, nor above the call's share of the project cost.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from flask import current_app
+
+from documents.formatting import format_amount
+from dossiers import lifecycle
+from models import Dossier, User, db
+
+
+class DecisionRefused(Exception):
+    """The message is French and shown as is."""
+
+
+def _edition(dossier: Dossier):
+    return current_app.extensions["editions"].get(dossier.edition_id)
+
+
+def amount_requested(dossier: Dossier) -> Decimal | None:
+    edition = _edition(dossier)
+    field = edition.field_with_role("amount_requested") if edition else None
+    value = (dossier.answers or {}).get(field.key) if field else None
+    return Decimal(str(value)) if value not in (None, "") else None
+
+
+def project_cost(dossier: Dossier) -> Decimal | None:
+    edition = _edition(dossier)
+    field = edition.field_with_role("project_cost") if edition else None
+    value = (dossier.answers or {}).get(field.key) if field else None
+    return Decimal(str(value)) if value not in (None, "") else None
+
+
+def check_granted_amount(dossier: Dossier, granted: Decimal) -> None:
+    """Refuse an amount that is not positive, above the request, or above the call's share of the cost."""
+    if granted <= 0:
+        raise DecisionRefused("Le montant accordé doit être positif.")
+    requested = amount_requested(dossier)
+    if requested is not None and granted > requested:
+        raise DecisionRefused(f"Le montant accordé ({format_amount(granted)}) ne peut pas dépasser le montant "
+                              f"demandé ({format_amount(requested)}).")
+    cost, edition = project_cost(dossier), _edition(dossier)
+    if cost is not None and edition is not None:
+        ceiling = cost * Decimal(str(edition.definition.funding_rate_max)) / 100
+        if granted > ceiling:
+            raise DecisionRefused(f"Le montant accordé dépasse {edition.definition.funding_rate_max:g} % du coût "
+                                  f"du projet ({format_amount(ceiling)}).")
+
+
+def _move_to_review(dossier: Dossier, actor: User | None) -> None:
+    """A decision follows review: take a submitted dossier there, each step recorded."""
+    if dossier.state == lifecycle.SUBMITTED:
+        lifecycle.transition(dossier, lifecycle.ELIGIBLE, actor)
+    if dossier.state == lifecycle.ELIGIBLE:
+        lifecycle.transition(dossier, lifecycle.UNDER_REVIEW, actor)
+
+
+def decide_laureate(dossier: Dossier, granted: Decimal, actor: User | None, comment: str | None = None) -> None:
+    """Record « lauréat » with the granted amount (moving a submitted dossier through review first)."""
+    check_granted_amount(dossier, granted)
+    _move_to_review(dossier, actor)
+    if dossier.state != lifecycle.UNDER_REVIEW:
+        raise DecisionRefused(f"Un dossier « {lifecycle.LABELS.get(dossier.state, dossier.state)} » ne peut pas "
+                              "être déclaré lauréat.")
+    lifecycle.transition(dossier, lifecycle.LAUREATE, actor, comment)
+    dossier.granted_amount = granted
+    db.session.flush()
+
+
+def decide_not_selected(dossier: Dossier, actor: User | None, comment: str) -> None:
+    """Record « non retenu », with its reason (required)."""
+    _move_to_review(dossier, actor)
+    if dossier.state != lifecycle.UNDER_REVIEW:
+        raise DecisionRefused(f"Un dossier « {lifecycle.LABELS.get(dossier.state, dossier.state)} » ne peut pas "
+                              "être déclaré non retenu.")
+    lifecycle.transition(dossier, lifecycle.NOT_SELECTED, actor, comment)
+    dossier.granted_amount = None
+    db.session.flush()

@@ -1,0 +1,114 @@
+"""The default subject and body of every message, in French; an edition may replace any of them in its YAML
+(`emails:`). Jinja, with the documents' context (see documents/context.py) plus each message's own variables.
+"""
+
+from __future__ import annotations
+
+DEFAULTS: dict[str, tuple[str, str]] = {
+    "sign_in_link": (
+        "Votre lien de connexion — Appels à projets",
+        """Bonjour,
+
+Pour vous connecter, ouvrez ce lien :
+{{ url }}
+
+Il est valable {{ minutes }} minutes et ne sert qu'une fois. Si vous n'avez rien demandé, ignorez ce message : personne ne peut se connecter sans lui.
+
+— L'équipe des appels à projets""",
+    ),
+    "submission_receipt": (
+        "Dossier {{ dossier.reference }} déposé — {{ edition.short_title }}",
+        """Bonjour,
+
+Votre dossier « {{ dossier.title }} » a bien été déposé le {{ dossier.submitted_at }} pour l'appel à projets « {{ edition.title }} » ({{ edition.ordinal }} édition).
+
+Sa référence : **{{ dossier.reference }}**. Rappelez-la dans vos échanges avec l'équipe du programme.
+
+Vous trouverez le dossier en pièce jointe (PDF, avec vos pièces jointes, et Word). Il reste consultable à tout moment :
+{{ dossier_url }}
+
+Le jury se réunira après la clôture de l'appel, le {{ edition.closes }}. Vous serez informé(e) du résultat par courriel.
+
+Pour toute question : {{ edition.contact_email }}
+
+— {{ edition.organisation }}""",
+    ),
+    "submission_notification": (
+        "Nouveau dossier {{ dossier.reference }} — {{ a.administration }}",
+        """Un dossier vient d'être déposé.
+
+- Référence : {{ dossier.reference }}
+- Projet : {{ dossier.title }}
+- Porteur : {{ a.administration }}
+- Axe : {{ dossier.axis }}
+- Montant demandé : {{ c.amount_requested }}
+
+Fiche du dossier : {{ staff_url }}""",
+    ),
+    "reminder": (
+        "Plus que {{ days_left }} jour{{ 's' if days_left > 1 }} pour déposer votre dossier — {{ edition.short_title }}",
+        """Bonjour,
+
+Votre dossier « {{ dossier.title or 'sans titre' }} » pour l'appel à projets « {{ edition.title }} » n'est **pas encore déposé**.
+
+L'appel se clôt le {{ edition.closes }}. Après cette date, le dossier ne pourra plus être déposé.
+
+Pour le compléter et le déposer :
+{{ dossier_url }}
+
+— {{ edition.organisation }}""",
+    ),
+    "workshop_registration": (
+        "{{ 'Inscription confirmée' if registered else 'Liste d’attente' }} : {{ workshop.title }} — {{ workshop.date }}",
+        """Bonjour {{ name }},
+
+{% if registered %}Votre inscription à « {{ workshop.title }} » est confirmée.{% else %}La session « {{ workshop.title }} » est complète : vous êtes sur la liste d'attente. Vous recevrez un nouveau message si une place se libère.{% endif %}
+
+- Date : {{ workshop.date }}
+- Lieu : {{ workshop.place }}{% if remote %} (vous participerez à distance : le lien de visioconférence vous sera envoyé la veille){% endif %}
+
+L'invitation pour votre agenda est jointe. Une pièce d'identité est demandée à l'entrée.
+
+Pour annuler votre inscription :
+{{ cancel_url }}
+
+— {{ edition.organisation }}""",
+    ),
+    "result_laureate": (
+        "Votre projet est lauréat — {{ edition.short_title }}",
+        """Bonjour,
+
+Nous avons le plaisir de vous annoncer que le jury a retenu votre projet « {{ dossier.title }} » ({{ dossier.reference }}) : il est **lauréat** de l'appel à projets « {{ edition.title }} ».
+
+Le montant accordé est de {{ c.amount_granted }}, soit {{ c.share_granted }} du coût du projet.
+
+La convention de financement vous sera envoyée prochainement pour signature.
+
+Félicitations !
+
+— {{ edition.organisation }}""",
+    ),
+    "result_not_selected": (
+        "Résultat de l'appel à projets — {{ edition.short_title }}",
+        """Bonjour,
+
+Le jury a examiné avec attention votre projet « {{ dossier.title }} » ({{ dossier.reference }}). Il n'a malheureusement pas été retenu.
+
+{% if reason %}Motif : {{ reason }}
+
+{% endif %}Nous vous remercions pour votre participation. L'équipe du programme se tient à votre disposition pour en parler : {{ edition.contact_email }}
+
+— {{ edition.organisation }}""",
+    ),
+    "convention_sent": (
+        "Convention de financement à signer — {{ dossier.reference }}",
+        """Bonjour,
+
+Vous trouverez ci-joint la convention de financement de votre projet « {{ dossier.title }} » ({{ dossier.reference }}), pour un montant de {{ c.amount_granted }}.
+
+Merci de la faire signer par {{ signatory.name }} ({{ signatory.function }}), puis de déposer la version signée, au format PDF, sur la page de votre dossier :
+{{ dossier_url }}
+
+— {{ edition.organisation }}""",
+    ),
+}
