@@ -6,8 +6,17 @@ import pytest
 
 from dossiers import lifecycle
 from models import Dossier, OutboxMessage, StoredFile, Transition, db
-from tests.journey import (EDITION, ETNA_STEPS, fill_all_steps, pdf_bytes, post_step, sign_in, start_dossier,
-                           submit, text)
+from tests.journey import (
+    EDITION,
+    ETNA_STEPS,
+    fill_all_steps,
+    pdf_bytes,
+    post_step,
+    sign_in,
+    start_dossier,
+    submit,
+    text,
+)
 
 
 @pytest.fixture

@@ -1,0 +1,106 @@
+"""Render a message's subject and body: the edition's text (YAML `emails:`) or the French default.
+
+One sandboxed Jinja environment with StrictUndefined, shared by the sender side (mail.messages) and the
+workflow check (mail.checks), so what the check accepts is exactly what renders. Each message gets the
+documents' context (documents.context) plus a few variables of its own, listed in `EXTRAS` with a sample
+value: the check reads them to know which names exist.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import jinja2
+from jinja2.sandbox import SandboxedEnvironment
+
+from documents.context import edition_facts, sample_context
+from documents.formatting import format_date
+from editions.model import LoadedEdition
+from editions.schema import BUILTIN_EMAILS
+from mail.defaults import DEFAULTS
+from timekeeping import now
+
+log = logging.getLogger(__name__)
+
+environment = SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False)
+
+_DOSSIER_LINKS = {"dossier_url": "https://appels.example.gouv.fr/dossiers/42/recapitulatif",
+                  "staff_url": "https://appels.example.gouv.fr/equipe/dossiers/42"}
+
+# The variables each message adds to its context, with a sample value (for the check and previews).
+EXTRAS: dict[str, dict[str, Any]] = {
+    "sign_in_link": {"url": "https://appels.example.gouv.fr/connexion/lien/exemple", "minutes": 30},
+    "submission_receipt": _DOSSIER_LINKS,
+    "submission_notification": _DOSSIER_LINKS,
+    "reminder": {**_DOSSIER_LINKS, "days_left": 7},
+    "workshop_registration": {
+        "name": "Camille Martin", "registered": True, "remote": False,
+        "workshop": {"title": "Session d'information", "date": "17 juillet 2019 à 14 h – 17 h",
+                     "place": "20 avenue de Ségur, 75007 Paris", "description": ""},
+        "cancel_url": "https://appels.example.gouv.fr/ateliers/annulation/exemple",
+    },
+    "result_laureate": {**_DOSSIER_LINKS, "reason": "Projet exemplaire."},
+    "result_not_selected": {**_DOSSIER_LINKS, "reason": "Projet hors du périmètre de l'appel."},
+    "convention_sent": _DOSSIER_LINKS,
+}
+# Messages about one dossier carry the whole documents' context; the others only the edition's facts.
+WITHOUT_DOSSIER = ("sign_in_link", "workshop_registration")
+
+
+class MessageTemplateError(Exception):
+    """A subject or body that does not render; names the message and the edition."""
+
+
+def texts(edition: LoadedEdition | None, key: str) -> tuple[str, str, bool]:
+    """The (subject, body) templates of message `key`, and whether they come from the edition's YAML."""
+    custom = edition.definition.emails.get(key) if edition is not None else None
+    if custom is not None:
+        return custom.subject, custom.body, True
+    if key not in DEFAULTS:
+        raise MessageTemplateError(f"message '{key}' has no text: define it under 'emails' in the edition")
+    subject, body = DEFAULTS[key]
+    return subject, body, False
+
+
+def render(edition: LoadedEdition | None, key: str, context: dict[str, Any]) -> tuple[str, str]:
+    """Render the subject (one line) and the text of message `key`.
+
+    The workflow check refuses an edition whose texts name unknown variables; should an edition's text
+    still fail here (a filter given a bad value), the default text is used rather than losing the message.
+    """
+    subject, body, custom = texts(edition, key)
+    try:
+        return _render(subject, body, context)
+    except jinja2.TemplateError as exc:
+        if not custom or key not in DEFAULTS:
+            raise MessageTemplateError(f"message '{key}' cannot be rendered: {exc}") from exc
+        log.error("email '%s' of edition %s cannot be rendered (%s): sent with the default text",
+                  key, edition.id if edition else "-", exc)
+        return _render(*DEFAULTS[key], context)
+
+
+def _render(subject: str, body: str, context: dict[str, Any]) -> tuple[str, str]:
+    rendered_subject = environment.from_string(subject).render(context)
+    text = environment.from_string(body).render(context)
+    return " ".join(rendered_subject.split()), text.strip() + "\n"
+
+
+def base_context(edition: LoadedEdition | None) -> dict[str, Any]:
+    """What a message knows without a dossier: the edition's facts and today's date (when there is an edition)."""
+    if edition is None:
+        return {}
+    return {"edition": edition_facts(edition), "today": format_date(now(), edition.zone)}
+
+
+def sample(edition: LoadedEdition, key: str) -> dict[str, Any]:
+    """A context like the one message `key` is rendered with, filled with sample values."""
+    context = base_context(edition) if key in WITHOUT_DOSSIER else sample_context(edition)
+    context.update(EXTRAS.get(key, _DOSSIER_LINKS))  # an email named by a document is about a dossier
+    return context
+
+
+def message_keys(edition: LoadedEdition) -> list[str]:
+    """Every message this edition may send: the built-in ones and those its documents name."""
+    named = [d.email for d in edition.definition.documents if d.email and d.email not in BUILTIN_EMAILS]
+    return list(BUILTIN_EMAILS) + list(dict.fromkeys(named))
