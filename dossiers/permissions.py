@@ -1,9 +1,16 @@
-"""Who may read or change a dossier and its files: the one place these rights are decided."""
+"""Who may read or change a dossier and its files: the one place these rights are decided.
+
+Applicants reach their own dossiers; the programme team (instructeur, admin) reaches every dossier and
+the back-office; a jury member reaches only the dossiers assigned to them, until they declare a conflict
+of interest on one.
+"""
 
 from __future__ import annotations
 
-from dossiers.lifecycle import DRAFT
-from models import Dossier, User
+from dossiers.lifecycle import AGREEMENT_SENT, DRAFT, UNDER_REVIEW
+from models import Dossier, JuryAssignment, User, db
+
+STAFF_ROLES = ("instructeur", "admin")
 
 
 def is_owner(user: User | None, dossier: Dossier) -> bool:
@@ -11,12 +18,37 @@ def is_owner(user: User | None, dossier: Dossier) -> bool:
 
 
 def is_staff(user: User | None) -> bool:
-    return user is not None and user.is_authenticated and user.role in ("instructeur", "admin")
+    return user is not None and user.is_authenticated and user.role in STAFF_ROLES
+
+
+def is_jury(user: User | None) -> bool:
+    return user is not None and user.is_authenticated and user.role == "jury"
+
+
+def can_enter_back_office(user: User | None) -> bool:
+    """The staff pages open to the programme team and to the jury (who see only their own part)."""
+    return is_staff(user) or is_jury(user)
+
+
+def assignment_of(user: User | None, dossier: Dossier) -> JuryAssignment | None:
+    """The jury member's assignment to this dossier, conflict or not."""
+    if not is_jury(user):
+        return None
+    return db.session.execute(db.select(JuryAssignment).filter_by(dossier_id=dossier.id, juror_id=user.id)
+                              ).scalar_one_or_none()
+
+
+def is_reviewing(user: User | None, dossier: Dossier) -> bool:
+    """A jury member assigned to the dossier who has not declared a conflict of interest."""
+    assignment = assignment_of(user, dossier)
+    return assignment is not None and not assignment.in_conflict
 
 
 def can_read(user: User | None, dossier: Dossier) -> bool:
-    """The applicant who owns it and the programme team read a dossier (jury: see the jury module)."""
-    return is_owner(user, dossier) or is_staff(user)
+    """Its owner, the programme team, and the jury members reviewing it read a dossier (never a draft)."""
+    if is_owner(user, dossier) or is_staff(user):
+        return True
+    return dossier.state != DRAFT and is_reviewing(user, dossier)
 
 
 def can_edit_answers(user: User | None, dossier: Dossier) -> bool:
@@ -27,3 +59,22 @@ def can_edit_answers(user: User | None, dossier: Dossier) -> bool:
 def can_download_file(user: User | None, dossier: Dossier) -> bool:
     """Annexes and generated documents follow the dossier's read right."""
     return can_read(user, dossier)
+
+
+def can_manage(user: User | None) -> bool:
+    """Instruct dossiers, assign the jury, decide, send, export: the programme team only."""
+    return is_staff(user)
+
+
+def can_score(user: User | None, dossier: Dossier) -> bool:
+    """A reviewing jury member scores a dossier while it is under review."""
+    return dossier.state == UNDER_REVIEW and is_reviewing(user, dossier)
+
+
+def can_declare_conflict(user: User | None, dossier: Dossier) -> bool:
+    return is_reviewing(user, dossier)
+
+
+def can_upload_signed_agreement(user: User | None, dossier: Dossier) -> bool:
+    """The laureate sends back the signed convention once it was sent, until staff countersign it."""
+    return is_owner(user, dossier) and dossier.state == AGREEMENT_SENT

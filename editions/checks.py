@@ -233,7 +233,8 @@ def check_edition(edition: LoadedEdition, positions: Positions, where: str,
 
 
 def _package_checks() -> list[Check]:
-    """Checks owned by the packages that fill templates (documents), imported late since they import editions."""
+    """Checks owned by the packages that fill templates (documents, mail), imported late since they import editions."""
     from documents.checks import check_template_variables
+    from mail.checks import check_email_templates
 
-    return [check_template_variables]
+    return [check_template_variables, check_email_templates]

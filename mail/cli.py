@@ -10,8 +10,7 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import func, select
 
-from dossiers import deadline
-from mail.messages import send_reminders
+from mail.messages import reminder_due, send_reminders
 from mail.outbox import requeue
 from mail.sender import deliver_pending
 from mail.worker import run_worker
@@ -53,17 +52,17 @@ def worker(interval: float | None) -> None:
 def reminders(edition_id: str | None) -> None:
     """Rappeler la date limite aux dossiers en brouillon (7 jours et 1 jour avant) ; sans risque toutes les heures."""
     registry = current_app.extensions["editions"]
-    if edition_id is not None:
-        edition = registry.get(edition_id)
-        if edition is None:
-            raise click.BadParameter(f"édition inconnue : {edition_id}", param_hint="--edition")
-        editions = [edition]
-    else:
-        editions = [e for e in registry.all() if deadline.phase(e) == "open"]
+    if edition_id is not None and registry.get(edition_id) is None:
+        raise click.BadParameter(f"édition inconnue : {edition_id}", param_hint="--edition")
+    editions = [registry.get(edition_id)] if edition_id is not None else registry.all()
     for edition in editions:
-        count = send_reminders(edition, now())
+        days = reminder_due(edition, now())
+        if days is None:
+            click.echo(f"{edition.id} : aucun rappel à envoyer maintenant.")
+            continue
+        count = send_reminders(edition.id)
         db.session.commit()
-        click.echo(f"{edition.id} : {count} rappel(s) mis en file.")
+        click.echo(f"{edition.id} : {count} rappel(s) « J-{days} » mis en file.")
 
 
 @mail_cli.command("status")

@@ -1,5 +1,7 @@
 """The default subject and body of every message, in French; an edition may replace any of them in its YAML
-(`emails:`). Jinja, with the documents' context (see documents/context.py) plus each message's own variables.
+(`emails:`). Jinja, with the documents' context (see documents/context.py) plus each message's own variables
+(mail.templating.EXTRAS). Texts are plain: a blank line starts a paragraph, "- " a list item, **bold** is
+bold and links are made clickable in the HTML part (mail.html).
 """
 
 from __future__ import annotations
@@ -24,34 +26,34 @@ Votre dossier « {{ dossier.title }} » a bien été déposé le {{ dossier.subm
 
 Sa référence : **{{ dossier.reference }}**. Rappelez-la dans vos échanges avec l'équipe du programme.
 
-Vous trouverez le dossier en pièce jointe (PDF, avec vos pièces jointes, et Word). Il reste consultable à tout moment :
+{% if documents %}Vous trouverez en pièce jointe : {{ documents | join(', ') }} (PDF et Word). {% endif %}Votre dossier reste consultable à tout moment :
 {{ dossier_url }}
 
-Le jury se réunira après la clôture de l'appel, le {{ edition.closes }}. Vous serez informé(e) du résultat par courriel.
+L'appel se clôt le {{ edition.closes }} (heure de Paris) ; le jury examinera ensuite les dossiers. Vous serez informé(e) du résultat par courriel.
 
 Pour toute question : {{ edition.contact_email }}
 
 — {{ edition.organisation }}""",
     ),
     "submission_notification": (
-        "Nouveau dossier {{ dossier.reference }} — {{ a.administration }}",
+        "Nouveau dossier {{ dossier.reference }}{{ ' — ' ~ administration if administration else '' }}",
         """Un dossier vient d'être déposé.
 
 - Référence : {{ dossier.reference }}
 - Projet : {{ dossier.title }}
-- Porteur : {{ a.administration }}
+- Porteur : {{ administration }}
 - Axe : {{ dossier.axis }}
 - Montant demandé : {{ c.amount_requested }}
 
 Fiche du dossier : {{ staff_url }}""",
     ),
     "reminder": (
-        "Plus que {{ days_left }} jour{{ 's' if days_left > 1 }} pour déposer votre dossier — {{ edition.short_title }}",
+        "Plus que {{ days_left }} jour{{ 's' if days_left > 1 else '' }} pour déposer votre dossier — {{ edition.short_title }}",
         """Bonjour,
 
 Votre dossier « {{ dossier.title or 'sans titre' }} » pour l'appel à projets « {{ edition.title }} » n'est **pas encore déposé**.
 
-L'appel se clôt le {{ edition.closes }}. Après cette date, le dossier ne pourra plus être déposé.
+L'appel se clôt le {{ edition.closes }} (heure de Paris). Après cette date, le dossier ne pourra plus être déposé.
 
 Pour le compléter et le déposer :
 {{ dossier_url }}
@@ -65,11 +67,13 @@ Pour le compléter et le déposer :
 {% if registered %}Votre inscription à « {{ workshop.title }} » est confirmée.{% else %}La session « {{ workshop.title }} » est complète : vous êtes sur la liste d'attente. Vous recevrez un nouveau message si une place se libère.{% endif %}
 
 - Date : {{ workshop.date }}
-- Lieu : {{ workshop.place }}{% if remote %} (vous participerez à distance : le lien de visioconférence vous sera envoyé la veille){% endif %}
+- Lieu : {{ workshop.place }}{% if remote %} — vous participerez à distance (visioconférence){% endif %}
 
-L'invitation pour votre agenda est jointe. Une pièce d'identité est demandée à l'entrée.
+{% if workshop.description %}{{ workshop.description }}
 
-Pour annuler votre inscription :
+{% endif %}{% if registered %}L'invitation pour votre agenda est jointe à ce message.
+
+{% endif %}Si vous ne pouvez pas venir, merci d'annuler votre inscription pour laisser la place à une autre personne :
 {{ cancel_url }}
 
 — {{ edition.organisation }}""",
@@ -80,7 +84,7 @@ Pour annuler votre inscription :
 
 Nous avons le plaisir de vous annoncer que le jury a retenu votre projet « {{ dossier.title }} » ({{ dossier.reference }}) : il est **lauréat** de l'appel à projets « {{ edition.title }} ».
 
-Le montant accordé est de {{ c.amount_granted }}, soit {{ c.share_granted }} du coût du projet.
+Le montant accordé est de {{ c.amount_granted }}{{ ', soit ' ~ c.share_granted ~ ' du coût du projet' if c.share_granted else '' }}.
 
 La convention de financement vous sera envoyée prochainement pour signature.
 
@@ -106,7 +110,7 @@ Le jury a examiné avec attention votre projet « {{ dossier.title }} » ({{ dos
 
 Vous trouverez ci-joint la convention de financement de votre projet « {{ dossier.title }} » ({{ dossier.reference }}), pour un montant de {{ c.amount_granted }}.
 
-Merci de la faire signer par {{ signatory.name }} ({{ signatory.function }}), puis de déposer la version signée, au format PDF, sur la page de votre dossier :
+Merci de la faire signer{{ ' par ' ~ signatory.name if signatory.name else '' }}{{ ' (' ~ signatory.function ~ ')' if signatory.function else '' }}, puis de déposer la version signée, au format PDF, sur la page de votre dossier :
 {{ dossier_url }}
 
 — {{ edition.organisation }}""",

@@ -1,160 +1,229 @@
 """Every message the app sends, one function each, queued in the caller's transaction (see mail.outbox).
 
-Subjects and bodies: the edition's `emails:` in its YAML, else mail.defaults. They are rendered in a
-sandbox with StrictUndefined, with the documents' context, so a message never goes out with a hole.
+None of them commits: the event and its messages are committed together by the caller, or neither is.
+Texts come from mail.templating (the edition's YAML, else mail.defaults); documents are attached as
+descriptors, produced when the message is sent (mail.attachments). A `dedup_key` makes each message
+about one event go once, however often the event's code runs.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import math
 from typing import Any
 
-import jinja2
 from flask import current_app
-from jinja2.sandbox import SandboxedEnvironment
 
-from documents.context import build_context, edition_facts
+from documents.context import build_context
 from documents.formatting import format_datetime, format_time
 from dossiers import deadline, lifecycle
 from editions.model import LoadedEdition
-from editions.schema import Workshop
+from editions.schema import BUILTIN_EMAILS, DocumentDef, Workshop
+from mail.addresses import InvalidAddress, checked_address
 from mail.attachments import document_attachment, inline_attachment
-from mail.defaults import DEFAULTS
 from mail.html import html_email
+from mail.ics import CONTENT_TYPE as ICS_TYPE
 from mail.ics import workshop_invitation
 from mail.outbox import enqueue
-from models import Dossier, User, db
+from mail.templating import base_context, render
+from models import Dossier, OutboxMessage, User, db
+from models.workshop import REGISTERED, WAITING
 from timekeeping import now
 
 log = logging.getLogger(__name__)
-_environment = SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False)
-REMINDER_DAYS = (7, 1)
+
+REMINDER_DAYS = (7, 1)  # reminders to drafts, this many days before the closing instant
+LAUREATE_STATES = (lifecycle.LAUREATE, lifecycle.AGREEMENT_SENT, lifecycle.AGREEMENT_SIGNED)
 
 
 def public_url(path: str) -> str:
+    """An absolute link for a message (PUBLIC_URL: messages are also built outside any request)."""
     return current_app.config["PUBLIC_URL"].rstrip("/") + path
 
 
-def render(edition: LoadedEdition | None, key: str, context: dict[str, Any]) -> tuple[str, str]:
-    """The subject and text of message `key`, from the edition's YAML or the default."""
-    custom = edition.definition.emails.get(key) if edition else None
-    subject, body = (custom.subject, custom.body) if custom else DEFAULTS[key]
-    return _environment.from_string(subject).render(context), _environment.from_string(body).render(context)
-
-
-def _queue(kind: str, edition: LoadedEdition | None, context: dict[str, Any], to, **options):
+def _queue(kind: str, edition: LoadedEdition | None, context: dict[str, Any], to: str | list[str],
+           reply_to: str | None = None, **options: Any) -> OutboxMessage | None:
+    """Render message `kind` and add it to the outbox, with its HTML part and the edition's signature."""
     subject, text = render(edition, kind, context)
-    organisation = edition.definition.organisation if edition else None
-    contact = edition.definition.contact_email if edition else None
+    organisation = edition.definition.organisation if edition is not None else None
+    contact = edition.definition.contact_email if edition is not None else None
     return enqueue(kind, to, subject, text, html_email(subject, text, organisation, contact),
-                   edition_id=edition.id if edition else None, reply_to=contact, **options)
+                   edition_id=edition.id if edition is not None else None, reply_to=reply_to or contact, **options)
 
 
-def _edition(dossier: Dossier) -> LoadedEdition:
+def edition_of(dossier: Dossier) -> LoadedEdition:
+    """The edition as the dossier was filled against (its recorded revision)."""
     from dossiers.revisions import edition_at
 
     current = current_app.extensions["editions"].get(dossier.edition_id)
+    if current is None:
+        raise LookupError(f"edition {dossier.edition_id} of dossier {dossier.id} is not served")
     return edition_at(current, dossier.revision)
 
 
-def _dossier_context(edition: LoadedEdition, dossier: Dossier, **extra: Any) -> dict[str, Any]:
+def dossier_context(edition: LoadedEdition, dossier: Dossier, **extra: Any) -> dict[str, Any]:
+    """The documents' context of the dossier, plus what a message adds (see mail.templating.EXTRAS)."""
     context = build_context(edition, dossier)
     context["dossier_url"] = public_url(f"/dossiers/{dossier.id}/recapitulatif")
     context["staff_url"] = public_url(f"/equipe/dossiers/{dossier.id}")
+    context["administration"] = dossier.administration or ""
+    context["documents"] = []  # titles of the documents attached
     context.update(extra)
     return context
 
 
-def applicant_addresses(edition: LoadedEdition, dossier: Dossier) -> list[str]:
-    """The owner's address, and the contact address the applicant typed when it differs."""
-    addresses = [dossier.owner.email]
+def applicant_recipients(edition: LoadedEdition, dossier: Dossier) -> tuple[str, list[str]]:
+    """To the contact address typed in the dossier (role contact_email), else the owner; the owner in copy."""
+    owner = dossier.owner.email
     field = edition.field_with_role("contact_email")
-    typed = (dossier.answers or {}).get(field.key) if field else None
-    if typed and typed.strip().lower() != dossier.owner.email.lower():
-        addresses.append(typed.strip())
-    return addresses
+    typed = (dossier.answers or {}).get(field.key) if field is not None else None
+    try:
+        contact = checked_address(typed) if typed else None
+    except InvalidAddress:
+        log.warning("dossier %s: contact address %r is not valid, writing to the owner", dossier.id, typed)
+        contact = None
+    if contact is None or contact.lower() == owner.lower():
+        return owner, []
+    return contact, [owner]
 
 
-def _document_attachments(edition: LoadedEdition, dossier: Dossier, email_key: str) -> list[dict[str, Any]]:
-    return [document_attachment(dossier.id, d.key, fmt) for d in edition.definition.documents
-            if d.email == email_key for fmt in ("pdf", "docx")]
+def _documents(edition: LoadedEdition, dossier: Dossier, key: str, staff: bool) -> list[DocumentDef]:
+    """The documents that message `key` carries: those naming it, that exist in this state, for this audience."""
+    from documents.generate import AVAILABLE_FROM
+
+    return [d for d in edition.definition.documents
+            if d.email == key and dossier.state in AVAILABLE_FROM[d.produced_on]
+            and (staff or d.audience == "applicant")]
 
 
-def send_sign_in_link(user: User, url: str, minutes: int) -> None:
-    subject, text = render(None, "sign_in_link", {"url": url, "minutes": minutes})
-    enqueue("sign_in_link", user.email, subject, text, html_email(subject, text, None, None))
+def _attachments(dossier: Dossier, documents: list[DocumentDef]) -> list[dict[str, Any]]:
+    return [document_attachment(dossier.id, d.key, fmt) for d in documents for fmt in ("pdf", "docx")]
+
+
+def _send_about_dossier(kind: str, dossier: Dossier, dedup_key: str, edition: LoadedEdition | None = None,
+                        **extra: Any) -> OutboxMessage | None:
+    """A message to the applicant about their dossier, with the documents that name it."""
+    edition = edition or edition_of(dossier)
+    to, cc = applicant_recipients(edition, dossier)
+    documents = _documents(edition, dossier, kind, staff=False)
+    context = dossier_context(edition, dossier, documents=[d.title for d in documents], **extra)
+    return _queue(kind, edition, context, to, cc=cc, attachments=_attachments(dossier, documents),
+                  dossier_id=dossier.id, dedup_key=dedup_key)
+
+
+def _send_document_emails(edition: LoadedEdition, dossier: Dossier, produced_on: str) -> None:
+    """The edition's own emails (not built in) that documents produced at this event name."""
+    keys = dict.fromkeys(d.email for d in edition.definition.documents
+                         if d.produced_on == produced_on and d.email and d.email not in BUILTIN_EMAILS)
+    for key in keys:
+        named = [d for d in edition.definition.documents if d.email == key]
+        if all(d.audience == "staff" for d in named):
+            _send_to_programme(key, edition, dossier)
+        else:
+            _send_about_dossier(key, dossier, f"{key}:{dossier.id}", edition)
+
+
+def programme_mailbox(edition: LoadedEdition) -> str:
+    return current_app.config.get("PROGRAMME_MAILBOX") or edition.definition.contact_email
+
+
+def _send_to_programme(kind: str, edition: LoadedEdition, dossier: Dossier) -> None:
+    """A message to the programme's mailbox about a dossier; replying writes to the applicant."""
+    documents = _documents(edition, dossier, kind, staff=True)
+    context = dossier_context(edition, dossier, documents=[d.title for d in documents])
+    _queue(kind, edition, context, programme_mailbox(edition), reply_to=applicant_recipients(edition, dossier)[0],
+           attachments=_attachments(dossier, documents), dossier_id=dossier.id, dedup_key=f"{kind}:{dossier.id}")
+
+
+def send_sign_in_link(user: User, url: str, minutes: int, edition: LoadedEdition | None = None) -> None:
+    """The one-time sign-in link; with `edition` (sign-in started from its page) its own text is used."""
+    context = {**base_context(edition), "url": url, "minutes": minutes}
+    _queue("sign_in_link", edition, context, user.email)
     log.info("sign-in link queued for %s", user.email)
 
 
 def send_submission_receipt(dossier: Dossier) -> None:
-    """The receipt to the applicant (dossier attached) and a notification to the programme's mailbox."""
-    edition = _edition(dossier)
-    context = _dossier_context(edition, dossier)
-    _queue("submission_receipt", edition, context, applicant_addresses(edition, dossier), dossier_id=dossier.id,
-           attachments=_document_attachments(edition, dossier, "submission_receipt"),
-           dedup_key=f"submission_receipt:{dossier.id}")
-    mailbox = current_app.config.get("PROGRAMME_MAILBOX") or edition.definition.contact_email
-    _queue("submission_notification", edition, context, mailbox, dossier_id=dossier.id,
-           dedup_key=f"submission_notification:{dossier.id}")
+    """The receipt to the applicant (the dossier attached, PDF and Word) and a notice to the programme."""
+    edition = edition_of(dossier)
+    _send_about_dossier("submission_receipt", dossier, f"submission_receipt:{dossier.id}", edition)
+    _send_to_programme("submission_notification", edition, dossier)
+    _send_document_emails(edition, dossier, "submission")
 
 
-def send_result(dossier: Dossier, reason: str | None = None) -> None:
-    """Tell the applicant the jury's decision (once per dossier)."""
-    edition = _edition(dossier)
-    kind = "result_laureate" if dossier.state in (lifecycle.LAUREATE, lifecycle.AGREEMENT_SENT,
-                                                    lifecycle.AGREEMENT_SIGNED) else "result_not_selected"
-    if kind == "result_not_selected" and dossier.state != lifecycle.NOT_SELECTED:
-        raise ValueError(f"no decision to send for a dossier in state {dossier.state}")
-    _queue(kind, edition, _dossier_context(edition, dossier, reason=reason), applicant_addresses(edition, dossier),
-           dossier_id=dossier.id, dedup_key=f"result:{dossier.id}")
+def send_result(dossier: Dossier, reason: str | None = None) -> OutboxMessage | None:
+    """Tell the applicant the decision (lauréat or non retenu), once per dossier; `reason` is shown as is."""
+    if dossier.state in LAUREATE_STATES:
+        kind = "result_laureate"
+    elif dossier.state == lifecycle.NOT_SELECTED:
+        kind = "result_not_selected"
+    else:
+        raise ValueError(f"no decision to announce for a dossier in state {dossier.state!r}")
+    edition = edition_of(dossier)
+    message = _send_about_dossier(kind, dossier, f"result:{dossier.id}", edition, reason=reason or "")
+    if kind == "result_laureate":
+        _send_document_emails(edition, dossier, "laureate")
+    return message
 
 
-def send_convention(dossier: Dossier) -> None:
-    """Send the convention to a laureate, attached (PDF and Word), once."""
-    edition = _edition(dossier)
-    _queue("convention_sent", edition, _dossier_context(edition, dossier), applicant_addresses(edition, dossier),
-           dossier_id=dossier.id, attachments=_document_attachments(edition, dossier, "convention_sent"),
-           dedup_key=f"convention:{dossier.id}")
+def send_convention(dossier: Dossier) -> OutboxMessage | None:
+    """Send the convention to a laureate, attached (PDF and Word); None when it was already queued."""
+    if dossier.state not in LAUREATE_STATES:
+        raise ValueError(f"no convention for a dossier in state {dossier.state!r}")
+    return _send_about_dossier("convention_sent", dossier, f"convention_sent:{dossier.id}")
 
 
 def send_workshop_confirmation(edition: LoadedEdition, workshop: Workshop, registration) -> None:
-    """Confirm a registration (or a place on the waiting list) with the invitation for the agenda."""
+    """Confirm a seat (with the .ics invitation) or a place on the waiting list; again when a seat frees up."""
     from workshops.registrations import cancel_token
 
+    if registration.status not in (REGISTERED, WAITING):
+        return
     starts = workshop.starts if workshop.starts.tzinfo else workshop.starts.replace(tzinfo=edition.zone)
     ends = workshop.ends if workshop.ends.tzinfo else workshop.ends.replace(tzinfo=edition.zone)
-    registered = registration.status == "inscrit"
+    registered = registration.status == REGISTERED
     context = {
-        "edition": edition_facts(edition), "name": registration.name, "registered": registered,
-        "remote": registration.remote,
-        "workshop": {"title": workshop.title, "place": workshop.place,
+        **base_context(edition), "name": registration.name, "registered": registered, "remote": registration.remote,
+        "workshop": {"title": workshop.title, "place": workshop.place, "description": workshop.description or "",
                      "date": f"{format_datetime(starts, edition.zone)} – {format_time(ends, edition.zone)}"},
         "cancel_url": public_url(f"/ateliers/annulation/{cancel_token(registration)}"),
     }
-    attachments = [inline_attachment(workshop_invitation(edition, workshop, registration.email, registration.name),
-                                     f"{workshop.key}.ics", "text/calendar; method=REQUEST")] if registered else []
+    attachments = []
+    if registered:
+        invitation = workshop_invitation(edition, workshop, registration.email, registration.name)
+        attachments.append(inline_attachment(invitation, f"invitation-{workshop.key}.ics", ICS_TYPE))
+    stamp = f"{registration.created_at:%Y%m%d%H%M%S}" if registration.created_at else ""
     _queue("workshop_registration", edition, context, registration.email, attachments=attachments,
-           dedup_key=f"workshop:{registration.id}:{registration.status}:{registration.created_at:%Y%m%d%H%M%S}")
+           dedup_key=f"workshop_registration:{registration.id}:{registration.status}:{stamp}")
 
 
-def send_reminders(edition_id: str | None = None) -> int:
-    """Remind drafts of open editions 7 days and 1 day before the deadline; each reminder goes once."""
+def reminder_due(edition: LoadedEdition, at: dt.datetime) -> int | None:
+    """Which reminder is due at `at`: 7 (a week or less left), 1 (a day or less), None (not now)."""
+    if deadline.phase(edition, at) != "open":
+        return None
+    left = edition.closes_at - at
+    due = [days for days in REMINDER_DAYS if left <= dt.timedelta(days=days)]
+    return min(due) if due else None
+
+
+def send_reminders(edition_id: str | None = None, at: dt.datetime | None = None) -> int:
+    """Remind every draft of the open editions (or of one), once per reminder; return how many were queued.
+
+    Safe to run every hour and from several machines: each reminder's dedup_key lets it be queued once.
+    """
+    at = at or now()
     registry = current_app.extensions["editions"]
-    editions = [registry.get(edition_id)] if edition_id else registry.all()
+    editions = [registry.get(edition_id)] if edition_id is not None else registry.all()
     queued = 0
     for edition in editions:
-        if edition is None or not deadline.accepts_submissions(edition):
+        days = reminder_due(edition, at) if edition is not None else None
+        if days is None:
             continue
-        left = edition.closes_at - now()
-        due = [days for days in REMINDER_DAYS if left <= dt.timedelta(days=days)]
-        if not due:
-            continue
-        days = min(due)
-        drafts = db.session.execute(db.select(Dossier).filter_by(edition_id=edition.id, state=lifecycle.DRAFT))
-        for dossier in drafts.scalars():
-            context = _dossier_context(edition, dossier, days_left=max(left.days, 1) if days > 1 else 1)
-            message = _queue("reminder", edition, context, applicant_addresses(edition, dossier),
-                             dossier_id=dossier.id, dedup_key=f"reminder:{dossier.id}:{days}")
+        days_left = max(1, math.ceil((edition.closes_at - at) / dt.timedelta(days=1)))
+        drafts = db.session.execute(db.select(Dossier).filter_by(edition_id=edition.id, state=lifecycle.DRAFT)
+                                    .order_by(Dossier.id)).scalars().all()
+        for dossier in drafts:
+            message = _send_about_dossier("reminder", dossier, f"reminder:{dossier.id}:{days}", edition,
+                                          days_left=days_left)
             queued += message is not None
     return queued

@@ -89,6 +89,9 @@ def deliver_pending(limit: int | None = None) -> DeliveryReport:
                 break  # the server is down: leave the other messages pending for the next pass
             except (AttachmentError, smtplib.SMTPException, OSError) as exc:
                 _record_failure(message, _describe(exc), final=False, report=report)
+            except Exception as exc:  # a document that fails to render, a bug: retried, then failed and shown
+                log.exception("mail %s (%s) could not be built", message.id, message.kind)
+                _record_failure(message, f"Erreur interne : {_describe(exc)}", final=False, report=report)
             else:
                 _record_sent(message, via, report)
     finally:

@@ -25,8 +25,10 @@ log = logging.getLogger(__name__)
 
 environment = SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False)
 
+# What every message about a dossier adds: its links, the applicant's administration, the documents attached.
 _DOSSIER_LINKS = {"dossier_url": "https://appels.example.gouv.fr/dossiers/42/recapitulatif",
-                  "staff_url": "https://appels.example.gouv.fr/equipe/dossiers/42"}
+                  "staff_url": "https://appels.example.gouv.fr/equipe/dossiers/42",
+                  "administration": "Préfecture du Nord", "documents": ["Dossier de candidature"]}
 
 # The variables each message adds to its context, with a sample value (for the check and previews).
 EXTRAS: dict[str, dict[str, Any]] = {

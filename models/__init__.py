@@ -1,15 +1,19 @@
 """Database models, one module per concern; importing this package registers them all."""
 
+from models.agreement import Agreement
 from models.base import db
+from models.decision import DecisionBatch, DecisionNotice
 from models.documents import GeneratedDocument
 from models.dossier import Dossier, ReferenceCounter, Transition
 from models.files import StoredFile
 from models.outbox import OutboxMessage
+from models.review import JuryAssignment, Score
 from models.revision import EditionRevision
 from models.user import LoginToken, User
 from models.workshop import WorkshopRegistration, WorkshopSeats
 
 __all__ = [
-    "db", "Dossier", "EditionRevision", "GeneratedDocument", "LoginToken", "OutboxMessage", "ReferenceCounter",
-    "StoredFile", "Transition", "User", "WorkshopRegistration", "WorkshopSeats",
+    "db", "Agreement", "DecisionBatch", "DecisionNotice", "Dossier", "EditionRevision", "GeneratedDocument",
+    "JuryAssignment", "LoginToken", "OutboxMessage", "ReferenceCounter", "Score", "StoredFile", "Transition", "User",
+    "WorkshopRegistration", "WorkshopSeats",
 ]

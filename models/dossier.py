@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, Numeric, String, Text
+from sqlalchemy import ForeignKey, Index, Numeric, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import JSONData, UTCDateTime, db
@@ -20,6 +20,9 @@ class Dossier(db.Model):
     __table_args__ = (
         Index("ix_dossiers_edition_state", "edition_id", "state"),
         Index("ix_dossiers_edition_submitted", "edition_id", "submitted_at"),
+        # staff search titles with PostgreSQL's full-text search (staff.search); SQLite has no such index
+        Index("ix_dossiers_title_search", text("to_tsvector('french', title)"),
+              postgresql_using="gin").ddl_if(dialect="postgresql"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -103,3 +103,15 @@ def clock():
 
     yield set_clock
     timekeeping.set_now(None)
+
+
+@pytest.fixture
+def smtp(app):
+    """A real SMTP server on loopback (tests/smtp_server.py), and the app sending through it."""
+    from tests.smtp_server import SMTPServer
+
+    server = SMTPServer()
+    server.start()
+    app.config.update(MAIL_SERVER=server.host, MAIL_PORT=server.port)
+    yield server
+    server.stop()

@@ -1,0 +1,232 @@
+"""Delivery through a real SMTP server on loopback: what arrives, outages, crashes, refusals, local mailbox."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import time
+
+import pytest
+
+from mail import sender
+from mail.local import list_local_messages, read_local_message
+from mail.outbox import InvalidAddress, enqueue
+from mail.sender import INTERRUPTED, MAX_ATTEMPTS, RETRY_DELAYS, deliver_pending
+from models import OutboxMessage, db
+from models.outbox import FAILED, PENDING, SENDING, SENT
+from tests.journey import csrf_token
+
+LINK = re.compile(r"http://localhost/connexion/lien/[\w.-]+")
+
+
+@pytest.fixture
+def during_call(clock):
+    return clock(2019, 7, 10, 14, 30)
+
+
+def ask_for_link(client, email: str):
+    token = csrf_token(client, "/connexion")
+    return client.post("/connexion", data={"csrf_token": token, "email": email, "next": ""})
+
+
+def outbox(kind: str | None = None) -> list[OutboxMessage]:
+    db.session.expire_all()
+    query = db.select(OutboxMessage).order_by(OutboxMessage.id)
+    if kind:
+        query = query.filter_by(kind=kind)
+    return list(db.session.execute(query).scalars())
+
+
+def queue_note(to: str, subject: str = "Note") -> OutboxMessage:
+    message = enqueue("note", to, subject, f"{subject} : bonjour.\n")
+    db.session.commit()
+    return message
+
+
+def test_sign_in_link_arrives_with_both_parts_and_signs_in(app, client, smtp, during_call) -> None:
+    assert ask_for_link(client, "Camille.Martin@Interieur.gouv.fr").status_code == 200
+
+    report = deliver_pending()
+
+    assert (report.sent, report.retried, report.failed) == (1, 0, 0)
+    [received] = smtp.received
+    assert received.rcpt_tos == ["camille.martin@interieur.gouv.fr"]
+    message = received.message
+    assert message["To"] == "camille.martin@interieur.gouv.fr"
+    assert message["Subject"] == "Votre lien de connexion — Appels à projets"
+    assert message["From"] == app.config["MAIL_DEFAULT_SENDER"]
+    assert message["Auto-Submitted"] == "auto-generated"
+    [row] = outbox("sign_in_link")
+    assert (row.status, row.attempts, row.delivered_via) == (SENT, 1, f"smtp 127.0.0.1:{smtp.port}")
+    assert message["Message-ID"] == row.message_id
+    text = message.get_body(("plain",)).get_content()
+    html = message.get_body(("html",)).get_content()
+    url = LINK.search(text).group(0)
+    assert "valable 30 minutes" in text
+    assert f'<a href="{url}"' in html and "Votre lien de connexion" in html and 'lang="fr"' in html
+    assert not list(message.iter_attachments())
+
+    path = url.removeprefix("http://localhost")
+    confirm = client.post(path, data={"csrf_token": csrf_token(client, path)})
+    assert confirm.status_code == 302
+    assert client.get(confirm.headers["Location"]).status_code == 200
+    assert client.get(path).status_code == 410  # used once
+
+
+def test_an_outage_loses_nothing_and_sends_each_message_once(app, client, smtp, clock) -> None:
+    start = clock(2019, 7, 10, 14, 30)
+    smtp.stop()
+    addresses = [f"agent{i}@culture.gouv.fr" for i in range(3)]
+    for address in addresses:
+        assert ask_for_link(client, address).status_code == 200
+
+    down = deliver_pending()
+
+    assert (down.sent, down.retried) == (0, 1)  # the first try finds the server down; the others wait
+    first, *others = outbox()
+    assert first.status == PENDING and first.attempts == 1 and "injoignable" in first.last_error
+    assert first.next_attempt_at == start + RETRY_DELAYS[0]
+    assert all(m.status == PENDING and m.attempts == 0 for m in others)
+    assert deliver_pending().attempted == 1  # still down: the next pass tries the others
+
+    smtp.start()
+    clock(2019, 7, 10, 14, 32)
+    up = deliver_pending()
+    again = deliver_pending()
+
+    assert (up.sent, up.retried, up.failed) == (3, 0, 0)
+    assert again.attempted == 0
+    assert sorted(a for r in smtp.received for a in r.rcpt_tos) == addresses
+    ids = [m["Message-ID"] for m in smtp.messages]
+    assert len(set(ids)) == 3 and set(ids) == {m.message_id for m in outbox()}
+    assert all(m.status == SENT for m in outbox())
+
+
+def test_a_crash_after_sending_sends_nothing_twice(app, smtp, clock, monkeypatch, runner) -> None:
+    clock(2019, 7, 10, 14, 30)
+    message = queue_note("agent@culture.gouv.fr")
+
+    def crash(*args, **kwargs):
+        raise SystemExit("killed between sending and recording")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(sender, "_record_sent", crash)
+        with pytest.raises(SystemExit):
+            deliver_pending()
+    db.session.rollback()
+
+    assert len(smtp.received) == 1
+    assert outbox()[0].status == SENDING
+    assert deliver_pending().attempted == 0  # another sender does not take a message in hand
+
+    clock(2019, 7, 10, 14, 41)  # past MAIL_SENDING_TIMEOUT (10 min)
+    report = deliver_pending()
+
+    assert (report.interrupted, report.attempted) == (1, 0)
+    [row] = outbox()
+    assert (row.status, row.last_error) == (FAILED, INTERRUPTED)
+    assert len(smtp.received) == 1
+    status = runner.invoke(args=["mail", "status", "--failed"])
+    assert "Échec : 1" in status.output and f"#{message.id} note" in status.output
+
+    requeued = runner.invoke(args=["mail", "requeue", str(message.id)])  # staff checked with the recipient
+    assert requeued.exit_code == 0, requeued.output
+    assert deliver_pending().sent == 1
+    assert [m["Message-ID"] for m in smtp.messages] == [row.message_id] * 2  # same id: a receiver can drop it
+
+
+def test_a_hard_rejection_is_recorded_on_the_message(app, smtp, clock) -> None:
+    clock(2019, 7, 10, 14, 30)
+    smtp.refuse("parti@culture.gouv.fr")
+    smtp.refuse("plein@culture.gouv.fr", "452 4.2.2 Mailbox full, try later")
+    queue_note("parti@culture.gouv.fr", "Refusé")
+    queue_note("plein@culture.gouv.fr", "Plus tard")
+    mixed = enqueue("note", ["reste@culture.gouv.fr", "parti@culture.gouv.fr"], "Mixte", "Bonjour.\n")
+    db.session.commit()
+
+    report = deliver_pending()
+
+    assert (report.sent, report.retried, report.failed) == (1, 1, 1)
+    refused, later, partly = outbox()
+    assert refused.status == FAILED and refused.attempts == 1
+    assert refused.last_error.startswith("Destinataire refusé : parti@culture.gouv.fr (550 5.1.1 Mailbox unavailable")
+    assert later.status == PENDING and "452 4.2.2 Mailbox full" in later.last_error
+    assert partly.id == mixed.id and partly.status == SENT
+    assert partly.last_error.startswith("Remis, sauf à : parti@culture.gouv.fr (550")
+    assert [r.rcpt_tos for r in smtp.received] == [["reste@culture.gouv.fr"]]
+
+
+def test_retries_wait_longer_each_time_then_the_message_fails(app, smtp, clock) -> None:
+    at = clock(2019, 7, 10, 14, 30)
+    smtp.refuse("lent@culture.gouv.fr", "421 4.3.2 Service not available")
+    queue_note("lent@culture.gouv.fr")
+    waits = []
+    for _ in range(MAX_ATTEMPTS):
+        assert deliver_pending().attempted == 1
+        [row] = outbox()
+        if row.status == FAILED:
+            break
+        waits.append(row.next_attempt_at - at)
+        at = row.next_attempt_at
+        clock(*_paris(at))
+
+    assert waits == list(RETRY_DELAYS)
+    assert (row.status, row.attempts) == (FAILED, MAX_ATTEMPTS)
+    assert "421 4.3.2" in row.last_error and not smtp.received
+
+
+def _paris(instant: dt.datetime) -> tuple[int, ...]:
+    local = instant.astimezone(dt.timezone(dt.timedelta(hours=2)))
+    return local.year, local.month, local.day, local.hour, local.minute, local.second
+
+
+def test_a_bad_address_is_refused_when_typed(app, client, during_call) -> None:
+    page = ask_for_link(client, "camille.martin@interieur")
+
+    assert page.status_code == 200
+    assert "L'adresse électronique n'est pas valide" in page.get_data(as_text=True).replace("&#39;", "'")
+    assert outbox() == []
+    with pytest.raises(InvalidAddress, match="« camille@@interieur.gouv.fr » n'est pas valide"):
+        enqueue("note", "camille@@interieur.gouv.fr", "Note", "Bonjour.\n")
+    with pytest.raises(InvalidAddress, match="Aucun destinataire"):
+        enqueue("note", [], "Note", "Bonjour.\n")
+
+
+def test_without_a_mail_server_messages_are_kept_as_eml_files(app, client, during_call) -> None:
+    assert app.config["MAIL_SERVER"] is None
+    ask_for_link(client, "camille.martin@interieur.gouv.fr")
+
+    report = deliver_pending()
+
+    assert report.sent == 1
+    [summary] = list_local_messages()
+    [row] = outbox()
+    assert row.delivered_via == summary.name and summary.name.endswith("-sign_in_link.eml")
+    assert (summary.to, summary.kind, summary.message_id) == ("camille.martin@interieur.gouv.fr", "sign_in_link",
+                                                              row.message_id)
+    whole = read_local_message(summary.name)
+    url = LINK.search(whole.text).group(0)
+    assert url in whole.html
+    path = url.removeprefix("http://localhost")
+    assert client.post(path, data={"csrf_token": csrf_token(client, path)}).status_code == 302
+    with pytest.raises(FileNotFoundError):
+        read_local_message("../secret_key")
+
+
+def test_the_background_sender_delivers_after_the_commit(app, client, smtp) -> None:
+    from mail.worker import start_with_first_request
+
+    app.config["MAIL_POLL_SECONDS"] = 60  # so only the commit's wake-up can explain a prompt delivery
+    start_with_first_request(app)
+    try:
+        ask_for_link(client, "camille.martin@interieur.gouv.fr")
+        running = app.extensions["mail_sender"]
+        assert running.running
+        deadline = time.monotonic() + 20
+        while not smtp.received and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        app.extensions["mail_sender"].stop()
+
+    assert [r.rcpt_tos for r in smtp.received] == [["camille.martin@interieur.gouv.fr"]]
+    assert outbox()[0].status == SENT
