@@ -13,14 +13,17 @@ from pathlib import Path
 LUA = r"""
 local requests = %(requests)s
 local counter = 0
-local statuses = {}
 request = function()
   counter = counter + 1
   local r = requests[(counter %% #requests) + 1]
   return wrk.format(r.method, r.path, r.headers, r.body)
 end
+local shown = false
 response = function(status, headers, body)
-  statuses[status] = (statuses[status] or 0) + 1
+  if status >= 400 and not shown then
+    shown = true
+    io.write(string.format("FIRST_ERROR %%d %%s\n", status, string.sub(body or "", 1, 400):gsub("%%s+", " ")))
+  end
 end
 done = function(summary, latency, requests)
   io.write(string.format("LATENCY_US %%d %%d %%d\n", latency:percentile(50), latency:percentile(99), latency.max))

@@ -80,10 +80,11 @@ def gunicorn(target: str, env: dict[str, str], workers: int = 2):
 
 def signed_in_cookie(app, user_id: int | None) -> tuple[str, str]:
     """A session cookie for `user_id` (None: anonymous) and the CSRF token that goes with it."""
-    from flask import session
+    from flask import g, session
     from flask_wtf.csrf import generate_csrf
 
     with app.test_request_context():
+        g.pop("csrf_token", None)  # cached per app context, which the caller may hold open
         if user_id is not None:
             session["_user_id"] = str(user_id)
             session["_fresh"] = True
