@@ -13,9 +13,16 @@ from pathlib import Path
 LUA = r"""
 local requests = %(requests)s
 local counter = 0
+local threads = %(threads)d
+local created = 0
+setup = function(thread)
+  thread:set("tid", created)
+  created = created + 1
+end
 request = function()
+  -- each thread takes its own share, so no two threads send the same request in a lap
+  local r = requests[((counter * threads + (tid or 0)) %% #requests) + 1]
   counter = counter + 1
-  local r = requests[(counter %% #requests) + 1]
   return wrk.format(r.method, r.path, r.headers, r.body)
 end
 local shown = false
@@ -68,7 +75,7 @@ def run_wrk(base_url: str, requests: list[dict], seconds: int, connections: int,
     """Run wrk for `seconds` with `connections` open connections; requests are sent in turn."""
     with tempfile.TemporaryDirectory() as folder:
         script = Path(folder) / "requests.lua"
-        script.write_text(LUA % {"requests": _lua_table(requests)}, encoding="utf-8")
+        script.write_text(LUA % {"requests": _lua_table(requests), "threads": threads}, encoding="utf-8")
         run = subprocess.run(["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s",
                               "--timeout", "10s", "-s", str(script), base_url],
                              capture_output=True, text=True, timeout=seconds + 60)

@@ -1,0 +1,36 @@
+"""Run every benchmark section in one go and print its figures (`make bench`).
+
+Sections: documents (always), the form step and the deadline rush (PostgreSQL and wrk), staff pages and
+exports at 100 000 dossiers (PostgreSQL). A section that cannot run here says why instead.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import sys
+import time
+
+SECTIONS = ["bench.documents", "bench.step", "bench.rush", "bench.staff"]
+
+
+def main(names: list[str]) -> int:
+    logging.disable(logging.WARNING)
+    chosen = [s for s in SECTIONS if not names or s.split(".")[-1] in names]
+    started = time.perf_counter()
+    for name in chosen:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            print(f"{name} : section absente ({exc})")
+            continue
+        section_start = time.perf_counter()
+        for line in module.run():
+            print(line, flush=True)
+        print(f"  ({time.perf_counter() - section_start:.0f} s)\n", flush=True)
+    print(f"Mesures terminées en {time.perf_counter() - started:.0f} s.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
