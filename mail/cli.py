@@ -8,14 +8,13 @@ import threading
 import click
 from flask import current_app
 from flask.cli import AppGroup
-from sqlalchemy import func, select
 
 from mail.messages import reminder_due, send_reminders
-from mail.outbox import requeue
+from mail.outbox import latest_messages, requeue, status_counts
 from mail.sender import deliver_pending
 from mail.worker import run_worker
 from models import OutboxMessage, db
-from models.outbox import FAILED, STATUS_LABELS, STATUSES
+from models.outbox import FAILED, STATUS_LABELS
 from timekeeping import now
 
 mail_cli = AppGroup("mail", help="Distribuer les courriels en attente, envoyer les rappels, suivre les envois.")
@@ -69,13 +68,10 @@ def reminders(edition_id: str | None) -> None:
 @click.option("--failed", "show_failed", is_flag=True, help="Lister les messages en échec.")
 def status(show_failed: bool) -> None:
     """Compter les messages par état ; avec --failed, lister ceux en échec et leur erreur."""
-    counts = dict(db.session.execute(
-        select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)).all())
-    click.echo(", ".join(f"{STATUS_LABELS[s]} : {counts.get(s, 0)}" for s in STATUSES))
+    counts = status_counts()
+    click.echo(", ".join(f"{STATUS_LABELS[s]} : {n}" for s, n in counts.items()))
     if show_failed:
-        failed = db.session.execute(select(OutboxMessage).where(OutboxMessage.status == FAILED)
-                                    .order_by(OutboxMessage.id)).scalars()
-        for message in failed:
+        for message in reversed(latest_messages(FAILED, limit=counts[FAILED])):
             click.echo(f"#{message.id} {message.kind} → {', '.join(message.to)} « {message.subject} » : "
                        f"{message.last_error}")
 

@@ -2,7 +2,8 @@
 
 `enqueue` adds a row to the current session and never commits. With a `dedup_key` the row is inserted
 with ON CONFLICT DO NOTHING (SQLite and PostgreSQL alike), so two processes racing to send the same
-reminder queue it once and neither spoils its transaction.
+reminder queue it once and neither spoils its transaction. The commit then wakes whoever delivers: the
+app's sender thread (mail.worker) or, with REDIS_URL, an RQ worker.
 """
 
 from __future__ import annotations
@@ -13,14 +14,15 @@ from email.utils import parseaddr
 from typing import Any
 
 from flask import current_app
+from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from mail.addresses import InvalidAddress, checked_addresses
 from models import OutboxMessage, db
-from models.outbox import FAILED, PENDING
+from models.outbox import FAILED, PENDING, STATUSES
 from timekeeping import now
 
-__all__ = ["InvalidAddress", "enqueue", "new_message_id", "requeue"]
+__all__ = ["InvalidAddress", "enqueue", "latest_messages", "new_message_id", "requeue", "status_counts"]
 
 ENQUEUED_FLAG = "mail_enqueued"  # set on the session; its commit wakes the background sender (mail.worker)
 _INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
@@ -53,6 +55,7 @@ def enqueue(kind: str, to: str | Sequence[str], subject: str, text: str, html: s
                   attempts=0, next_attempt_at=now(), created_at=now(), dossier_id=dossier_id,
                   edition_id=edition_id, dedup_key=dedup_key)
     db.session.info[ENQUEUED_FLAG] = True
+    _ask_queue_workers()
     if dedup_key is None:
         message = OutboxMessage(**values)
         db.session.add(message)
@@ -65,6 +68,16 @@ def enqueue(kind: str, to: str | Sequence[str], subject: str, text: str, html: s
     return db.session.get(OutboxMessage, new_id) if new_id is not None else None
 
 
+def _ask_queue_workers() -> None:
+    """With REDIS_URL, have an RQ worker deliver once this transaction commits (once per transaction)."""
+    if not current_app.config.get("REDIS_URL"):
+        return
+    from jobs.queue import PENDING_KEY, after_commit
+
+    if not any(task == "mail.deliver" for task, *_ in db.session.info.get(PENDING_KEY, [])):
+        after_commit("mail.deliver")
+
+
 def requeue(message: OutboxMessage) -> None:
     """Give a failed message a new series of attempts (a staff action); flushes, never commits."""
     if message.status != FAILED:
@@ -73,4 +86,20 @@ def requeue(message: OutboxMessage) -> None:
     message.attempts = 0
     message.next_attempt_at = now()
     message.claimed_at = None
+    db.session.info[ENQUEUED_FLAG] = True
+    _ask_queue_workers()
     db.session.flush()
+
+
+def status_counts() -> dict[str, int]:
+    """How many messages are in each state (every state present, zero included): for staff and the CLI."""
+    counts = dict(db.session.execute(select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)).all())
+    return {status: counts.get(status, 0) for status in STATUSES}
+
+
+def latest_messages(status: str | None = None, limit: int = 100) -> list[OutboxMessage]:
+    """The most recent messages (of one state), newest first: what staff look at when mail goes wrong."""
+    query = select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(limit)
+    if status is not None:
+        query = query.where(OutboxMessage.status == status)
+    return list(db.session.execute(query).scalars())

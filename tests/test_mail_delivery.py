@@ -192,13 +192,13 @@ def test_a_bad_address_is_refused_when_typed(app, client, during_call) -> None:
         enqueue("note", [], "Note", "Bonjour.\n")
 
 
-def test_without_a_mail_server_messages_are_kept_as_eml_files(app, client, during_call) -> None:
+def test_without_a_mail_server_messages_are_kept_as_eml_files(app, client, runner, during_call) -> None:
     assert app.config["MAIL_SERVER"] is None
     ask_for_link(client, "camille.martin@interieur.gouv.fr")
 
-    report = deliver_pending()
+    result = runner.invoke(args=["mail", "send-pending"])
 
-    assert report.sent == 1
+    assert result.output == "Courriels : 1 envoyé(s), 0 à réessayer, 0 en échec, 0 interrompu(s).\n"
     [summary] = list_local_messages()
     [row] = outbox()
     assert row.delivered_via == summary.name and summary.name.endswith("-sign_in_link.eml")
@@ -230,3 +230,36 @@ def test_the_background_sender_delivers_after_the_commit(app, client, smtp) -> N
 
     assert [r.rcpt_tos for r in smtp.received] == [["camille.martin@interieur.gouv.fr"]]
     assert outbox()[0].status == SENT
+
+
+def test_with_a_job_queue_one_delivery_is_asked_per_transaction(app) -> None:
+    from jobs.queue import PENDING_KEY
+
+    app.config["REDIS_URL"] = "redis://127.0.0.1:9/0"  # never reached: the transaction is rolled back
+    enqueue("note", "a@culture.gouv.fr", "Un", "Un.\n")
+    enqueue("note", "b@culture.gouv.fr", "Deux", "Deux.\n")
+
+    assert [task for task, *_ in db.session.info[PENDING_KEY]] == ["mail.deliver"]
+    db.session.rollback()
+    assert PENDING_KEY not in db.session.info and outbox() == []
+
+
+def test_the_mail_worker_loop_delivers_until_stopped(app, smtp) -> None:
+    import threading
+
+    from mail.worker import run_worker
+
+    queue_note("agent@culture.gouv.fr")
+    stop = threading.Event()
+    loop = threading.Thread(target=run_worker, args=(app, 0.05, stop))
+    loop.start()
+    try:
+        deadline = time.monotonic() + 20
+        while not smtp.received and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        stop.set()
+        loop.join(10)
+
+    assert not loop.is_alive()
+    assert [r.rcpt_tos for r in smtp.received] == [["agent@culture.gouv.fr"]]
