@@ -97,9 +97,11 @@ def submit(edition: LoadedEdition, dossier: Dossier, user: User) -> None:
     ensure_editable(edition, dossier, user)
     if not progress(edition, dossier).all_complete:
         raise ActionRefused("Le dossier est incomplet : complétez chaque étape avant de le déposer.")
-    dossier.reference = next_reference(edition)
     dossier.submitted_at = now()
-    lifecycle.transition(dossier, lifecycle.SUBMITTED, user)
+    lifecycle.transition(dossier, lifecycle.SUBMITTED, user)  # flushes: a concurrent edit fails here, lock-free
+    _ = dossier.owner, list(dossier.files)  # load what the receipt reads before taking the counter's lock
+    # The counter row stays locked until commit, so that references have no gap: keep what follows short.
+    dossier.reference = next_reference(edition)
     send_submission_receipt(dossier)  # queued in this transaction: the receipt exists iff the submission does
     after_commit("documents.produce", dossier.id, "submission")  # the PDF is made by a worker, off the request
     db.session.flush()

@@ -63,9 +63,8 @@ def enqueue(kind: str, to: str | Sequence[str], subject: str, text: str, html: s
         return message
     insert = _INSERTS[db.session.get_bind().dialect.name]
     statement = (insert(OutboxMessage).values(**values)
-                 .on_conflict_do_nothing(index_elements=["dedup_key"]).returning(OutboxMessage.id))
-    new_id = db.session.execute(statement).scalar_one_or_none()
-    return db.session.get(OutboxMessage, new_id) if new_id is not None else None
+                 .on_conflict_do_nothing(index_elements=["dedup_key"]).returning(OutboxMessage))
+    return db.session.scalars(statement).one_or_none()  # the row itself comes back: no second query
 
 
 def _ask_queue_workers() -> None:

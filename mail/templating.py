@@ -8,6 +8,7 @@ value: the check reads them to know which names exist.
 
 from __future__ import annotations
 
+import functools
 import logging
 from typing import Any
 
@@ -82,9 +83,15 @@ def render(edition: LoadedEdition | None, key: str, context: dict[str, Any]) -> 
         return _render(*DEFAULTS[key], context)
 
 
+@functools.lru_cache(maxsize=512)
+def compiled(source: str) -> jinja2.Template:
+    """Compile a text once: at the deadline rush, compiling on every submission held the reference lock."""
+    return environment.from_string(source)
+
+
 def _render(subject: str, body: str, context: dict[str, Any]) -> tuple[str, str]:
-    rendered_subject = environment.from_string(subject).render(context)
-    text = environment.from_string(body).render(context)
+    rendered_subject = compiled(subject).render(context)
+    text = compiled(body).render(context)
     return " ".join(rendered_subject.split()), text.strip() + "\n"
 
 
