@@ -14,21 +14,21 @@ from accounts.passwords import set_password
 from models import User, db
 from models.user import ROLES
 
-users_cli = click.Group("users", help="Manage staff and jury accounts.")
+users_cli = click.Group("users", help="Comptes de l'équipe et du jury.")
 
 
 @users_cli.command("create")
 @click.argument("email")
-@click.option("--role", type=click.Choice(ROLES[1:]), required=True, help="instructeur, jury or admin")
-@click.option("--name", default=None, help="Display name")
-@click.option("--password", default=None, help="Set this password (default: a random one, printed)")
+@click.option("--role", type=click.Choice(ROLES[1:]), required=True, help="instructeur, jury ou admin")
+@click.option("--name", default=None, help="Nom affiché")
+@click.option("--password", default=None, help="Mot de passe (par défaut : tiré au hasard et affiché)")
 @with_appcontext
 def create_user(email: str, role: str, name: str | None, password: str | None) -> None:
-    """Create (or update the role of) a staff account and print its password."""
+    """Créer un compte de l'équipe ou du jury (ou changer son rôle) et afficher son mot de passe."""
     try:
         email = validate_email(email, check_deliverability=False).normalized.lower()
     except EmailNotValidError as exc:
-        raise click.BadParameter(f"invalid address: {exc}") from None
+        raise click.BadParameter(f"adresse invalide : {exc}") from None
     user = db.session.execute(db.select(User).filter_by(email=email)).scalar_one_or_none()
     if user is None:
         user = User(email=email)
@@ -37,13 +37,13 @@ def create_user(email: str, role: str, name: str | None, password: str | None) -
     password = password or secrets.token_urlsafe(12)
     set_password(user, password)
     db.session.commit()
-    click.echo(f"{role} account {email} ready; password: {password}")
+    click.echo(f"Compte {role} {email} prêt ; mot de passe : {password}")
 
 
 @click.command("bootstrap")
 @with_appcontext
 def bootstrap() -> None:
-    """Create the local staff account on first start and print how to sign in (embedded default)."""
+    """Créer au premier démarrage le compte local de l'équipe et dire comment se connecter (profil embarqué)."""
     record = Path(current_app.instance_path) / "local-staff-account.txt"
     admin = db.session.execute(db.select(User).filter_by(role="admin")).scalars().first()
     if admin is None:
@@ -56,11 +56,11 @@ def bootstrap() -> None:
         record.chmod(0o600)
     registry = current_app.extensions["editions"]
     click.echo("")
-    click.echo(f"  Editions served: {', '.join(e.id for e in registry.all()) or 'none'}")
+    click.echo(f"  Éditions servies : {', '.join(e.id for e in registry.all()) or 'aucune'}")
     for path, errors in registry.errors.items():
-        click.echo(f"  Refused: {path} ({len(errors)} error(s); run `flask --app app workflows check`)")
+        click.echo(f"  Refusée : {path} ({len(errors)} erreur(s) ; lancer `flask --app app workflows check`)")
     if record.exists():
         email, password = record.read_text().split()[:2]
-        click.echo(f"  Local staff account: {email} / {password}  (sign in at /connexion/equipe)")
-    click.echo("  Mail is kept locally: see the log lines 'mail kept' and the files in instance/mail/")
+        click.echo(f"  Compte local de l'équipe : {email} / {password}  (connexion sur /connexion/equipe)")
+    click.echo("  Les courriels sont conservés localement : fichiers .eml dans instance/mail/")
     click.echo("")
