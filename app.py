@@ -34,11 +34,12 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     init_extensions(app)
 
-    from editions.registry import Registry
+    from editions.registry import Registry, watch
 
     registry = Registry(Path(app.config["WORKFLOWS_FOLDER"]), Path(app.config["DOC_TEMPLATES_FOLDER"]))
     registry.load()
     app.extensions["editions"] = registry
+    watch(app, registry)  # every worker picks up an edited YAML or template within seconds
 
     from web import register_web
 

@@ -100,7 +100,11 @@ def check_command(files: tuple[str, ...]) -> None:
 
 @workflows_cli.command("reload")
 def reload_command() -> None:
-    """Recharger les éditions dans ce processus et dire lesquelles sont servies ou refusées."""
+    """Relire les éditions et dire lesquelles sont servies ou refusées.
+
+    Les serveurs en marche relisent d'eux-mêmes les fichiers modifiés (toutes les EDITIONS_REFRESH_SECONDS
+    secondes) ; un fichier devenu invalide ne remplace jamais la dernière version valide servie.
+    """
     report = current_app.extensions["editions"].load()
     for edition in report.served:
         click.echo(f"Servie : {display_path(edition.path)} — {describe(edition)}")

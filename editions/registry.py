@@ -7,6 +7,7 @@ button will run: it returns a `LoadReport` saying what is served and what was re
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -41,9 +42,11 @@ class Registry:
     templates_folder: Path = DEFAULT_TEMPLATES_FOLDER
     editions: dict[str, LoadedEdition] = field(default_factory=dict)
     errors: dict[str, list[EditionError]] = field(default_factory=dict)
+    _signature: tuple = field(default=(), repr=False)
 
     def load(self) -> LoadReport:
         """(Re)load every file; a file that became invalid keeps its last valid version served."""
+        signature = self.signature()  # taken first: an edit during the load is seen by the next check
         paths = sorted(self.folder.glob("*.yaml"))
         results = check_files([(p, display_path(p)) for p in paths], paths, self.templates_folder)
         report = LoadReport()
@@ -64,6 +67,20 @@ class Registry:
                 found[previous.id] = previous
                 report.kept[result.where] = previous
         self.editions, self.errors = found, report.refused
+        self._signature = signature
+        return report
+
+    def signature(self) -> tuple:
+        """What changes when a file of workflows/ (or a template) is added, removed or edited."""
+        files = sorted(self.folder.glob("*.yaml")) + sorted(self.templates_folder.rglob("*.docx"))
+        return tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files if p.exists())
+
+    def refresh_if_changed(self) -> LoadReport | None:
+        """Reload when the files changed since the last load: every worker process picks up an edit by itself."""
+        if self.signature() == self._signature:
+            return None
+        report = self.load()
+        log.info("editions reloaded: %s served, %s refused", len(report.served), len(report.refused))
         return report
 
     def get(self, edition_id: str) -> LoadedEdition | None:
@@ -72,3 +89,17 @@ class Registry:
     def all(self) -> list[LoadedEdition]:
         """Every served edition, the most recent opening first."""
         return sorted(self.editions.values(), key=lambda e: e.opens_at, reverse=True)
+
+
+def watch(app, registry: Registry) -> None:
+    """Check the files at most every EDITIONS_REFRESH_SECONDS, before a request; 0 turns it off."""
+    interval = float(app.config.get("EDITIONS_REFRESH_SECONDS", 5))
+    if interval <= 0:
+        return
+    last = {"at": time.monotonic()}
+
+    @app.before_request
+    def refresh_editions() -> None:
+        if time.monotonic() - last["at"] >= interval:
+            last["at"] = time.monotonic()
+            registry.refresh_if_changed()

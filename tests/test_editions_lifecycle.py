@@ -156,3 +156,21 @@ def test_an_applicant_takes_up_the_dossier_of_the_previous_edition(app, client, 
                                                        "reprendre": str(old_id)})
     theirs = db.session.execute(db.select(Dossier).filter(Dossier.owner_id != old.owner_id)).scalars().all()
     assert all(d.answers == {} for d in theirs)
+
+
+def test_running_servers_pick_up_an_edit_and_keep_serving_when_a_file_breaks(app, client, workflows):
+    registry = app.extensions["editions"]
+    path = workflows / "etna-2019-2.yaml"
+    assert registry.refresh_if_changed() is None  # nothing changed
+    _edit(path, "title: Cas d’usage de l’environnement de travail numérique de l’agent",
+          "title: Cas d’usage de l’environnement de travail numérique des agents")
+    report = registry.refresh_if_changed()
+    assert report is not None and report.ok
+    assert "numérique des agents" in client.get("/appels/etna-2019-2").get_data(as_text=True)
+
+    served = registry.get("etna-2019-2").revision
+    _edit(path, "type: textarea", "type: textare")  # a typo: the file is refused…
+    report = registry.refresh_if_changed()
+    assert not report.ok and "did you mean 'textarea'" in str(report.refused)
+    assert registry.get("etna-2019-2").revision == served  # …and the last valid version stays online
+    assert client.get("/appels/etna-2019-2").status_code == 200
