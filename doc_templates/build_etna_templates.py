@@ -271,6 +271,62 @@ def build_convention(target: Path) -> None:
     document.save(str(target))
 
 
+def _loop_paragraphs(document: Document, loop: str, text: str, style: str | None = None) -> None:
+    document.add_paragraph(f"{{%p for {loop} %}}")
+    document.add_paragraph(text, style=style)
+    document.add_paragraph("{%p endfor %}")
+
+
+def build_specifications(target: Path, organisation: str) -> None:
+    """The cahier des charges, from the edition: calendar, axes, eligibility, steps, criteria, workshops."""
+    document = _base_document()
+    _marianne_block(document, organisation)
+    document.add_paragraph()
+    document.add_paragraph("Cahier des charges", style="Title")
+    document.add_paragraph("Appel à projets « {{ edition.title }} » — {{ edition.ordinal }} édition")
+    _facts_table(document, [("Dépôt des dossiers", "du {{ edition.opens }} au {{ edition.closes }}"),
+                            ("Financement", "jusqu'à {{ edition.funding_rate_max }} du coût du projet"),
+                            ("Enveloppe", "{{ edition.budget_total }}"), ("Contact", "{{ edition.contact_email }}")])
+    document.add_heading("1. Présentation", level=1)
+    _loop_paragraphs(document, "p in chapeau", "{{ p }}")
+    document.add_paragraph("{%p for s in sections %}")
+    document.add_heading("{{ s.title }}", level=2)
+    _loop_paragraphs(document, "p in s.paragraphs", "{{ p }}")
+    document.add_paragraph("{%p endfor %}")
+    document.add_heading("2. Axes de l'appel à projets", level=1)
+    document.add_paragraph("{%p for a in axes %}")
+    document.add_heading("{{ a.label }}", level=2)
+    document.add_paragraph("{{ a.description }}")
+    document.add_paragraph("{%p endfor %}")
+    document.add_heading("3. Qui peut candidater ?", level=1)
+    _loop_paragraphs(document, "p in eligibility", "{{ p }}")
+    document.add_heading("4. Le dossier de candidature", level=1)
+    document.add_paragraph("Le dossier se remplit en ligne, étape par étape ; chaque étape est enregistrée. "
+                           "Il comporte les étapes suivantes :")
+    _loop_paragraphs(document, "s in steps", "{{ s.number }}. {{ s.title }}{% if s.intro %} — {{ s.intro }}{% endif %}")
+    document.add_paragraph("Une fois déposé, le dossier reçoit une référence et ne peut plus être modifié. "
+                           "Un accusé de réception est envoyé par courriel avec le dossier en pièce jointe.")
+    document.add_heading("5. Sélection", level=1)
+    document.add_paragraph("Un jury examine les dossiers recevables selon les critères suivants :")
+    table = document.add_table(rows=1, cols=3)
+    table.style = "Table Grid"
+    for cell, label in zip(table.rows[0].cells, ("Critère", "Poids", "Ce qui est apprécié"), strict=True):
+        cell.text = label
+        cell.paragraphs[0].runs[0].bold = True
+    _loop_row(table, "{%tr for c in criteria %}")
+    cells = table.add_row().cells
+    cells[0].text, cells[1].text, cells[2].text = "{{ c.label }}", "{{ c.weight }}", "{{ c.description }}"
+    _loop_row(table, "{%tr endfor %}")
+    document.add_paragraph()
+    document.add_paragraph("{%p if workshops %}")
+    document.add_heading("6. Sessions d'information et ateliers", level=1)
+    document.add_paragraph("Gratuits, sur inscription depuis la page de l'appel à projets :")
+    _loop_paragraphs(document, "w in workshops", "{{ w.date }} — {{ w.title }}, {{ w.place }}", style="List Bullet")
+    document.add_paragraph("{%p endif %}")
+    _footer(document, "{{ edition.short_title }} — cahier des charges")
+    document.save(str(target))
+
+
 def main() -> None:
     from editions.loader import parse_yaml, read_source, validate_data
     from editions.model import LoadedEdition
@@ -284,6 +340,8 @@ def main() -> None:
         edition = LoadedEdition(definition=validate_data(data, positions, str(path)), path=path, source=source)
         build_dossier(edition, folder / name)
     build_convention(folder / "convention.docx")
+    build_specifications(folder / "cahier-des-charges.docx", "Direction interministérielle du numérique et du "
+                         "système d'information et de communication de l'État (DINSIC)")
     print(f"Modèles écrits dans {folder}")
 
 

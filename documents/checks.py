@@ -13,6 +13,7 @@ import jinja2
 
 from documents.context import context_variables, sample_context
 from documents.render import used_variables
+from documents.specifications import specifications_variables
 from editions.check_context import CheckContext
 from editions.loader import EditionError
 
@@ -47,4 +48,24 @@ def check_template_variables(ctx: CheckContext) -> list[EditionError]:
             if isinstance(value, dict) and key not in value:
                 errors.append(ctx.error(where, f"template '{document.template}' uses unknown variable "
                                                f"'{root}.{key}'{_suggest(key, value)}"))
-    return errors
+    return errors + _check_specifications(ctx)
+
+
+def _check_specifications(ctx: CheckContext) -> list[EditionError]:
+    """The cahier des charges template, when the page names one: it exists and reads known variables only."""
+    from editions.document_checks import _template_error
+
+    name = ctx.edition.definition.page.specifications_template
+    if not name:
+        return []
+    where = ("page", "specifications_template")
+    problem = _template_error(ctx, name)
+    if problem:
+        return [ctx.error(where, problem)]
+    try:
+        names, _ = used_variables(ctx.templates_folder / name)
+    except (jinja2.TemplateSyntaxError, zipfile.BadZipFile, KeyError) as exc:
+        return [ctx.error(where, f"template '{name}' cannot be read: {exc}")]
+    known = specifications_variables()
+    return [ctx.error(where, f"template '{name}' uses unknown variable '{n}'{_suggest(n, known)}")
+            for n in sorted(names - known - LOOP_NAMES)]

@@ -137,6 +137,7 @@ class Page(Strict):
     chapeau: str  # Markdown
     sections: list[PageSection] = []
     specifications_url: str | None = None  # the cahier des charges, when hosted elsewhere
+    specifications_template: str | None = None  # or generated from this edition through a Word template
 
 
 class Workshop(Strict):

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, render_template
+from flask import abort, current_app, redirect, render_template, send_file, url_for
 
+from documents.specifications import ensure_specifications
 from dossiers import deadline
 from editions.model import LoadedEdition
 from web.public import bp
+
+CONTENT_TYPES = {"pdf": "application/pdf",
+                 "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
 
 
 def get_edition_or_404(edition_id: str) -> LoadedEdition:
@@ -30,6 +34,20 @@ def call_page(edition_id: str):
     edition = get_edition_or_404(edition_id)
     return render_template("public/call.html", edition=edition, phase=deadline.phase(edition),
                            time_left=deadline.time_left(edition))
+
+
+@bp.get("/appels/<edition_id>/cahier-des-charges.<fmt>")
+def specifications(edition_id: str, fmt: str):
+    """The cahier des charges generated from the edition (PDF; Word when LibreOffice is absent)."""
+    edition = get_edition_or_404(edition_id)
+    path = ensure_specifications(edition, fmt)
+    if path is None and fmt == "pdf" and edition.definition.page.specifications_template:
+        return redirect(url_for("public.specifications", edition_id=edition.id, fmt="docx"))
+    if path is None:
+        abort(404)
+    name = f"cahier-des-charges-{edition.id}.{fmt}"
+    return send_file(path, mimetype=CONTENT_TYPES[fmt], as_attachment=fmt == "docx", download_name=name,
+                     max_age=300)
 
 
 @bp.get("/mentions-legales")

@@ -1,0 +1,96 @@
+"""The cahier des charges of an edition, generated from its YAML through a Word template.
+
+Dates, axes, eligibility, steps, criteria and workshops come from the same file as the form, so the
+published specifications never disagree with it. The file is cached by the hash of its inputs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from flask import current_app
+
+from documents.context import edition_facts
+from documents.convert import docx_to_pdf
+from documents.formatting import format_datetime, format_time
+from documents.render import render_docx
+from editions.model import LoadedEdition
+
+
+def _paragraphs(markdown: str) -> list[str]:
+    """Markdown as plain paragraphs for Word: bold marks dropped, list items as bullets."""
+    text = re.sub(r"\*\*(.+?)\*\*", r"\1", markdown)
+    paragraphs = []
+    for block in re.split(r"\n\s*\n", text.strip()):
+        lines = [line.strip() for line in block.splitlines() if line.strip()]
+        if lines and all(re.match(r"^[*-] ", line) for line in lines):
+            paragraphs += ["• " + line[2:] for line in lines]
+        elif lines:
+            paragraphs.append(" ".join(lines))
+    return paragraphs
+
+
+def specifications_context(edition: LoadedEdition) -> dict[str, Any]:
+    """What the cahier des charges template reads."""
+    d = edition.definition
+    review = d.review.criteria if d.review else []
+    total_weight = sum(c.weight for c in review) or 1
+    workshops = []
+    for w in d.workshops:
+        starts = w.starts if w.starts.tzinfo else w.starts.replace(tzinfo=edition.zone)
+        ends = w.ends if w.ends.tzinfo else w.ends.replace(tzinfo=edition.zone)
+        workshops.append({"title": w.title, "date": f"{format_datetime(starts, edition.zone)} – "
+                                                    f"{format_time(ends, edition.zone)}",
+                          "place": w.place + (" (ou à distance)" if w.remote else ""),
+                          "description": w.description or ""})
+    return {
+        "edition": edition_facts(edition),
+        "chapeau": _paragraphs(d.page.chapeau),
+        "sections": [{"title": s.title, "paragraphs": _paragraphs(s.body)} for s in d.page.sections],
+        "axes": [{"label": a.label, "description": a.description} for a in d.axes],
+        "eligibility": _paragraphs(d.eligibility),
+        "steps": [{"number": i, "title": s.title, "intro": s.intro or ""} for i, s in enumerate(d.steps, 1)],
+        "criteria": [{"label": c.label, "weight": f"{round(c.weight * 100 / total_weight)} %",
+                      "description": c.description or ""} for c in review],
+        "workshops": workshops,
+        "documents": [doc.title for doc in d.documents],
+    }
+
+
+def specifications_variables() -> set[str]:
+    return {"edition", "chapeau", "sections", "axes", "eligibility", "steps", "criteria", "workshops", "documents"}
+
+
+def template_of(edition: LoadedEdition) -> Path | None:
+    name = edition.definition.page.specifications_template
+    return Path(current_app.config["DOC_TEMPLATES_FOLDER"]) / name if name else None
+
+
+def ensure_specifications(edition: LoadedEdition, fmt: str) -> Path | None:
+    """The cahier des charges as a file ('pdf' or 'docx'); None without a template, or a PDF without LibreOffice."""
+    template = template_of(edition)
+    if template is None or fmt not in ("pdf", "docx"):
+        return None
+    context = specifications_context(edition)
+    digest = hashlib.sha256(template.read_bytes() + json.dumps(context, sort_keys=True).encode()).hexdigest()[:24]
+    folder = Path(current_app.config["FILES_FOLDER"]) / "cahiers-des-charges"
+    target = folder / f"{edition.id}-{digest}.{fmt}"
+    if target.exists():
+        return target
+    data = render_docx(template, context)
+    if fmt == "pdf":
+        data = docx_to_pdf(data)
+        if data is None:
+            return None
+    folder.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+    os.replace(tmp, target)
+    return target
