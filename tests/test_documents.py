@@ -1,0 +1,168 @@
+"""Documents: the dossier and the convention filled from their Word templates, read back with python-docx
+and pypdf; regenerated only when their inputs change; refused to anyone without the right."""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import docx
+import pytest
+from pypdf import PdfReader
+
+from documents.generate import ensure_document
+from dossiers.decisions import DecisionRefused, decide_laureate
+from models import Dossier, GeneratedDocument, db
+from tests.journey import ETNA_STEPS, fill_all_steps, sign_in, start_dossier, submit
+
+ROOT = Path(__file__).resolve().parent.parent
+TITLE = ETNA_STEPS["cas_usage"]["titre"]  # « Tchap pour les équipes & partenaires <terrain> »
+
+
+def _require_soffice():
+    if shutil.which("soffice") is None:
+        if os.environ.get("APPELS_REQUIRE_SOFFICE") == "1":
+            pytest.fail("LibreOffice (soffice) is required here")
+        pytest.skip("LibreOffice (soffice) absent: PDF not tested")
+
+
+@pytest.fixture
+def submitted(app, client, clock):
+    clock(2019, 7, 10, 10, 0)
+    sign_in(client, "camille.martin@interieur.gouv.fr")
+    dossier_id = start_dossier(client)
+    fill_all_steps(client, dossier_id)
+    submit(client, dossier_id)
+    return db.session.get(Dossier, dossier_id)
+
+
+def _docx(data: bytes) -> tuple[str, list[list[list[str]]]]:
+    document = docx.Document(io.BytesIO(data))
+    body = "\n".join(p.text for p in document.paragraphs)
+    tables = [[[c.text for c in row.cells] for row in table.rows] for table in document.tables]
+    return body, tables
+
+
+def _stored(generated: GeneratedDocument) -> bytes:
+    from storage import file_store
+
+    return file_store().read(generated.storage_key)
+
+
+def test_the_dossier_docx_holds_every_answer_where_it_belongs(submitted):
+    generated = ensure_document(submitted, "dossier", "docx")
+    assert generated.filename == "ETNA2-2019-0001-dossier.docx"
+    body, tables = _docx(_stored(generated))
+    cells = [cell for table in tables for row in table for cell in row]
+    assert "ETNA2-2019-0001" in cells and TITLE in cells  # the cover, special characters as typed
+    rows = {row[0]: row[1] for table in tables for row in table if len(row) == 2}
+    assert rows["Administration ou opérateur"] == "Ministère de l'Intérieur"
+    assert rows["Décrivez l’irritant rencontré par les agents"] == "Les agents échangent des fichiers\npar clé USB."
+    assert rows["Description du cas d’usage"] == "Une messagerie sécurisée « pour tous » 🚀"
+    assert rows["Date de début"] == "1er octobre 2019"
+    assert rows["Coût total du projet (€ TTC)"] == "150\u202f000,50\u00a0€"
+    assert "Où la solution est-elle déjà utilisée ?" not in rows  # hidden by the answers: not in the document
+    budget = next(t for t in tables if t[0][:1] == ["Poste"])
+    assert budget[1] == ["Développement", "", "100\u202f000,00\u00a0€"]
+    assert budget[2] == ["Accompagnement", "", "50\u202f000,50\u00a0€"]
+    assert budget[3][0] == "Total" and budget[3][2] == "150\u202f000,50\u00a0€"
+    assert "Lettre d’engagement signée : lettre-engagement.pdf (2 page(s))" in body
+
+
+def test_the_dossier_pdf_is_followed_by_the_annexes_with_bookmarks(submitted):
+    _require_soffice()
+    generated = ensure_document(submitted, "dossier", "pdf")
+    reader = PdfReader(io.BytesIO(_stored(generated)))
+    docx_pages = len(PdfReader(io.BytesIO(_convert(submitted))).pages)
+    assert len(reader.pages) == docx_pages + 2 == generated.pages  # the dossier, then the 2-page letter
+    assert [item.title for item in reader.outline] == ["Dossier de candidature",
+                                                       "Annexe — lettre-engagement.pdf"]
+    assert reader.metadata.title == "Dossier de candidature — ETNA2-2019-0001"
+    assert "ETNA2-2019-0001" in reader.metadata.subject
+    text = " ".join(" ".join(p.extract_text() for p in reader.pages[:docx_pages]).split())
+    assert "Tchap pour les équipes & partenaires <terrain>" in text
+    assert "Ministère de l'Intérieur" in text
+
+
+def _convert(dossier) -> bytes:
+    from documents.convert import docx_to_pdf
+
+    return docx_to_pdf(_stored(ensure_document(dossier, "dossier", "docx")))
+
+
+def test_documents_are_made_again_only_when_their_inputs_change(submitted):
+    first = ensure_document(submitted, "dossier", "docx")
+    db.session.commit()
+    inputs, checksum, key = first.inputs_sha256, first.sha256, first.storage_key
+    again = ensure_document(submitted, "dossier", "docx")
+    assert (again.inputs_sha256, again.sha256, again.storage_key) == (inputs, checksum, key)
+    submitted.answers = {**submitted.answers, "direction": "Direction du numérique & des usages"}
+    db.session.commit()
+    changed = ensure_document(submitted, "dossier", "docx")
+    assert changed.inputs_sha256 != inputs and changed.sha256 != checksum
+    cells = [c for t in _docx(_stored(changed))[1] for r in t for c in r]
+    assert "Ministère de l'Intérieur — Direction du numérique & des usages" in cells
+
+
+def test_the_convention_of_a_laureate(submitted, runner):
+    with pytest.raises(DecisionRefused, match="ne peut pas dépasser le montant demandé"):
+        decide_laureate(submitted, Decimal("150001"), actor=None)
+    db.session.rollback()
+    result = runner.invoke(args=["documents", "laureate", "ETNA2-2019-0001", "--amount", "120000"])
+    assert result.exit_code == 0, result.output
+    db.session.expire_all()
+    dossier = db.session.get(Dossier, submitted.id)
+    assert dossier.state == "lauréat" and dossier.granted_amount == Decimal("120000.00")
+    generated = ensure_document(dossier, "convention", "docx")
+    body, tables = _docx(_stored(generated))
+    assert "120\u202f000,00\u00a0€, soit 80\u00a0% du coût total du projet" in body
+    assert "représenté(e) par Dominique Bernard, Directeur du numérique" in body
+    instalments = next(t for t in tables if t[0] == ["Versement", "Part", "Montant"])
+    assert instalments[1][2] == instalments[2][2] == "60\u202f000,00\u00a0€"
+
+
+def test_downloads_are_refused_to_anyone_without_the_right(app, submitted):
+    owner_url = f"/dossiers/{submitted.id}/documents/dossier.docx"
+    other = app.test_client()
+    assert other.get(owner_url).status_code == 302  # anonymous: sign in first
+    sign_in(other, "someone.else@finances.gouv.fr")
+    assert other.get(owner_url).status_code == 404
+    assert other.get(f"/dossiers/{submitted.id}/documents/convention.docx").status_code == 404
+
+
+def test_the_owner_downloads_the_dossier_with_a_clear_name(client, submitted):
+    response = client.get(f"/dossiers/{submitted.id}/documents/dossier.docx")
+    assert response.status_code == 200
+    assert "ETNA2-2019-0001-dossier.docx" in response.headers["Content-Disposition"]
+    response.close()
+    assert client.get(f"/dossiers/{submitted.id}/documents/convention.docx").status_code == 404  # not a laureate
+
+
+def test_documents_sample_renders_every_document_of_an_edition(runner, tmp_path):
+    result = runner.invoke(args=["documents", "sample", "etna-2019-2", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    body, tables = _docx((tmp_path / "ETNA2-2019-0042-dossier.docx").read_bytes())
+    cells = [c for t in tables for r in t for c in r]
+    assert any("« exemple » & <test> 🚀" in c for c in cells)
+    assert (tmp_path / "ETNA2-2019-0042-convention.docx").exists()
+
+
+def test_the_check_names_a_template_variable_the_workflow_does_not_provide(tmp_path):
+    from editions.cli import run_check
+
+    templates = tmp_path / "doc_templates"
+    shutil.copytree(ROOT / "doc_templates", templates)
+    document = docx.Document(str(templates / "etna" / "convention.docx"))
+    document.add_paragraph("Budget : {{ a.budjet_total }}")
+    document.save(str(templates / "etna" / "convention.docx"))
+    import click
+
+    with pytest.raises(SystemExit):
+        raise SystemExit(run_check((str(ROOT / "workflows" / "etna-2019-2.yaml"),), ROOT / "workflows", templates))
+    captured = click.testing.CliRunner().invoke(click.Command("c", callback=lambda: run_check(
+        (str(ROOT / "workflows" / "etna-2019-2.yaml"),), ROOT / "workflows", templates)))
+    assert "template 'etna/convention.docx' uses unknown variable 'a.budjet_total'" in captured.output
+    assert "workflows/etna-2019-2.yaml:" in captured.output
