@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import pytest
+from flask import has_app_context
 from flask.testing import FlaskClient
 
 import timekeeping
@@ -75,7 +76,8 @@ class IsolatedClient(FlaskClient):
         from models import db
 
         response = contextvars.Context().run(super().open, *args, **kwargs)
-        db.session.expire_all()
+        if has_app_context():  # a test thread of its own has none, and no session to refresh
+            db.session.expire_all()
         return response
 
 

@@ -64,6 +64,14 @@ def step(dossier_id: int, step_key: str):
     if request.form.get("action") == "autosave":
         return _autosave(dossier, edition, step_key)
 
+    if _edited_elsewhere(dossier):  # optimistic locking: this page was loaded before another save
+        _keep_raw_input(dossier, step_key, request.form)
+        db.session.commit()
+        flash("Ce dossier a été modifié entre-temps, dans un autre onglet ou par une autre personne. Vos saisies "
+              "ci-dessous sont conservées mais pas encore validées (joignez à nouveau les fichiers éventuels) : "
+              "vérifiez-les, puis enregistrez à nouveau.", "warning")
+        return _render(dossier, edition, current, form, state, 409)
+
     pending_row = row_action(request.form)
     if pending_row is not None:
         changed = apply_row_action(request.form, pending_row, current)
@@ -113,6 +121,12 @@ def step(dossier_id: int, step_key: str):
     return redirect(url_for("applicant.step", dossier_id=dossier.id, step_key=target.step.key))
 
 
+def _edited_elsewhere(dossier) -> bool:
+    """The page posts the version it was built from; another save since then moved it on."""
+    posted = request.form.get("version", "")
+    return posted.isdigit() and int(posted) != dossier.version
+
+
 def _autosave(dossier, edition, step_key: str):
     """Keep what is being typed (the page script posts it every few seconds); nothing is validated yet."""
     _keep_raw_input(dossier, step_key, request.form)
@@ -122,7 +136,8 @@ def _autosave(dossier, edition, step_key: str):
     except StaleDataError:
         db.session.rollback()
         return jsonify(saved=False, message="Modifié dans un autre onglet : rechargez la page."), 409
-    return jsonify(saved=True, message=f"Brouillon enregistré à {format_time(now(), edition.zone)}")
+    return jsonify(saved=True, version=dossier.version,
+                   message=f"Brouillon enregistré à {format_time(now(), edition.zone)}")
 
 
 def _keep_raw_input(dossier, step_key: str, form: MultiDict) -> None:

@@ -19,7 +19,11 @@
     fetch(window.location.pathname, { method: "POST", body: data, credentials: "same-origin",
                                       headers: { "X-Requested-With": "fetch" } })
       .then(function (response) {
-        return response.json().then(function (body) { status.textContent = body.message; });
+        return response.json().then(function (body) {
+          status.textContent = body.message;
+          var version = form.querySelector("input[name=version]");
+          if (version && body.version) { version.value = body.version; }  // our own save is not a conflict
+        });
       })
       .catch(function () {
         status.textContent = "Hors connexion : vos saisies seront enregistrées dès le retour du réseau.";
