@@ -138,6 +138,6 @@ def _errors(response) -> list[str]:
     return re.findall(r'fr-message--error">([^<]+)<', response.get_data(as_text=True))
 
 
-def submit(client, dossier_id: int):
+def submit(client, dossier_id: int, headers: dict | None = None):
     token = csrf_token(client, f"/dossiers/{dossier_id}/recapitulatif")
-    return client.post(f"/dossiers/{dossier_id}/deposer", data={"csrf_token": token})
+    return client.post(f"/dossiers/{dossier_id}/deposer", data={"csrf_token": token}, headers=headers or {})
