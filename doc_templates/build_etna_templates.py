@@ -27,6 +27,9 @@ sys.path.insert(0, str(ROOT))
 BLUE = RGBColor(0x00, 0x00, 0x91)  # bleu France
 GREY = RGBColor(0x66, 0x66, 0x66)
 NOT_ANSWERS = ("heading", "paragraph")
+DINSIC = ("DINSIC", "Direction interministérielle du numérique et du système d'information et de communication "
+                    "de l'État (DINSIC)", "le directeur interministériel du numérique et du système d'information et "
+                    "de communication de l'État (DINSIC), 20 avenue de Ségur, 75007 Paris")
 
 
 def _base_document() -> Document:
@@ -131,12 +134,11 @@ def _group_table(document: Document, field) -> None:
     document.add_paragraph()
 
 
-def build_dossier(edition, target: Path) -> None:
+def build_dossier(edition, target: Path, organisation: str = DINSIC[1]) -> None:
     """The dossier: cover page, every step with its answers in order, groups as tables, the annexes."""
     d = edition.definition
     document = _base_document()
-    _marianne_block(document, "Direction interministérielle du numérique et du système d'information et de "
-                              "communication de l'État (DINSIC)")
+    _marianne_block(document, organisation)
     for _ in range(3):
         document.add_paragraph()
     document.add_paragraph("Appel à projets", style="Heading 2")
@@ -214,19 +216,17 @@ ARTICLES = [
 ]
 
 
-def build_convention(target: Path) -> None:
-    """The convention de financement: parties, visas, articles, signatures."""
+def build_convention(target: Path, organisation: tuple[str, str, str] = DINSIC) -> None:
+    """The convention de financement: parties, visas, articles, signatures (organisation: short, long, party)."""
+    short, long_name, party = organisation
     document = _base_document()
-    _marianne_block(document, "Direction interministérielle du numérique et du système d'information et de "
-                              "communication de l'État (DINSIC)")
+    _marianne_block(document, long_name)
     document.add_paragraph()
     document.add_paragraph("Convention de financement", style="Title")
     document.add_paragraph("Appel à projets « {{ edition.title }} » — {{ edition.ordinal }} édition")
     document.add_paragraph("Dossier {{ dossier.reference }}")
     document.add_heading("Entre les soussignés", level=1)
-    document.add_paragraph(
-        "L'État, représenté par le directeur interministériel du numérique et du système d'information et de "
-        "communication de l'État (DINSIC), 20 avenue de Ségur, 75007 Paris, ci-après « la DINSIC »,")
+    document.add_paragraph(f"L'État, représenté par {party}, ci-après « la {short} »,")
     document.add_paragraph("d'une part,")
     document.add_paragraph(
         "et {{ a.administration }} ({{ a.direction }}), représenté(e) par {{ signatory.name }}, "
@@ -246,7 +246,7 @@ def build_convention(target: Path) -> None:
     document.add_paragraph("Il est convenu ce qui suit :")
     for title, body in ARTICLES:
         document.add_heading(title, level=2)
-        document.add_paragraph(body)
+        document.add_paragraph(body.replace("DINSIC", short))
         if title.startswith("Article 3"):
             table = document.add_table(rows=1, cols=3)
             table.style = "Table Grid"
@@ -262,7 +262,7 @@ def build_convention(target: Path) -> None:
     document.add_paragraph()
     document.add_paragraph("Fait en deux exemplaires originaux, le {{ today }}.")
     table = document.add_table(rows=2, cols=2)
-    table.rows[0].cells[0].text = "Pour l'État,\nle directeur interministériel du numérique"
+    table.rows[0].cells[0].text = f"Pour l'État,\nla {short}"
     table.rows[0].cells[1].text = "Pour le bénéficiaire,\n{{ signatory.name }}, {{ signatory.function }}"
     table.rows[1].cells[0].text = "\n\n\nSignature"
     table.rows[1].cells[1].text = "\n\n\nSignature"

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from flask import current_app
 
-from documents.formatting import format_amount
+from documents.formatting import format_amount, format_percent
 from dossiers import lifecycle
 from models import Dossier, User, db
 
@@ -48,8 +48,8 @@ def check_granted_amount(dossier: Dossier, granted: Decimal) -> None:
     if cost is not None and edition is not None:
         ceiling = cost * Decimal(str(edition.definition.funding_rate_max)) / 100
         if granted > ceiling:
-            raise DecisionRefused(f"Le montant accordé dépasse {edition.definition.funding_rate_max:g} % du coût "
-                                  f"du projet ({format_amount(ceiling)}).")
+            raise DecisionRefused(f"Le montant accordé dépasse {format_percent(edition.definition.funding_rate_max)} "
+                                  f"du coût du projet ({format_amount(ceiling)}).")
 
 
 def _move_to_review(dossier: Dossier, actor: User | None) -> None:

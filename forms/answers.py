@@ -14,7 +14,7 @@ from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
-from documents.formatting import format_amount
+from documents.formatting import format_amount, format_percent
 from editions.conditions import evaluate, is_empty
 from editions.schema import FieldDef, Step
 from forms.builder import NOT_ANSWERS, step_form_class
@@ -172,7 +172,7 @@ def _check_funding_share(form, edition, step: Step, merged: Mapping[str, Any]) -
     if Decimal(str(merged[requested.key])) <= ceiling:
         return True
     form[requested.key].errors = [
-        f"Le montant demandé ne peut pas dépasser {rate:g} % du coût total du projet, "
+        f"Le montant demandé ne peut pas dépasser {format_percent(rate)} du coût total du projet, "
         f"soit {format_amount(ceiling)}."]
     return False
 

@@ -20,8 +20,9 @@ def test_flask_workflows_check_passes_on_the_shipped_files(runner, app) -> None:
 
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    assert [line.split(": OK — ")[0].rsplit("/", 1)[-1] for line in lines] == ["etna-2019-1.yaml", "etna-2019-2.yaml"]
-    assert sorted(app.extensions["editions"].editions) == ["etna-2019-1", "etna-2019-2"]
+    assert [line.split(": OK — ")[0].rsplit("/", 1)[-1] for line in lines] == [
+        "etna-2019-1.yaml", "etna-2019-2.yaml", "innovation-2020-1.yaml"]
+    assert sorted(app.extensions["editions"].editions) == ["etna-2019-1", "etna-2019-2", "innovation-2020-1"]
     assert app.extensions["editions"].errors == {}
 
 

@@ -9,7 +9,7 @@ from flask import Flask, current_app
 from markupsafe import Markup
 
 import timekeeping
-from documents.formatting import format_amount, format_date, format_datetime
+from documents.formatting import format_amount, format_date, format_datetime, format_time
 from dossiers import deadline, lifecycle
 from forms.layout import group_total, step_layout
 
@@ -18,6 +18,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(format_date, "date_fr")
     app.add_template_filter(format_datetime, "datetime_fr")
     app.add_template_filter(format_amount, "amount_fr")
+    app.add_template_filter(format_time, "time_fr")
     app.add_template_filter(lambda s: lifecycle.LABELS.get(s, s), "state_label")
     app.add_template_filter(render_markdown, "markdown")
 
