@@ -77,6 +77,8 @@ def run_check(files: tuple[str, ...], folder: Path, templates_folder: Path) -> i
         for result in results:
             assert result.edition is not None
             click.echo(f"{result.where}: OK — {describe(result.edition)}")
+            for line in _drafts_touched(result.edition):
+                click.echo(line)
         return 0
     for error in errors:
         click.echo(str(error))
@@ -84,6 +86,23 @@ def run_check(files: tuple[str, ...], folder: Path, templates_folder: Path) -> i
     click.echo(f"{len(errors)} erreur{'s' if len(errors) > 1 else ''} dans {invalid} fichier"
                f"{'s' if invalid > 1 else ''} sur {len(results)}.", err=True)
     return 1
+
+
+def _drafts_touched(edition: LoadedEdition) -> list[str]:
+    """With the app's database at hand, the drafts this version of the file would touch (else nothing)."""
+    if not has_app_context():
+        return []
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from dossiers.drafts_impact import affected_drafts
+
+    try:
+        return affected_drafts(edition)
+    except SQLAlchemyError:  # no database yet (before `flask db upgrade`): nothing to say about drafts
+        from models import db
+
+        db.session.rollback()
+        return []
 
 
 @workflows_cli.command("check", with_appcontext=False)
@@ -94,6 +113,10 @@ def check_command(files: tuple[str, ...]) -> None:
     Chaque erreur est imprimée sous la forme fichier:ligne:colonne: message ; code de sortie 1 s'il y en a.
     """
     config = _config()
+    info = click.get_current_context().find_object(ScriptInfo)
+    if info is not None and not has_app_context():  # under `flask`: look at the drafts in the database too
+        with info.load_app().app_context():
+            sys.exit(run_check(files, Path(config["WORKFLOWS_FOLDER"]), Path(config["DOC_TEMPLATES_FOLDER"])))
     code = run_check(files, Path(config["WORKFLOWS_FOLDER"]), Path(config["DOC_TEMPLATES_FOLDER"]))
     sys.exit(code)
 

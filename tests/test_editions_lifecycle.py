@@ -111,6 +111,10 @@ def test_a_live_edition_changes_and_no_answer_is_lost(app, client, runner, clock
     assert refused.exit_code == 1 and "uses unknown variable 'a.populations'" in refused.output
     # staff update the dossier template too; then the new revision is served
     _rebuild_dossier_template(app, path)
+    check = runner.invoke(args=["workflows", "check", str(path)])  # before going online: who is touched
+    assert check.exit_code == 0, check.output
+    assert "1 brouillon(s) ont une réponse à « Populations d’agents concernées » (question retirée)" in check.output
+    assert "1 brouillon(s) ont une réponse à « Nombre d’agents concernés » (type changé)" in check.output
     report = runner.invoke(args=["workflows", "reload"])
     assert report.exit_code == 0, report.output
 
