@@ -48,6 +48,7 @@ def defaults(instance_path: str) -> dict:
         "LOG_JSON": False,  # one JSON object per log line (production)
         "REDIS_URL": None,  # set: documents and mail go through RQ workers (`flask --app app jobs worker`)
         "JOBS_EAGER": False,  # run after-commit tasks at once, in the committing thread (tests)
+        "JOBS_IN_THREADS": True,  # without Redis, run them in a thread of the app (off in tests: made on demand)
         "EDITIONS_REFRESH_SECONDS": 5,  # how often each worker looks for edited workflows/templates (0: never)
     }
 

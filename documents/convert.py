@@ -11,12 +11,14 @@ import os
 import shutil
 import subprocess
 import tempfile
+import threading
 from pathlib import Path
 
 from flask import current_app
 
 log = logging.getLogger(__name__)
 _warned = False
+_one_at_a_time = threading.Lock()  # one LibreOffice per process: its profile cannot be shared by two at once
 
 
 def soffice_path() -> str | None:
@@ -44,7 +46,8 @@ def docx_to_pdf(docx: bytes, timeout: int = 120) -> bytes | None:
         source.write_bytes(docx)
         command = [soffice, f"-env:UserInstallation=file://{_profile_dir()}", "--headless", "--norestore",
                    "--convert-to", "pdf:writer_pdf_Export", "--outdir", work, str(source)]
-        run = subprocess.run(command, capture_output=True, timeout=timeout, check=False)
+        with _one_at_a_time:
+            run = subprocess.run(command, capture_output=True, timeout=timeout, check=False)
         target = Path(work) / "document.pdf"
         if run.returncode != 0 or not target.exists():
             raise RuntimeError(f"LibreOffice failed ({run.returncode}): {run.stderr.decode(errors='replace')[:500]}")

@@ -83,6 +83,9 @@ def dispatch(app: Flask, task: str, args: tuple, request_id: str | None) -> None
     if app.config.get("JOBS_EAGER"):
         run(app, task, args, request_id)
         return
+    if not app.config.get("JOBS_IN_THREADS", True):
+        log.info("job %s%r not run: no queue, and JOBS_IN_THREADS is off", task, tuple(args))
+        return
     threading.Thread(target=run, args=(app, task, args, request_id), name=f"job-{task}", daemon=True).start()
 
 

@@ -49,6 +49,7 @@ def app(tmp_path):
         "FILES_FOLDER": str(instance / "files"),
         "MAIL_FOLDER": str(instance / "mail"),
         "BACKGROUND_MAIL": False,
+        "JOBS_IN_THREADS": False,  # documents are made on demand in tests, not by stray threads
         "RATELIMIT_ENABLED": True,
         "SERVER_NAME": "localhost",
         "PUBLIC_URL": "http://localhost",

@@ -59,7 +59,7 @@ def live_server(tmp_path):
         "TESTING": True, "SECRET_KEY": "browser-tests",
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'browser.sqlite3'}",
         "FILES_FOLDER": str(instance / "files"), "MAIL_FOLDER": str(instance / "mail"),
-        "BACKGROUND_MAIL": False, "RATELIMIT_ENABLED": False,
+        "BACKGROUND_MAIL": False, "RATELIMIT_ENABLED": False, "JOBS_IN_THREADS": False,
     })
     with app.app_context():
         import models  # noqa: F401
