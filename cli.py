@@ -11,11 +11,13 @@ def register_cli(app: Flask) -> None:
     from editions.cli import editions_cli, workflows_cli
     from jobs.cli import jobs_cli
     from mail.cli import mail_cli
+    from staff.cli import decisions_cli
 
     app.cli.add_command(workflows_cli)
     app.cli.add_command(editions_cli)
     app.cli.add_command(jobs_cli)
     app.cli.add_command(documents_cli)
     app.cli.add_command(mail_cli)
+    app.cli.add_command(decisions_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(bootstrap)

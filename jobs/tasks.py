@@ -30,9 +30,17 @@ def deliver_mail() -> None:
     deliver_pending()
 
 
+def send_decisions(batch_id: int) -> None:
+    """Send a batch of decisions (results, and conventions to laureates); progress is in the database."""
+    from staff.sending import run_batch
+
+    run_batch(batch_id)
+
+
 TASKS = {
     "documents.produce": produce_documents,
     "mail.deliver": deliver_mail,
+    "decisions.send": send_decisions,
 }
 
 

@@ -11,7 +11,6 @@ from models.base import UTCDateTime, db
 from timekeeping import now
 
 PENDING = "pending"
-SENDING = "sending"
 SENT = "sent"
 FAILED = "failed"
 

@@ -19,7 +19,11 @@ class Dossier(db.Model):
     __tablename__ = "dossiers"
     __table_args__ = (
         Index("ix_dossiers_edition_state", "edition_id", "state"),
-        Index("ix_dossiers_edition_submitted", "edition_id", "submitted_at"),
+        # one index per sort of the staff list (staff.listing): each page is read straight from its index
+        Index("ix_dossiers_edition_submitted", "edition_id", "submitted_at", "id"),
+        Index("ix_dossiers_edition_updated", "edition_id", "updated_at", "id"),
+        Index("ix_dossiers_edition_reference", "edition_id", "reference", "id"),
+        Index("ix_dossiers_edition_title", "edition_id", "title", "id"),
         # staff search titles with PostgreSQL's full-text search (staff.search); SQLite has no such index
         Index("ix_dossiers_title_search", text("to_tsvector('french', title)"),
               postgresql_using="gin").ddl_if(dialect="postgresql"),

@@ -1,4 +1,4 @@
-"""The web layer: blueprints per audience (public, auth, applicant, staff), thin views."""
+"""The web layer: blueprints per audience (public, auth, applicant, staff and jury), thin views."""
 
 from __future__ import annotations
 
@@ -9,7 +9,9 @@ def register_web(app: Flask) -> None:
     from web import errors, filters, health, security
     from web.applicant import bp as applicant_bp
     from web.auth import bp as auth_bp
+    from web.preview import bp as preview_bp
     from web.public import bp as public_bp
+    from web.staff import bp as staff_bp
 
     security.init_app(app)
     filters.init_app(app)
@@ -18,3 +20,5 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(applicant_bp)
+    app.register_blueprint(staff_bp)
+    app.register_blueprint(preview_bp)

@@ -84,7 +84,7 @@ def staff_sign_in():
         else:
             db.session.commit()
             login_user(user)
-            return redirect(_safe_next(request.args.get("next")) or url_for("public.index"))
+            return redirect(_safe_next(request.args.get("next")) or url_for("staff.home"))
     return render_template("auth/staff_sign_in.html", form=form, error=error)
 
 

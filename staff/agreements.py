@@ -1,0 +1,104 @@
+"""The convention de financement after it was sent: the laureate's signed copy, then staff's countersignature.
+
+Stages, shown to staff and to the laureate: to send (lauréat), sent and awaiting the signed copy, signed copy
+received and awaiting countersignature, countersigned (« convention signée »).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from werkzeug.datastructures import FileStorage
+
+from dossiers import lifecycle
+from dossiers.annexes import store_upload
+from models import Agreement, Dossier, User, db
+from timekeeping import now
+from uploads.pdf import UploadRefused
+
+SIGNED_COPY_FIELD = "convention_signee"  # the StoredFile.field_key of signed copies
+SIGNED_COPY_MAX_MB = 20
+SIGNED_COPY_MAX_PAGES = 60
+
+TO_SEND = "à envoyer"
+AWAITING_SIGNATURE = "envoyée, en attente de la signature du lauréat"
+AWAITING_COUNTERSIGNATURE = "signée par le lauréat, à contresigner"
+COUNTERSIGNED = "contresignée"
+
+
+class AgreementRefused(Exception):
+    """The message is French and shown as is."""
+
+
+def agreement_of(dossier: Dossier) -> Agreement | None:
+    return db.session.execute(sa.select(Agreement).filter_by(dossier_id=dossier.id)).scalar_one_or_none()
+
+
+@dataclass(frozen=True)
+class AgreementStage:
+    label: str
+    agreement: Agreement | None
+
+    @property
+    def signed_copy(self):
+        return self.agreement.signed_file if self.agreement is not None else None
+
+
+def stage(dossier: Dossier, agreement: Agreement | None = None) -> AgreementStage | None:
+    """Where the dossier's convention stands; None for a dossier that is not a laureate."""
+    agreement = agreement or agreement_of(dossier)
+    if dossier.state == lifecycle.LAUREATE:
+        return AgreementStage(TO_SEND, agreement)
+    if dossier.state == lifecycle.AGREEMENT_SIGNED:
+        return AgreementStage(COUNTERSIGNED, agreement)
+    if dossier.state == lifecycle.AGREEMENT_SENT:
+        if agreement is not None and agreement.signed_file_id is not None:
+            return AgreementStage(AWAITING_COUNTERSIGNATURE, agreement)
+        return AgreementStage(AWAITING_SIGNATURE, agreement)
+    return None
+
+
+def upload_signed_copy(dossier: Dossier, upload: FileStorage, user: User) -> Agreement:
+    """Keep the laureate's signed copy (a real PDF, checked by uploads.pdf); a new copy replaces the previous."""
+    if dossier.state != lifecycle.AGREEMENT_SENT:
+        raise AgreementRefused("La convention signée ne peut être déposée qu'après son envoi et avant sa "
+                               "contresignature.")
+    if upload is None or not upload.filename:
+        raise AgreementRefused("Choisissez le fichier PDF de la convention signée.")
+    try:
+        stored = store_upload(dossier, SIGNED_COPY_FIELD, upload, user, SIGNED_COPY_MAX_MB, SIGNED_COPY_MAX_PAGES)
+    except UploadRefused as refused:
+        raise AgreementRefused(str(refused)) from None
+    agreement = agreement_of(dossier) or Agreement(dossier_id=dossier.id, sent_at=dossier.updated_at or now())
+    agreement.signed_file_id = stored.id
+    agreement.signed_uploaded_at = now()
+    agreement.signature_fields = _signature_fields(stored)
+    db.session.add(agreement)
+    db.session.flush()
+    return agreement
+
+
+def _signature_fields(stored) -> int:
+    """Read back the signature fields pypdf finds in the stored copy."""
+    from storage import file_store
+    from uploads.pdf import inspect_pdf
+
+    data = file_store().read(stored.storage_key)
+    return inspect_pdf(data, max_mb=SIGNED_COPY_MAX_MB, max_pages=SIGNED_COPY_MAX_PAGES).signature_fields
+
+
+def countersign(dossier: Dossier, actor: User, comment: str | None = None) -> Agreement:
+    """Record staff's countersignature: the dossier becomes « convention signée »."""
+    agreement = agreement_of(dossier)
+    if dossier.state != lifecycle.AGREEMENT_SENT:
+        raise AgreementRefused(f"Un dossier « {lifecycle.LABELS.get(dossier.state, dossier.state)} » n'a pas de "
+                               "convention à contresigner.")
+    if agreement is None or agreement.signed_file_id is None:
+        raise AgreementRefused("Le lauréat n'a pas encore déposé la convention signée.")
+    lifecycle.transition(dossier, lifecycle.AGREEMENT_SIGNED, actor, comment or "Convention contresignée.")
+    agreement.countersigned_at = now()
+    agreement.countersigned_by_id = actor.id
+    agreement.countersign_comment = (comment or "").strip() or None
+    db.session.flush()
+    return agreement

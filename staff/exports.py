@@ -1,0 +1,168 @@
+"""Export an edition's dossiers as CSV or XLSX: a few columns about the dossier, then one per field of the YAML.
+
+Columns follow the edition's fields in form order; a repeated group is one column, each row on its own
+line (« 1. Indicateur : … ; Cible : … »). Dossiers are read in chunks by id and written as they come, so
+memory stays flat whatever their number. Applicants' text never becomes a formula: CSV cells that a
+spreadsheet would evaluate are prefixed with an apostrophe, and XLSX cells are typed as text.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import IO, Any
+
+import sqlalchemy as sa
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font
+
+from documents.context import display
+from dossiers import lifecycle
+from editions.model import LoadedEdition
+from editions.schema import FieldDef
+from models import Dossier, StoredFile, db
+from staff.listing import Filters, filter_conditions
+
+CHUNK = 500
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class Column:
+    label: str
+    field: FieldDef | None = None  # None for the columns about the dossier itself
+
+
+def columns(edition: LoadedEdition) -> list[Column]:
+    fixed = ["Référence", "État", "Créé le", "Déposé le", "Montant accordé (€)"]
+    return [Column(label) for label in fixed] + [Column(f.label, f) for f in edition.fields.values()]
+
+
+def _group_text(field: FieldDef, rows: list[dict[str, Any]], files: dict[int, Any]) -> str:
+    shown = [c for c in field.fields or () if c.type not in ("heading", "paragraph")]
+    lines = []
+    for number, row in enumerate(rows or [], start=1):
+        cells = [f"{c.label} : {display(c, row.get(c.key), files)}" for c in shown if row.get(c.key) not in (None, "")]
+        lines.append(f"{number}. " + " ; ".join(cells))
+    return "\n".join(lines)
+
+
+def cell_value(field: FieldDef, value: Any, files: dict[int, Any]) -> Any:
+    """An answer as a spreadsheet holds it: numbers, amounts and dates typed, the rest as people read it."""
+    if value is None or value == "" or value == []:
+        return None
+    match field.type:
+        case "integer":
+            return int(value)
+        case "amount":
+            return Decimal(str(value))
+        case "date":
+            return dt.date.fromisoformat(value) if isinstance(value, str) else value
+        case "group":
+            return _group_text(field, value, files)
+    return display(field, value, files)
+
+
+def _local(instant: dt.datetime | None, edition: LoadedEdition) -> dt.datetime | None:
+    """Spreadsheets hold no time zone: Paris time, without seconds."""
+    return instant.astimezone(edition.zone).replace(tzinfo=None, second=0, microsecond=0) if instant else None
+
+
+def rows(edition: LoadedEdition, filters: Filters | None = None) -> Iterator[list[Any]]:
+    """Every dossier matching `filters`, in reference order of creation, one list of cells each."""
+    conditions = filter_conditions(edition, filters or Filters())
+    fields = list(edition.fields.values())
+    last_id = 0
+    while True:
+        chunk = db.session.execute(
+            sa.select(Dossier.id, Dossier.reference, Dossier.state, Dossier.created_at, Dossier.submitted_at,
+                      Dossier.granted_amount, Dossier.answers)
+            .where(*conditions, Dossier.id > last_id).order_by(Dossier.id).limit(CHUNK)).all()
+        if not chunk:
+            return
+        files = {f.id: f for f in db.session.execute(
+            sa.select(StoredFile.id, StoredFile.original_name).where(StoredFile.dossier_id.in_([r.id for r in chunk]))
+        ).all()}
+        for row in chunk:
+            answers = row.answers or {}
+            yield [row.reference, lifecycle.LABELS.get(row.state, row.state), _local(row.created_at, edition),
+                   _local(row.submitted_at, edition), row.granted_amount,
+                   *[cell_value(f, answers.get(f.key), files) for f in fields]]
+        last_id = chunk[-1].id
+
+
+# --- CSV -----------------------------------------------------------------------------------------
+
+def csv_text(value: Any) -> str:
+    """A cell as CSV text in French conventions (12500,50 ; 06/09/2019), never a formula."""
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return f"{value:.2f}".replace(".", ",")
+    if isinstance(value, dt.datetime):
+        return value.strftime("%d/%m/%Y %H:%M")
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def csv_chunks(edition: LoadedEdition, filters: Filters | None = None) -> Iterator[str]:
+    """The CSV file piece by piece (UTF-8 with BOM and « ; », as French spreadsheets expect)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow([c.label for c in columns(edition)])
+    yield "\ufeff" + _drain(buffer)
+    for number, row in enumerate(rows(edition, filters), start=1):
+        writer.writerow([csv_text(v) for v in row])
+        if number % 100 == 0:
+            yield _drain(buffer)
+    yield _drain(buffer)
+
+
+def _drain(buffer: io.StringIO) -> str:
+    text = buffer.getvalue()
+    buffer.seek(0)
+    buffer.truncate()
+    return text
+
+
+# --- XLSX ----------------------------------------------------------------------------------------
+
+def write_xlsx(edition: LoadedEdition, target: IO[bytes], filters: Filters | None = None) -> None:
+    """Write the workbook row by row (openpyxl's write-only mode keeps no row in memory)."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Dossiers")
+    sheet.freeze_panes = "B2"
+    bold, wrap = Font(bold=True), Alignment(wrap_text=True, vertical="top")
+    header = []
+    for column in columns(edition):
+        cell = WriteOnlyCell(sheet, value=column.label)
+        cell.font = bold
+        header.append(cell)
+    sheet.append(header)
+    for row in rows(edition, filters):
+        sheet.append([_xlsx_cell(sheet, value, wrap) for value in row])
+    workbook.save(target)
+
+
+def _xlsx_cell(sheet, value: Any, wrap: Alignment):
+    if not isinstance(value, str):
+        cell = WriteOnlyCell(sheet, value=value)
+        if isinstance(value, dt.datetime):
+            cell.number_format = "DD/MM/YYYY HH:MM"
+        elif isinstance(value, dt.date):
+            cell.number_format = "DD/MM/YYYY"
+        elif isinstance(value, Decimal):
+            cell.number_format = "#,##0.00 €"
+        return cell
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"  # text, even when it starts with « = »
+    if "\n" in value:
+        cell.alignment = wrap
+    return cell

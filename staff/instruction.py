@@ -1,0 +1,35 @@
+"""Change a dossier's state from the back-office, through the lifecycle (dossiers.lifecycle).
+
+Three transitions carry more than a comment, so they have their own form and are refused here:
+« lauréat » needs a granted amount (staff.decisions), « convention envoyée » happens when the
+convention is sent (staff.sending), « convention signée » when staff countersign (staff.agreements).
+"""
+
+from __future__ import annotations
+
+from dossiers import lifecycle
+from models import Dossier, Transition, User
+
+DEDICATED = {
+    lifecycle.LAUREATE: "Un dossier devient lauréat par une décision, avec le montant accordé.",
+    lifecycle.AGREEMENT_SENT: "La convention est envoyée avec les décisions, depuis la page des décisions.",
+    lifecycle.AGREEMENT_SIGNED: "La convention est signée quand l'équipe la contresigne, après réception de "
+                                "l'exemplaire signé par le lauréat.",
+}
+
+
+def manual_targets(dossier: Dossier, user: User) -> list[str]:
+    """The states `user` may move `dossier` to with a button and a comment."""
+    return [to for to in lifecycle.allowed_targets(dossier, user) if to not in DEDICATED]
+
+
+def comment_required(dossier: Dossier, to_state: str) -> bool:
+    rule = lifecycle.TRANSITIONS.get((dossier.state, to_state))
+    return rule is not None and rule.comment_required
+
+
+def change_state(dossier: Dossier, to_state: str, actor: User, comment: str | None) -> Transition:
+    """Make a manual transition; raise lifecycle.TransitionRefused (French message) when it is not one."""
+    if to_state in DEDICATED and (dossier.state, to_state) in lifecycle.TRANSITIONS:
+        raise lifecycle.TransitionRefused(DEDICATED[to_state])
+    return lifecycle.transition(dossier, to_state, actor, comment)

@@ -1,0 +1,34 @@
+"""What staff see of the mail: messages kept on this machine (no SMTP) and messages that failed for good."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from mail.local import LocalMessage, list_local_messages, read_local_message
+from mail.outbox import requeue
+from models import OutboxMessage, db
+from models.outbox import FAILED
+
+__all__ = ["LocalMessage", "failed_messages", "kept_messages", "read_local_message", "send_again"]
+
+SHOWN = 200
+
+
+def kept_messages() -> list[LocalMessage]:
+    """The newest messages kept as .eml files (the embedded default writes every message there)."""
+    return list_local_messages(limit=SHOWN)
+
+
+def failed_messages() -> list[OutboxMessage]:
+    """Messages no further attempt will send, newest first: staff check them and send them again."""
+    return list(db.session.execute(sa.select(OutboxMessage).where(OutboxMessage.status == FAILED)
+                                   .order_by(OutboxMessage.id.desc()).limit(SHOWN)).scalars())
+
+
+def send_again(message_id: int) -> OutboxMessage | None:
+    """Give a failed message a new series of attempts; None when there is no such failed message."""
+    message = db.session.get(OutboxMessage, message_id)
+    if message is None or message.status != FAILED:
+        return None
+    requeue(message)
+    return message

@@ -1,0 +1,102 @@
+"""The ranking table: each dossier's weighted average over the jury members' notes, and their spread.
+
+Only the scores of members without a conflict of interest count. The spread (highest note minus the
+lowest) tells staff where members disagree enough to discuss the dossier before deciding.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+import sqlalchemy as sa
+
+from dossiers import lifecycle
+from editions.model import LoadedEdition
+from models import Dossier, JuryAssignment, Score, User, db
+from staff.scoring import criteria, member_note
+
+RANKED_STATES = (lifecycle.UNDER_REVIEW, lifecycle.LAUREATE, lifecycle.NOT_SELECTED, lifecycle.AGREEMENT_SENT,
+                 lifecycle.AGREEMENT_SIGNED)
+SPREAD_ALERT = Decimal(5)  # notes out of 20 further apart than this are flagged
+CENT = Decimal("0.01")
+
+
+@dataclass
+class RankedDossier:
+    dossier: Dossier
+    reviewers: int = 0  # members assigned without a conflict
+    notes: list[tuple[User, Decimal]] = field(default_factory=list)
+    criterion_means: dict[str, Decimal] = field(default_factory=dict)  # on each criterion's own scale
+    rank: int | None = None
+
+    def note_of(self, juror_id: int) -> Decimal | None:
+        return next((note for juror, note in self.notes if juror.id == juror_id), None)
+
+    @property
+    def average(self) -> Decimal | None:
+        if not self.notes:
+            return None
+        return (sum(n for _, n in self.notes) / len(self.notes)).quantize(CENT, rounding=ROUND_HALF_UP)
+
+    @property
+    def spread(self) -> Decimal | None:
+        if len(self.notes) < 2:
+            return None
+        values = [n for _, n in self.notes]
+        return max(values) - min(values)
+
+    @property
+    def disputed(self) -> bool:
+        return self.spread is not None and self.spread > SPREAD_ALERT
+
+    @property
+    def complete(self) -> bool:
+        return self.reviewers > 0 and len(self.notes) == self.reviewers
+
+
+def _lines(edition: LoadedEdition, dossiers: list[Dossier]) -> list[RankedDossier]:
+    """The notes of each dossier's reviewers (members with a conflict left out)."""
+    lines = {d.id: RankedDossier(d) for d in dossiers}
+    rows = db.session.execute(
+        sa.select(JuryAssignment, Score, User)
+        .join(User, User.id == JuryAssignment.juror_id)
+        .outerjoin(Score, Score.assignment_id == JuryAssignment.id)
+        .where(JuryAssignment.dossier_id.in_(list(lines)), JuryAssignment.conflict_declared_at.is_(None))
+        .order_by(User.email)).all()
+    per_criterion: dict[int, dict[str, list[int]]] = {}
+    for assignment, score, juror in rows:
+        line = lines[assignment.dossier_id]
+        line.reviewers += 1
+        note = member_note(score, edition) if score is not None else None
+        if note is None:
+            continue
+        line.notes.append((juror, note))
+        for key, value in score.scores.items():
+            per_criterion.setdefault(line.dossier.id, {}).setdefault(key, []).append(int(value))
+    for dossier_id, values in per_criterion.items():
+        lines[dossier_id].criterion_means = {
+            c.key: (Decimal(sum(values[c.key])) / len(values[c.key])).quantize(CENT, rounding=ROUND_HALF_UP)
+            for c in criteria(edition) if values.get(c.key)}
+    return list(lines.values())
+
+
+def review_of(edition: LoadedEdition, dossier: Dossier) -> RankedDossier:
+    """One dossier's notes, average and spread (without its rank)."""
+    return _lines(edition, [dossier])[0]
+
+
+def ranking(edition: LoadedEdition) -> list[RankedDossier]:
+    """The edition's dossiers under review or decided, best average first (unscored ones last)."""
+    dossiers = list(db.session.execute(sa.select(Dossier).where(
+        Dossier.edition_id == edition.id, Dossier.state.in_(RANKED_STATES)).order_by(Dossier.reference)).scalars())
+    ordered = sorted(_lines(edition, dossiers), key=lambda line: (line.average is None, -(line.average or 0),
+                                                                  line.dossier.reference or ""))
+    rank = 0
+    for position, line in enumerate(ordered, start=1):
+        if line.average is None:
+            break
+        previous = ordered[position - 2] if position > 1 else None
+        rank = rank if previous is not None and previous.average == line.average else position
+        line.rank = rank
+    return ordered

@@ -1,0 +1,140 @@
+"""Every transition of the lifecycle, allowed and refused, for every role, with its audit row.
+
+Then the same rules through the back-office: the buttons of the dossier page, and the three transitions
+that have their own form (lauréat, convention envoyée, convention signée) refused from the buttons.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from dossiers import lifecycle
+from models import Dossier, Transition, db
+from staff import instruction
+from tests.journey import text
+from tests.staff_world import form_token, make_dossier, make_user, sign_in_as, standalone_app, transitions_of
+from timekeeping import now
+
+PAIRS = list(itertools.product(lifecycle.STATES, lifecycle.STATES))
+ROLES = ("owner", "other applicant", "instructeur", "admin", "jury")
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory):
+    import timekeeping
+
+    with standalone_app(tmp_path_factory.mktemp("lifecycle")) as app:
+        timekeeping.set_now(timekeeping.now().replace(year=2019, month=9, day=20))
+        people = {
+            "owner": make_user("porteur@interieur.gouv.fr", "applicant"),
+            "other applicant": make_user("autre@culture.gouv.fr", "applicant"),
+            "instructeur": make_user("instructeur@dinsic.gouv.fr", "instructeur"),
+            "admin": make_user("admin@dinsic.gouv.fr", "admin"),
+            "jury": make_user("jury@expert.fr", "jury"),
+        }
+        yield app, people
+        timekeeping.set_now(None)
+
+
+def _may(role: str, rule: lifecycle.Rule | None) -> bool:
+    if rule is None:
+        return False
+    if role in ("owner", "other applicant"):
+        return "applicant" in rule.roles and role == "owner"
+    return role in rule.roles
+
+
+@pytest.mark.parametrize(("from_state", "to_state"), PAIRS, ids=[f"{a}→{b}" for a, b in PAIRS])
+def test_each_transition_is_allowed_to_its_roles_only_and_recorded(world, from_state, to_state):
+    app, people = world
+    rule = lifecycle.TRANSITIONS.get((from_state, to_state))
+    for role in ROLES:
+        user = people[role]
+        dossier = make_dossier(app, people["owner"], from_state)
+        before = transitions_of(dossier)
+        if not _may(role, rule):
+            with pytest.raises(lifecycle.TransitionRefused) as refused:
+                lifecycle.transition(dossier, to_state, user, "Un commentaire.")
+            db.session.rollback()
+            assert str(refused.value), role
+            assert db.session.get(Dossier, dossier.id).state == from_state, role
+            assert transitions_of(dossier) == before, role
+            continue
+        if rule.comment_required:
+            with pytest.raises(lifecycle.TransitionRefused, match="motif est obligatoire"):
+                lifecycle.transition(dossier, to_state, user, "   ")
+            db.session.rollback()
+            assert transitions_of(dossier) == before
+        lifecycle.transition(dossier, to_state, user, "Vu en comité.")
+        db.session.commit()
+        after = transitions_of(dossier)
+        assert len(after) == len(before) + 1, role
+        record = after[-1]
+        assert (record.from_state, record.to_state, record.actor_id, record.comment) == (
+            from_state, to_state, user.id, "Vu en comité."), role
+        assert record.at == now()
+        assert db.session.get(Dossier, dossier.id).state == to_state
+
+
+def test_every_state_but_the_last_ones_leads_somewhere():
+    """The lifecycle of the brief: each state reaches a decision or is one."""
+    assert {frm for frm, _ in lifecycle.TRANSITIONS} == set(lifecycle.STATES) - {
+        lifecycle.INELIGIBLE, lifecycle.NOT_SELECTED, lifecycle.AGREEMENT_SIGNED}
+
+
+def _post_transition(client, dossier, to_state, comment=""):
+    page = client.get(f"/equipe/dossiers/{dossier.id}")
+    assert page.status_code == 200
+    return client.post(f"/equipe/dossiers/{dossier.id}/etat", data={
+        "csrf_token": form_token(page.get_data(as_text=True)), "to_state": to_state, "comment": comment})
+
+
+def test_the_dossier_page_offers_the_allowed_transitions_and_records_them(world):
+    app, people = world
+    client = app.test_client()
+    sign_in_as(client, people["instructeur"])
+    dossier = make_dossier(app, people["owner"], lifecycle.SUBMITTED)
+    page = client.get(f"/equipe/dossiers/{dossier.id}").get_data(as_text=True)
+    assert "Passer à « Recevable »" in page and "Passer à « Irrecevable »" in page
+    assert "Passer à « Lauréat »" not in page
+
+    refused = _post_transition(client, dossier, lifecycle.INELIGIBLE)
+    assert refused.status_code == 302
+    assert "Un motif est obligatoire" in text(client.get(refused.headers["Location"]))
+    assert db.session.get(Dossier, dossier.id).state == lifecycle.SUBMITTED
+
+    _post_transition(client, dossier, lifecycle.ELIGIBLE, "Pièces complètes.")
+    record = transitions_of(dossier)[-1]
+    assert (record.to_state, record.actor_id, record.comment) == (lifecycle.ELIGIBLE, people["instructeur"].id,
+                                                                  "Pièces complètes.")
+    history = client.get(f"/equipe/dossiers/{dossier.id}").get_data(as_text=True)
+    assert "Pièces complètes." in history and "instructeur@dinsic.gouv.fr" in history
+
+
+@pytest.mark.parametrize("state", [lifecycle.UNDER_REVIEW, lifecycle.LAUREATE, lifecycle.AGREEMENT_SENT])
+def test_transitions_with_their_own_form_are_refused_from_the_buttons(world, state):
+    app, people = world
+    client = app.test_client()
+    sign_in_as(client, people["admin"])
+    dossier = make_dossier(app, people["owner"], state)
+    target = {lifecycle.UNDER_REVIEW: lifecycle.LAUREATE, lifecycle.LAUREATE: lifecycle.AGREEMENT_SENT,
+              lifecycle.AGREEMENT_SENT: lifecycle.AGREEMENT_SIGNED}[state]
+    before = transitions_of(dossier)
+    response = _post_transition(client, dossier, target, "Par le bouton.")
+    message = text(client.get(response.headers["Location"]))
+    assert db.session.get(Dossier, dossier.id).state == state
+    assert transitions_of(dossier) == before
+    assert instruction.DEDICATED[target] in message  # the page says where this is done
+
+
+def test_a_refused_transition_from_the_buttons_leaves_no_trace(world):
+    app, people = world
+    client = app.test_client()
+    sign_in_as(client, people["instructeur"])
+    dossier = make_dossier(app, people["owner"], lifecycle.INELIGIBLE)
+    count = db.session.execute(db.select(db.func.count()).select_from(Transition)).scalar_one()
+    response = _post_transition(client, dossier, lifecycle.UNDER_REVIEW, "Erreur.")
+    assert "ne peut pas passer à « En évaluation »" in text(client.get(response.headers["Location"]))
+    assert db.session.execute(db.select(db.func.count()).select_from(Transition)).scalar_one() == count

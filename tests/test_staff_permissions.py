@@ -1,0 +1,219 @@
+"""Who reaches what: every URL of the back-office and every file download, for every kind of person.
+
+The URLs come from the app's url_map, so a new back-office URL is tested as soon as it exists, and
+fails `test_every_back_office_url_has_its_rule` until its access rule is written below.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from email.message import EmailMessage
+
+import pytest
+
+import timekeeping
+from dossiers import lifecycle
+from mail.local import keep_locally
+from mail.outbox import enqueue
+from models import JuryAssignment, OutboxMessage, db
+from models.outbox import FAILED
+from staff.sending import start_batch
+from tests.journey import EDITION
+from tests.staff_world import etna_answers, make_dossier, make_user, sign_in_as, standalone_app
+from timekeeping import now
+
+ROLES = ("anonymous", "owner", "other applicant", "instructeur", "admin", "jury assigned", "jury not assigned",
+         "jury in conflict")
+
+TEAM = "the programme team"  # instructeur, admin
+BACK_OFFICE = "the team and the jury"
+JURY = "jury members"
+JURY_DOSSIER = "the jury member reviewing the dossier"
+READERS = "who reads the dossier"  # its owner, the team, the jury member reviewing it
+OWNER = "the dossier's owner"
+
+ACCESS = {
+    "staff.home": BACK_OFFICE,
+    "staff.dashboard": TEAM,
+    "staff.dossier_list": TEAM,
+    "staff.dossier_page": TEAM,
+    "staff.change_state": TEAM,
+    "staff.assign": TEAM,
+    "staff.unassign": TEAM,
+    "staff.decide": TEAM,
+    "staff.countersign": TEAM,
+    "staff.ranking_page": TEAM,
+    "staff.decisions_page": TEAM,
+    "staff.send_decisions": TEAM,
+    "staff.batch_page": TEAM,
+    "staff.batch_progress": TEAM,
+    "staff.exports_page": TEAM,
+    "staff.export_csv": TEAM,
+    "staff.export_xlsx": TEAM,
+    "staff.export_pdfs": TEAM,
+    "staff.mails": TEAM,
+    "staff.kept_mail": TEAM,
+    "staff.send_again": TEAM,
+    "staff.my_reviews": JURY,
+    "staff.review": JURY_DOSSIER,
+    "staff.declare_conflict": JURY_DOSSIER,
+    # file downloads and the convention page, outside the back-office
+    "applicant.annex": READERS,
+    "applicant.document": READERS,
+    "applicant.agreement": OWNER,
+}
+ALLOWED = {
+    TEAM: {"instructeur", "admin"},
+    BACK_OFFICE: {"instructeur", "admin", "jury assigned", "jury not assigned", "jury in conflict"},
+    JURY: {"jury assigned", "jury not assigned", "jury in conflict"},
+    JURY_DOSSIER: {"jury assigned"},
+    READERS: {"owner", "instructeur", "admin", "jury assigned"},
+    OWNER: {"owner"},
+}
+STATE_FOR = {"applicant.agreement": lifecycle.AGREEMENT_SENT, "staff.countersign": lifecycle.AGREEMENT_SENT}
+
+
+def _rules() -> list[tuple[str, str, str]]:
+    from app import create_app
+
+    app = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://",
+                      "BACKGROUND_MAIL": False})
+    return sorted((rule.endpoint, rule.rule, method) for rule in app.url_map.iter_rules()
+                  if rule.endpoint.startswith("staff.") or rule.endpoint in ACCESS
+                  for method in sorted(rule.methods - {"HEAD", "OPTIONS"}))
+
+
+RULES = _rules()
+
+
+def test_every_back_office_url_has_its_rule():
+    endpoints = {endpoint for endpoint, _, _ in RULES}
+    assert endpoints == set(ACCESS), "write the access rule of each new URL in ACCESS"
+
+
+@dataclass
+class World:
+    app: object
+    people: dict
+    clients: dict
+    answers: dict
+    batch_id: int
+    failed_message_id: int
+    kept_mail: str
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory):
+    patch = pytest.MonkeyPatch()
+    patch.setattr("documents.convert.soffice_path", lambda: None)  # no LibreOffice: the rules are the point
+    with standalone_app(tmp_path_factory.mktemp("permissions"), WTF_CSRF_ENABLED=False,
+                        RATELIMIT_ENABLED=False) as app:
+        timekeeping.set_now(dt.datetime(2019, 9, 20, 8, tzinfo=dt.UTC))
+        people = {
+            "owner": make_user("porteur@interieur.gouv.fr", "applicant"),
+            "other applicant": make_user("autre@culture.gouv.fr", "applicant"),
+            "instructeur": make_user("instructeur@dinsic.gouv.fr", "instructeur"),
+            "admin": make_user("admin@dinsic.gouv.fr", "admin"),
+            "jury assigned": make_user("jury.attribue@expert.fr", "jury"),
+            "jury not assigned": make_user("jury.ailleurs@expert.fr", "jury"),
+            "jury in conflict": make_user("jury.conflit@expert.fr", "jury"),
+        }
+        clients = {role: app.test_client() for role in ROLES}
+        for role, user in people.items():
+            sign_in_as(clients[role], user)
+        answers = etna_answers(app)
+        decided = make_dossier(app, people["other applicant"], lifecycle.NOT_SELECTED, answers=answers)
+        batch = start_batch(app.extensions["editions"].get(EDITION), people["admin"], dispatch=False)
+        message = enqueue("note", "quelqu.un@interieur.gouv.fr", "Note", "Bonjour.", dossier_id=decided.id)
+        message.status = FAILED
+        db.session.commit()
+        eml = EmailMessage()
+        eml["To"], eml["Subject"], eml["X-Appels-Kind"] = "quelqu.un@interieur.gouv.fr", "Conservé", "note"
+        eml.set_content("Bonjour.")
+        kept = keep_locally(eml.as_bytes(), message.id, "note").name
+        yield World(app, people, clients, answers, batch.id, message.id, kept)
+        timekeeping.set_now(None)
+    patch.undo()
+
+
+def _target(world: World, endpoint: str):
+    """A fresh dossier of the owner, reviewed by « jury assigned », with « jury in conflict » set aside."""
+    people = world.people
+    dossier = make_dossier(world.app, people["owner"], STATE_FOR.get(endpoint, lifecycle.UNDER_REVIEW),
+                           answers=world.answers)
+    assigned = JuryAssignment(dossier_id=dossier.id, juror_id=people["jury assigned"].id, assigned_at=now())
+    conflict = JuryAssignment(dossier_id=dossier.id, juror_id=people["jury in conflict"].id, assigned_at=now(),
+                              conflict_declared_at=now(), conflict_reason="Ancien collègue du porteur.")
+    db.session.add_all([assigned, conflict])
+    db.session.commit()
+    return dossier, assigned
+
+
+def _url(world: World, rule: str, dossier, assignment) -> str:
+    values = {"dossier_id": dossier.id, "edition_id": EDITION, "assignment_id": assignment.id,
+              "batch_id": world.batch_id, "message_id": world.failed_message_id, "name": world.kept_mail,
+              "file_id": dossier.answers["lettre_engagement"][0], "doc_key": "dossier", "fmt": "docx"}
+    url = rule
+    for name, value in values.items():
+        url = url.replace(f"<int:{name}>", str(value)).replace(f"<{name}>", str(value))
+    assert "<" not in url, f"no value for an argument of {rule}: add it to _url"
+    return url
+
+
+def expected(endpoint: str, role: str) -> str | int:
+    """What `role` gets from a URL: the sign-in page, the page itself, or a refusal (404 hides a dossier)."""
+    access = ACCESS[endpoint]
+    if role == "anonymous":
+        return "sign-in"
+    if role in ALLOWED[access]:
+        return "allowed"
+    if endpoint.startswith("staff.") and role not in ALLOWED[BACK_OFFICE]:
+        return 403  # applicants never pass the back-office's door
+    if access == JURY_DOSSIER:
+        return 404 if role.startswith("jury") else 403
+    return 404 if access in (READERS, OWNER) else 403
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(("endpoint", "rule", "method"), RULES, ids=[f"{m} {r}" for _, r, m in RULES])
+def test_access(world, endpoint, rule, method, role):
+    dossier, assignment = _target(world, endpoint)
+    url = _url(world, rule, dossier, assignment)
+    response = world.clients[role].open(url, method=method, buffered=True)
+    status, location = response.status_code, response.headers.get("Location", "")
+    outcome = expected(endpoint, role)
+    if outcome == "sign-in":
+        sign_in = "/connexion/equipe" if endpoint.startswith("staff.") else "/connexion"
+        assert status == 302 and location.split("?")[0].endswith(sign_in), (status, location)
+    elif outcome == "allowed":
+        assert status in ((200, 302) if method == "GET" else (302, 422)), (status, location)
+        assert "/connexion" not in location
+        if method == "GET" and status == 302:
+            assert endpoint == "staff.home" and role.startswith("jury"), location  # the jury's home is their list
+    else:
+        assert status == outcome, (status, location)
+
+
+def test_a_member_who_declares_a_conflict_loses_the_dossier_at_once(world):
+    dossier, assignment = _target(world, "staff.review")
+    client = world.clients["jury assigned"]
+    assert client.get(f"/equipe/jury/dossiers/{dossier.id}").status_code == 200
+    annex = f"/dossiers/{dossier.id}/pieces/{dossier.answers['lettre_engagement'][0]}"
+    assert client.get(annex, buffered=True).status_code == 200
+    response = client.post(f"/equipe/jury/dossiers/{dossier.id}/conflit", data={"reason": "J'ai conseillé le porteur."})
+    assert response.status_code == 302
+    assert client.get(f"/equipe/jury/dossiers/{dossier.id}").status_code == 404
+    assert client.get(annex, buffered=True).status_code == 404
+    assert dossier.reference not in client.get("/equipe/jury").get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(JuryAssignment, assignment.id).conflict_reason == "J'ai conseillé le porteur."
+
+
+def test_staff_sign_in_leads_to_the_back_office_and_applicants_never_reach_it(world):
+    client = world.app.test_client()
+    response = client.get("/equipe/editions/etna-2019-2")
+    assert response.status_code == 302 and "/connexion/equipe" in response.headers["Location"]
+    assert "Espace équipe" in world.clients["admin"].get("/").get_data(as_text=True)
+    assert "Espace équipe" not in world.clients["owner"].get("/").get_data(as_text=True)
+    assert db.session.get(OutboxMessage, world.failed_message_id) is not None

@@ -1,0 +1,149 @@
+"""The programme team's dossier list and dossier page, and the actions taken from it."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from documents.generate import documents_for
+from dossiers import lifecycle
+from forms.answers import visible_steps
+from models import JuryAssignment, db
+from staff import agreements, assignments, decisions, instruction, listing
+from staff.ranking import review_of
+from web.staff import bp
+from web.staff.access import edition_or_404, manage_required, managed_dossier
+from web.staff.forms import AssignForm, ButtonForm, CountersignForm, DecisionForm, TransitionForm
+
+
+@bp.get("/editions/<edition_id>/dossiers")
+@manage_required
+def dossier_list(edition_id: str):
+    edition = edition_or_404(edition_id)
+    filters = listing.Filters.from_args(request.args)
+    page = listing.list_dossiers(edition, filters, request.args.get("apres"))
+    return render_template("staff/dossier_list.html", edition=edition, filters=filters, page=page,
+                           sorts=listing.SORTS, states=lifecycle.STATES,
+                           administrations=listing.administrations(edition),
+                           page_number=request.args.get("page", 1, type=int))
+
+
+@bp.get("/dossiers/<int:dossier_id>")
+@manage_required
+def dossier_page(dossier_id: int):
+    dossier, edition = managed_dossier(dossier_id)
+    taken = {a.juror_id for a in assignments.assignments_of(dossier)}
+    assign_form = AssignForm().offer(j for j in assignments.jury_members() if j.id not in taken)
+    ranked = review_of(edition, dossier)
+    return render_template(
+        "staff/dossier.html", dossier=dossier, edition=edition, steps=visible_steps(edition, dossier.answers or {}),
+        files={f.id: f for f in dossier.files}, documents=documents_for(dossier, "staff"),
+        targets=instruction.manual_targets(dossier, current_user), comment_required=instruction.comment_required,
+        assignments=assignments.assignments_of(dossier), assign_form=assign_form, ranked=ranked,
+        decision_form=DecisionForm(), decision=decisions.decision_line(dossier, ranked),
+        agreement=agreements.stage(dossier), countersign_form=CountersignForm(), button=ButtonForm(),
+        transition_form=TransitionForm())
+
+
+def _back_to(dossier_id: int, anchor: str | None = None):
+    return redirect(url_for("staff.dossier_page", dossier_id=dossier_id, _anchor=anchor))
+
+
+@bp.post("/dossiers/<int:dossier_id>/etat")
+@manage_required
+def change_state(dossier_id: int):
+    dossier, _ = managed_dossier(dossier_id)
+    form = TransitionForm()
+    if not form.validate_on_submit():
+        flash("Le changement d'état n'a pas été pris en compte : rechargez la page et recommencez.", "error")
+        return _back_to(dossier.id)
+    try:
+        instruction.change_state(dossier, form.to_state.data, current_user, form.comment.data)
+    except lifecycle.TransitionRefused as refused:
+        db.session.rollback()
+        flash(str(refused), "error")
+        return _back_to(dossier.id, "instruction")
+    db.session.commit()
+    flash(f"Le dossier est maintenant « {lifecycle.LABELS[dossier.state]} ».", "success")
+    return _back_to(dossier.id)
+
+
+@bp.post("/dossiers/<int:dossier_id>/jury")
+@manage_required
+def assign(dossier_id: int):
+    dossier, _ = managed_dossier(dossier_id)
+    form = AssignForm().offer(assignments.jury_members())
+    if not form.validate_on_submit():
+        flash("Choisissez un membre du jury dans la liste.", "error")
+        return _back_to(dossier.id, "jury")
+    juror = next(j for j in assignments.jury_members() if j.id == form.juror_id.data)
+    try:
+        assignments.assign(dossier, juror, current_user)
+    except assignments.AssignmentRefused as refused:
+        db.session.rollback()
+        flash(str(refused), "error")
+        return _back_to(dossier.id, "jury")
+    db.session.commit()
+    flash(f"Dossier attribué à {juror.display_name or juror.email}.", "success")
+    return _back_to(dossier.id, "jury")
+
+
+@bp.post("/dossiers/<int:dossier_id>/jury/<int:assignment_id>/retrait")
+@manage_required
+def unassign(dossier_id: int, assignment_id: int):
+    dossier, _ = managed_dossier(dossier_id)
+    assignment = db.session.get(JuryAssignment, assignment_id)
+    if assignment is None or assignment.dossier_id != dossier.id or not ButtonForm().validate_on_submit():
+        flash("Cette attribution n'existe plus.", "error")
+        return _back_to(dossier.id, "jury")
+    try:
+        assignments.unassign(assignment)
+    except assignments.AssignmentRefused as refused:
+        db.session.rollback()
+        flash(str(refused), "error")
+        return _back_to(dossier.id, "jury")
+    db.session.commit()
+    flash("L'attribution est retirée.", "success")
+    return _back_to(dossier.id, "jury")
+
+
+@bp.post("/dossiers/<int:dossier_id>/decision")
+@manage_required
+def decide(dossier_id: int):
+    dossier, edition = managed_dossier(dossier_id)
+    form = DecisionForm()
+    back = (redirect(url_for("staff.decisions_page", edition_id=edition.id, _anchor=f"dossier-{dossier.id}"))
+            if form.back.data == "decisions" else _back_to(dossier.id, "decision"))
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            flash(" ".join(errors), "error")
+        return back
+    try:
+        decisions.record_decision(dossier, form.outcome.data, form.amount.data, form.comment.data, current_user)
+    except decisions.DecisionRefused as refused:
+        db.session.rollback()
+        flash(f"{dossier.reference} : {refused}", "error")
+        return back
+    db.session.commit()
+    flash(f"{dossier.reference} : décision « {lifecycle.LABELS[dossier.state]} » enregistrée. Elle sera communiquée "
+          "au porteur lors de l'envoi des décisions.", "success")
+    return back
+
+
+@bp.post("/dossiers/<int:dossier_id>/convention/contresignature")
+@manage_required
+def countersign(dossier_id: int):
+    dossier, _ = managed_dossier(dossier_id)
+    form = CountersignForm()
+    if not form.validate_on_submit():
+        flash("La contresignature n'a pas été enregistrée : rechargez la page et recommencez.", "error")
+        return _back_to(dossier.id, "convention")
+    try:
+        agreements.countersign(dossier, current_user, form.comment.data)
+    except (agreements.AgreementRefused, lifecycle.TransitionRefused) as refused:
+        db.session.rollback()
+        flash(str(refused), "error")
+        return _back_to(dossier.id, "convention")
+    db.session.commit()
+    flash("La convention est contresignée : le dossier est « Convention signée ».", "success")
+    return _back_to(dossier.id, "convention")

@@ -1,0 +1,53 @@
+"""Downloads of an edition's dossiers: CSV (streamed), XLSX and a ZIP of the dossier PDFs (temporary files)."""
+
+from __future__ import annotations
+
+import tempfile
+
+from flask import Response, render_template, request, send_file, stream_with_context
+
+from staff import archive, exports, listing
+from web.staff import bp
+from web.staff.access import edition_or_404, manage_required
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@bp.get("/editions/<edition_id>/exports")
+@manage_required
+def exports_page(edition_id: str):
+    edition = edition_or_404(edition_id)
+    filters = listing.Filters.from_args(request.args)
+    return render_template("staff/exports.html", edition=edition, filters=filters,
+                           total=listing.count_dossiers(edition, filters),
+                           columns=exports.columns(edition))
+
+
+@bp.get("/editions/<edition_id>/exports/dossiers.csv")
+@manage_required
+def export_csv(edition_id: str):
+    edition = edition_or_404(edition_id)
+    filters = listing.Filters.from_args(request.args)
+    return Response(stream_with_context(exports.csv_chunks(edition, filters)), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{edition.id}-dossiers.csv"'})
+
+
+@bp.get("/editions/<edition_id>/exports/dossiers.xlsx")
+@manage_required
+def export_xlsx(edition_id: str):
+    edition = edition_or_404(edition_id)
+    target = tempfile.TemporaryFile()  # deleted when the response closes it
+    exports.write_xlsx(edition, target, listing.Filters.from_args(request.args))
+    target.seek(0)
+    return send_file(target, mimetype=XLSX, as_attachment=True, download_name=f"{edition.id}-dossiers.xlsx")
+
+
+@bp.get("/editions/<edition_id>/exports/dossiers-pdf.zip")
+@manage_required
+def export_pdfs(edition_id: str):
+    edition = edition_or_404(edition_id)
+    target = tempfile.TemporaryFile()
+    archive.write_pdf_archive(edition, target, listing.Filters.from_args(request.args))
+    target.seek(0)
+    return send_file(target, mimetype="application/zip", as_attachment=True,
+                     download_name=f"{edition.id}-dossiers-pdf.zip")

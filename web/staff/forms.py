@@ -1,0 +1,56 @@
+"""The back-office's small forms (CSRF-protected); the scoring grid comes from forms.builder."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, HiddenField, RadioField, SelectField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+
+from forms.fields import AmountField
+from staff.decisions import OUTCOMES
+
+
+class ButtonForm(FlaskForm):
+    """A button that posts nothing but its CSRF token."""
+
+
+class TransitionForm(FlaskForm):
+    to_state = HiddenField(validators=[InputRequired()])
+    comment = TextAreaField("Commentaire", validators=[Optional(), Length(max=2000)])
+
+
+class AssignForm(FlaskForm):
+    juror_id = SelectField("Membre du jury", coerce=int,
+                           validators=[InputRequired("Choisissez un membre du jury.")])
+
+    def offer(self, jurors) -> AssignForm:
+        """Offer these jury members (by id, shown by name)."""
+        self.juror_id.choices = [SelectChoice(j.id, j.display_name or j.email) for j in jurors]
+        return self
+
+
+class ConflictForm(FlaskForm):
+    reason = TextAreaField("Nature du conflit d'intérêts",
+                           description="Par exemple : lien avec l'administration porteuse, participation au projet.",
+                           validators=[InputRequired("Précisez la nature du conflit d'intérêts."), Length(max=2000)])
+
+
+class DecisionForm(FlaskForm):
+    outcome = RadioField("Décision", choices=[SelectChoice(value, label) for value, label in OUTCOMES.items()],
+                         validators=[InputRequired("Choisissez « Lauréat » ou « Non retenu ».")])
+    amount = AmountField("Montant accordé (€)", description="Pour un lauréat : au plus le montant demandé.",
+                         validators=[Optional()])
+    comment = TextAreaField("Motif ou commentaire",
+                            description="Obligatoire pour « Non retenu » : il est communiqué au porteur du projet.",
+                            validators=[Optional(), Length(max=2000)])
+    back = HiddenField()
+
+
+class CountersignForm(FlaskForm):
+    comment = TextAreaField("Commentaire (facultatif)", validators=[Optional(), Length(max=2000)])
+
+
+class SendDecisionsForm(FlaskForm):
+    confirm = BooleanField("Je confirme l'envoi des décisions listées ci-dessus",
+                           validators=[DataRequired("Cochez la case pour confirmer l'envoi.")])
