@@ -58,6 +58,8 @@ ACCESS = {
     "staff.my_reviews": JURY,
     "staff.review": JURY_DOSSIER,
     "staff.declare_conflict": JURY_DOSSIER,
+    "staff.workshops_page": TEAM,
+    "staff.workshop_csv": TEAM,
     # file downloads and the convention page, outside the back-office
     "applicant.annex": READERS,
     "applicant.document": READERS,
@@ -153,7 +155,8 @@ def _target(world: World, endpoint: str):
 def _url(world: World, rule: str, dossier, assignment) -> str:
     values = {"dossier_id": dossier.id, "edition_id": EDITION, "assignment_id": assignment.id,
               "batch_id": world.batch_id, "message_id": world.failed_message_id, "name": world.kept_mail,
-              "file_id": dossier.answers["lettre_engagement"][0], "doc_key": "dossier", "fmt": "docx"}
+              "file_id": dossier.answers["lettre_engagement"][0], "doc_key": "dossier", "fmt": "docx",
+              "workshop_key": "presentation"}
     url = rule
     for name, value in values.items():
         url = url.replace(f"<int:{name}>", str(value)).replace(f"<{name}>", str(value))

@@ -59,3 +59,30 @@ def test_registration_is_closed_once_the_session_took_place(app, client, clock):
     assert response.status_code == 200
     assert "déjà eu lieu" in response.get_data(as_text=True)
     assert not re.search(r"tard@nord", str(db.session.execute(db.select(WorkshopRegistration.email)).all()))
+
+
+def test_staff_list_the_registrants_and_download_them_as_csv(app, client, clock):
+    import csv
+    import io
+
+    from accounts.passwords import set_password
+    from models import User
+
+    clock(2019, 7, 1, 10, 0)
+    _register(client, "Camille Martin", "camille@nord.gouv.fr")
+    _register(client, "=HYPERLINK(\"x\")", "formule@nord.gouv.fr")
+    staff = User(email="equipe@numerique.gouv.fr", role="instructeur")
+    set_password(staff, "mot de passe solide")
+    db.session.add(staff)
+    db.session.commit()
+    team = app.test_client()
+    token = csrf_token(team, "/connexion/equipe")
+    team.post("/connexion/equipe", data={"csrf_token": token, "email": staff.email, "password": "mot de passe solide"})
+    page = team.get("/equipe/editions/etna-2019-2/ateliers")
+    assert page.status_code == 200 and "Camille Martin" in page.get_data(as_text=True)
+    response = team.get("/equipe/editions/etna-2019-2/ateliers/presentation.csv")
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff")), delimiter=";"))
+    assert rows[0][:2] == ["Nom", "Adresse électronique"]
+    assert ["Camille Martin", "camille@nord.gouv.fr", "Préfecture du Nord", "inscrit", "non"] == rows[1][:5]
+    assert rows[2][0].startswith("'=")  # never a formula in a spreadsheet
+    assert client.get("/equipe/editions/etna-2019-2/ateliers/presentation.csv").status_code == 302  # anonymous
