@@ -52,7 +52,8 @@ def _populate(app, edition) -> None:
                     "draft_input": {}, "submitted_at": start + dt.timedelta(seconds=55 * n)})
             db.session.execute(db.insert(Dossier), rows)
             db.session.commit()
-        db.session.execute(db.text("ANALYZE"))
+        db.session.execute(db.text("ANALYZE dossiers"))
+        db.session.execute(db.text("ANALYZE users"))
         db.session.commit()
 
 

@@ -45,7 +45,13 @@ def _dispatch(session: Session) -> None:
     pending = session.info.pop(PENDING_KEY, [])
     if not pending:
         return
+    pending.sort(key=lambda item: item[0].startswith("mail."))  # documents before the mail attaching them
     app = current_app._get_current_object()
+    queue = rq_queue(app)
+    if queue is not None and len(pending) > 1:  # one RQ job for the transaction: fewer round trips to Redis
+        queue.enqueue("jobs.tasks.run_many_in_worker", [[task, list(args)] for task, args, _ in pending],
+                      pending[0][2], job_timeout=app.config.get("JOBS_TIMEOUT", 600), retry=_retry())
+        return
     for task, args, request_id in pending:
         dispatch(app, task, args, request_id)
 

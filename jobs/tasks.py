@@ -49,3 +49,11 @@ def run_in_worker(task: str, args: list, request_id: str | None) -> None:
     from jobs.queue import run
 
     run(current_app._get_current_object(), task, tuple(args), request_id)
+
+
+def run_many_in_worker(tasks: list, request_id: str | None) -> None:
+    """The tasks one transaction asked for, in order (documents before the mail that attaches them)."""
+    from jobs.queue import run
+
+    for task, args in tasks:
+        run(current_app._get_current_object(), task, tuple(args), request_id)

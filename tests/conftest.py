@@ -63,6 +63,20 @@ def app(tmp_path):
         db.session.remove()
         db.engine.dispose()
     timekeeping.set_now(None)
+    _drop_schema(application.config["SQLALCHEMY_DATABASE_URI"])
+
+
+def _drop_schema(url: str) -> None:
+    """Leave the PostgreSQL test database as it was: each test's schema goes with it."""
+    if "search_path%3D" not in url:
+        return
+    import sqlalchemy as sa
+
+    schema = url.rsplit("search_path%3D", 1)[1]
+    engine = sa.create_engine(os.environ["TEST_DATABASE_URL"])
+    with engine.begin() as conn:
+        conn.execute(sa.text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+    engine.dispose()
 
 
 class IsolatedClient(FlaskClient):
