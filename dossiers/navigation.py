@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass
 
 from editions.model import LoadedEdition
@@ -57,8 +58,27 @@ def progress(edition: LoadedEdition, dossier: Dossier) -> Progress:
     answers = dossier.answers or {}
     visited = set(dossier.completed_steps or [])
     steps = visible_steps(edition, answers)
+    complete = _completeness(edition, dossier, tuple(s.key for s in steps if s.key in visited))
     return Progress([
-        StepState(step=step, number=i + 1, complete=step.key in visited and step_is_complete(edition, step, answers),
-                  visited=step.key in visited)
+        StepState(step=step, number=i + 1, complete=step.key in complete, visited=step.key in visited)
         for i, step in enumerate(steps)
     ])
+
+
+_complete_steps: OrderedDict[tuple, frozenset[str]] = OrderedDict()
+_CACHE_SIZE = 4096
+
+
+def _completeness(edition: LoadedEdition, dossier: Dossier, keys: tuple[str, ...]) -> frozenset[str]:
+    """Which of `keys` pass validation; remembered per dossier version (any change of a dossier bumps it)."""
+    cache_key = (dossier.id, dossier.version, edition.revision, keys)
+    if dossier.id is not None and cache_key in _complete_steps:
+        _complete_steps.move_to_end(cache_key)
+        return _complete_steps[cache_key]
+    answers = dossier.answers or {}
+    result = frozenset(k for k in keys if step_is_complete(edition, edition.step(k), answers))
+    if dossier.id is not None:
+        _complete_steps[cache_key] = result
+        if len(_complete_steps) > _CACHE_SIZE:
+            _complete_steps.popitem(last=False)
+    return result

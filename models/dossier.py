@@ -24,6 +24,7 @@ class Dossier(db.Model):
         Index("ix_dossiers_edition_updated", "edition_id", "updated_at", "id"),
         Index("ix_dossiers_edition_reference", "edition_id", "reference", "id"),
         Index("ix_dossiers_edition_title", "edition_id", "title", "id"),
+        Index("ix_dossiers_edition_administration", "edition_id", "administration"),  # the filter's list
         # staff search titles with PostgreSQL's full-text search (staff.search); SQLite has no such index
         Index("ix_dossiers_title_search", text("to_tsvector('french', title)"),
               postgresql_using="gin").ddl_if(dialect="postgresql"),

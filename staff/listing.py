@@ -157,7 +157,18 @@ def count_dossiers(edition: LoadedEdition, filters: Filters) -> int:
 
 
 def administrations(edition: LoadedEdition) -> list[str]:
-    """The administrations that started a dossier in this edition, for the filter's list."""
-    return list(db.session.execute(
-        sa.select(Dossier.administration).where(Dossier.edition_id == edition.id, Dossier.administration.is_not(None))
-        .distinct().order_by(Dossier.administration)).scalars())
+    """The administrations that started a dossier in this edition, for the filter's list.
+
+    A DISTINCT reads every dossier (70 ms at 100 000); this walks the (edition, administration) index from
+    one value to the next instead, one lookup per administration.
+    """
+    walk = sa.text("""
+        WITH RECURSIVE seen(name) AS (
+            SELECT min(administration) FROM dossiers WHERE edition_id = :edition
+            UNION ALL
+            SELECT (SELECT min(administration) FROM dossiers
+                    WHERE edition_id = :edition AND administration > seen.name)
+            FROM seen WHERE seen.name IS NOT NULL
+        )
+        SELECT name FROM seen WHERE name IS NOT NULL""")
+    return list(db.session.execute(walk, {"edition": edition.id}).scalars())
