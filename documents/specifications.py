@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +19,7 @@ from documents.convert import docx_to_pdf
 from documents.formatting import format_datetime, format_time
 from documents.render import render_docx
 from editions.model import LoadedEdition
+from storage.files import write_atomically
 
 
 def _paragraphs(markdown: str) -> list[str]:
@@ -88,9 +87,5 @@ def ensure_specifications(edition: LoadedEdition, fmt: str) -> Path | None:
         data = docx_to_pdf(data)
         if data is None:
             return None
-    folder.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
-    os.replace(tmp, target)
+    write_atomically(target, data)
     return target

@@ -7,9 +7,7 @@ so `make run` works with no mail server and a sign-in link can be read from the 
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from email import policy
 from email.message import EmailMessage
@@ -18,6 +16,7 @@ from pathlib import Path
 
 from flask import current_app
 
+from storage.files import write_atomically
 from timekeeping import now
 
 NAME = re.compile(r"^[0-9]{8}-[0-9]{6}-[0-9]+-[a-z0-9_]+\.eml$")
@@ -52,18 +51,9 @@ def mail_folder() -> Path:
 
 def keep_locally(data: bytes, outbox_id: int, kind: str) -> Path:
     """Write one message as an .eml file, atomically, named so that names sort by time."""
-    folder = mail_folder()
-    folder.mkdir(parents=True, exist_ok=True)
     safe_kind = re.sub(r"[^a-z0-9_]", "_", kind.lower()) or "message"
-    path = folder / f"{now():%Y%m%d-%H%M%S}-{outbox_id:06d}-{safe_kind}.eml"
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".eml")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    path = mail_folder() / f"{now():%Y%m%d-%H%M%S}-{outbox_id:06d}-{safe_kind}.eml"
+    write_atomically(path, data)
     return path
 
 

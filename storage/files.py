@@ -14,6 +14,19 @@ from pathlib import Path
 from flask import current_app
 
 
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write `data` at `path` so that readers see the whole file or nothing (temp file, then rename)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
 class FileStore:
     """A folder of immutable blobs, two levels deep to keep directories small."""
 
@@ -31,15 +44,7 @@ class FileStore:
         path = self._path(key)
         if path.exists():
             return key
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_atomically(path, data)
         return key
 
     def read(self, key: str) -> bytes:
