@@ -48,6 +48,12 @@ def _base_document() -> Document:
     return document
 
 
+def _properties(document: Document, title: str, author: str) -> None:
+    """What Word shows in « Propriétés » (python-docx would leave its own name and a date of 2013)."""
+    core = document.core_properties
+    core.title, core.author, core.last_modified_by, core.comments = title, author, author, ""
+
+
 def _marianne_block(document: Document, organisation: str) -> None:
     """The State's signature block, as on every official document (in text: the logo is not ours to copy)."""
     block = document.add_paragraph()
@@ -179,6 +185,7 @@ def build_dossier(edition, target: Path, organisation: str = DINSIC[1]) -> None:
     document.add_paragraph("Aucune pièce jointe.")
     document.add_paragraph("{%p endif %}")
     _footer(document, "{{ dossier.reference }} — {{ edition.short_title }} — dossier de candidature")
+    _properties(document, "Dossier de candidature", organisation)
     document.save(str(target))
 
 
@@ -268,6 +275,7 @@ def build_convention(target: Path, organisation: tuple[str, str, str] = DINSIC) 
     table.rows[1].cells[1].text = "\n\n\nSignature"
     _footer(document, "{{ dossier.reference }} — convention de financement")
     document.sections[0].start_type = WD_SECTION.NEW_PAGE
+    _properties(document, "Convention de financement", long_name)
     document.save(str(target))
 
 
@@ -324,6 +332,7 @@ def build_specifications(target: Path, organisation: str) -> None:
     _loop_paragraphs(document, "w in workshops", "{{ w.date }} — {{ w.title }}, {{ w.place }}", style="List Bullet")
     document.add_paragraph("{%p endif %}")
     _footer(document, "{{ edition.short_title }} — cahier des charges")
+    _properties(document, "Cahier des charges", organisation)
     document.save(str(target))
 
 

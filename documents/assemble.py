@@ -28,6 +28,3 @@ def assemble(parts: list[Part], title: str, subject: str, author: str) -> tuple[
     writer.write(out)
     return out.getvalue(), len(writer.pages)
 
-
-def page_count(data: bytes) -> int:
-    return len(PdfReader(io.BytesIO(data)).pages)

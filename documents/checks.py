@@ -20,9 +20,9 @@ from editions.loader import EditionError
 LOOP_NAMES = {"loop", "range", "r", "x", "v", "s", "item", "row"}  # names a template binds itself
 
 
-def _suggest(name: str, known) -> str:
+def _suggest(name: str, known, prefix: str = "") -> str:
     guess = difflib.get_close_matches(name, list(known), n=1)
-    return f"; did you mean '{guess[0]}'?" if guess else ""
+    return f"; did you mean '{prefix}{guess[0]}'?" if guess else ""
 
 
 def check_template_variables(ctx: CheckContext) -> list[EditionError]:
@@ -47,7 +47,7 @@ def check_template_variables(ctx: CheckContext) -> list[EditionError]:
             value = sample.get(root)
             if isinstance(value, dict) and key not in value:
                 errors.append(ctx.error(where, f"template '{document.template}' uses unknown variable "
-                                               f"'{root}.{key}'{_suggest(key, value)}"))
+                                               f"'{root}.{key}'{_suggest(key, value, f'{root}.')}"))
     return errors + _check_specifications(ctx)
 
 

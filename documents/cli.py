@@ -11,7 +11,7 @@ from flask.cli import AppGroup
 
 from documents.context import sample_context
 from documents.convert import docx_to_pdf
-from documents.generate import produce_documents, template_path
+from documents.generate import produce_documents, properties, template_path
 from documents.render import TemplateError, render_docx
 
 documents_cli = AppGroup("documents", help="Documents Word et PDF des éditions.")
@@ -32,7 +32,8 @@ def sample(edition_id: str, out: Path) -> None:
         stem = document.filename.format(reference=context["dossier"]["reference"], edition=edition.id,
                                         call=edition.definition.call)
         try:
-            data = render_docx(template_path(document), context)
+            data = render_docx(template_path(document), context,
+                               properties(document, edition, context["dossier"]["reference"]))
         except TemplateError as exc:
             raise click.ClickException(f"{document.template} : {exc}") from None
         (out / f"{stem}.docx").write_bytes(data)

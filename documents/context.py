@@ -5,7 +5,8 @@ Templates read:
   closes, budget_total;
 - `dossier.*`: reference, title, state, submitted_at, created_at, axis (label);
 - `a.<field key>`: every answer as people read it (« 6 septembre 2019 », « 150 000,00 € », choice labels,
-  Oui/Non), "" when not given; a field the edition does not have is an error, never a blank;
+  Oui/Non), "" when not given or hidden by other answers; a field the edition does not have is an error,
+  never a blank;
 - `g.<group key>.rows` (each row: column key → text) and `g.<group key>.total` (sum of its amount column);
 - `sections`: each visible step with its items (label, value), for documents that list every answer;
 - `annexes`: name, pages and field label of each PDF annex;
@@ -17,7 +18,9 @@ Templates read:
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
+from types import SimpleNamespace
 from typing import Any
 
 from documents.formatting import format_amount, format_date, format_datetime, format_percent
@@ -41,10 +44,21 @@ def _decimal(value: Any) -> Decimal | None:
         return None
 
 
+# Characters XML cannot carry (and the ones docxtpl reads as paragraph or page breaks): dropped from answers.
+_UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def clean_text(text: str) -> str:
+    """Text as typed, minus what would break a Word file: browsers send line breaks as CRLF."""
+    return _UNWRITABLE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
 def display(field: FieldDef, value: Any, files: dict[int, Any] | None = None) -> str:
     """One answer as people read it."""
     if value is None or value == "" or value == []:
         return ""
+    if isinstance(value, str):
+        value = clean_text(value)
     match field.type:
         case "amount":
             return format_amount(value)
@@ -110,11 +124,18 @@ def _computed(edition: LoadedEdition, answers: dict[str, Any], granted: Decimal 
     }
 
 
+def visible_answers(edition: LoadedEdition, answers: dict[str, Any]) -> dict[str, Any]:
+    """The answers that other answers do not hide: a hidden one is in no document, nor counted in a total."""
+    return {f.key: answers[f.key] for step in edition.steps if evaluate(step.condition, answers)
+            for f in step.fields if f.key in answers and evaluate(f.condition, answers)}
+
+
 def context_from_answers(edition: LoadedEdition, answers: dict[str, Any], dossier_facts: dict[str, Any],
                          files: dict[int, Any] | None = None, granted: Decimal | None = None) -> dict[str, Any]:
     """Build the context from answers and a few facts of the dossier (also used for sample documents)."""
-    formatted = {key: display(field, answers.get(key), files) for key, field in edition.fields.items()}
-    groups = {key: _group(field, answers.get(key)) for key, field in edition.fields.items() if field.type == "group"}
+    shown = visible_answers(edition, answers)
+    formatted = {key: display(field, shown.get(key), files) for key, field in edition.fields.items()}
+    groups = {key: _group(field, shown.get(key)) for key, field in edition.fields.items() if field.type == "group"}
     sections = []
     for step in edition.steps:
         if not evaluate(step.condition, answers):
@@ -125,7 +146,7 @@ def context_from_answers(edition: LoadedEdition, answers: dict[str, Any], dossie
     annexes = []
     for key, field in edition.fields.items():
         if field.type == "file":
-            for file_id in answers.get(key) or []:
+            for file_id in shown.get(key) or []:
                 stored = (files or {}).get(file_id)
                 if stored is not None:
                     annexes.append({"name": stored.original_name, "pages": stored.pages or 0, "field": field.label})
@@ -138,7 +159,7 @@ def context_from_answers(edition: LoadedEdition, answers: dict[str, Any], dossie
         "g": groups,
         "sections": sections,
         "annexes": annexes,
-        "c": _computed(edition, answers, granted),
+        "c": _computed(edition, shown, granted),
         "signatory": {"name": formatted.get(signatory.key, "") if signatory else "",
                       "function": formatted.get(signatory_function.key, "") if signatory_function else ""},
         "today": format_date(now(), edition.zone),
@@ -150,7 +171,7 @@ def build_context(edition: LoadedEdition, dossier) -> dict[str, Any]:
     axis_field = edition.field_with_role("axis")
     facts = {
         "reference": dossier.reference or "(brouillon)",
-        "title": dossier.title or "",
+        "title": clean_text(dossier.title or ""),
         "state": lifecycle.LABELS.get(dossier.state, dossier.state),
         "submitted_at": format_datetime(dossier.submitted_at, edition.zone) if dossier.submitted_at else "",
         "created_at": format_date(dossier.created_at, edition.zone) if dossier.created_at else "",
@@ -165,48 +186,96 @@ def context_variables() -> set[str]:
     return {"edition", "dossier", "a", "g", "sections", "annexes", "c", "signatory", "today"}
 
 
-def sample_answers(edition: LoadedEdition) -> dict[str, Any]:
+# Sample figures that add up: two budget lines make the cost, 80 % of it is requested and granted.
+SAMPLE_LINES = (Decimal("100000.00"), Decimal("50000.00"))
+SAMPLE_COST, SAMPLE_REQUESTED = Decimal("150000.00"), Decimal("120000.00")
+SAMPLE_TEXT = '« exemple » & <test> "guillemets" l\'apostrophe 🚀'
+# for fields with a pattern: the first that matches it
+PATTERN_SAMPLES = ("0,5", "01 23 45 67 89", "12345678900011", "https://code.gouv.fr/exemple", "75007", "A1")
+
+
+class _Sampler:
     """Plausible answers for every field, with the characters that break careless templates."""
-    answers: dict[str, Any] = {}
-    for key, field in edition.fields.items():
-        answers[key] = _sample_value(field)
-    return answers
+
+    def __init__(self) -> None:
+        self.dates = 0
+        self.files: dict[int, Any] = {}
+
+    def value(self, field: FieldDef, row: int = 0) -> Any:
+        match field.type:
+            case "text":
+                return self._text(field)
+            case "textarea":
+                text = (f"Première ligne de « {field.label} » : l'agent & <balises> \"citées\".\n"
+                        "Deuxième ligne — {{ pas une variable }} 🚀")
+                return text[: field.max_length or len(text)]
+            case "email":
+                return "camille.martin@interieur.gouv.fr"
+            case "phone":
+                return "01 23 45 67 89"
+            case "integer":
+                value = int(field.min or 0) + 1200
+                return min(value, int(field.max)) if field.max is not None else value
+            case "amount":
+                return str(self._amount(field, row))
+            case "date":
+                return self._date(field).isoformat()
+            case "choice":
+                return field.choices[0].value if field.choices else None
+            case "multiple_choice":
+                return [c.value for c in (field.choices or ())[:2]]
+            case "yes_no":
+                return True
+            case "file":
+                file_id = len(self.files) + 1
+                self.files[file_id] = SimpleNamespace(original_name=f"{field.key.replace('_', '-')}.pdf", pages=2)
+                return [file_id]
+            case "group":
+                count = min(max(2, field.min_rows or 0), field.max_rows or 2)
+                return [{c.key: self.value(c, i) for c in field.fields or () if c.type not in ("heading", "paragraph")}
+                        for i in range(count)]
+        return None
+
+    @staticmethod
+    def _text(field: FieldDef) -> str:
+        limit = field.max_length or 200
+        if field.pattern:
+            return next((s for s in PATTERN_SAMPLES if re.search(field.pattern, s)), PATTERN_SAMPLES[0])
+        text = f"{field.label} — {SAMPLE_TEXT}"
+        return text if len(text) <= limit else (SAMPLE_TEXT if len(SAMPLE_TEXT) <= limit else field.label)[:limit]
+
+    @staticmethod
+    def _amount(field: FieldDef, row: int) -> Decimal:
+        if field.role == "project_cost":
+            return SAMPLE_COST
+        if field.role == "amount_requested":
+            return SAMPLE_REQUESTED
+        return SAMPLE_LINES[row % len(SAMPLE_LINES)]  # a line of a group (top-level ones: see below)
+
+    def _date(self, field: FieldDef) -> dt.date:
+        start = field.min if isinstance(field.min, dt.date) else dt.date(2019, 10, 1)
+        day = start + dt.timedelta(days=61 * self.dates)
+        self.dates += 1
+        return min(day, field.max) if isinstance(field.max, dt.date) else day
 
 
-def _sample_value(field: FieldDef) -> Any:
-    match field.type:
-        case "text":
-            return f"{field.label} — « exemple » & <test> 🚀"[: field.max_length or 200]
-        case "textarea":
-            return f"Première ligne de « {field.label} » & <balises>.\nDeuxième ligne : l'agent d'accueil…"
-        case "email":
-            return "camille.martin@interieur.gouv.fr"
-        case "phone":
-            return "01 23 45 67 89"
-        case "integer":
-            return int(field.min or 0) + 1200
-        case "amount":
-            return "150000.00"
-        case "date":
-            return (field.min if isinstance(field.min, dt.date) else dt.date(2019, 10, 1)).isoformat()
-        case "choice":
-            return field.choices[0].value if field.choices else None
-        case "multiple_choice":
-            return [c.value for c in (field.choices or ())[:2]]
-        case "yes_no":
-            return True
-        case "file":
-            return []
-        case "group":
-            return [{c.key: _sample_value(c) for c in field.fields or () if c.type not in ("heading", "paragraph")}
-                    for _ in range(2)]
-    return None
+def sample_answers(edition: LoadedEdition) -> tuple[dict[str, Any], dict[int, Any]]:
+    """Answers for every field of the edition, and the annexes they name (file id → name, pages)."""
+    sampler = _Sampler()
+    answers = {key: sampler.value(field) for key, field in edition.fields.items()}
+    for key, field in edition.fields.items():  # an amount outside any role: what the request leaves to cover
+        if field.type == "amount" and field.role not in ("project_cost", "amount_requested"):
+            answers[key] = str(SAMPLE_COST - SAMPLE_REQUESTED)
+    return answers, sampler.files
 
 
 def sample_context(edition: LoadedEdition) -> dict[str, Any]:
-    """The context of an imaginary dossier, for `documents sample` and previews."""
-    prefix = edition.definition.reference_prefix
-    facts = {"reference": f"{prefix}-0042", "title": "Dossier d'exemple & « test »",
+    """The context of an imaginary laureate dossier, for `documents sample`, previews and checks."""
+    answers, files = sample_answers(edition)
+    title_field, axis_field = edition.field_with_role("title"), edition.field_with_role("axis")
+    facts = {"reference": f"{edition.definition.reference_prefix}-0042",
+             "title": answers[title_field.key] if title_field else f"Projet d'exemple — {SAMPLE_TEXT}",
              "state": lifecycle.LABELS[lifecycle.LAUREATE], "submitted_at": format_datetime(now(), edition.zone),
-             "created_at": format_date(now(), edition.zone), "axis": ""}
-    return context_from_answers(edition, sample_answers(edition), facts, granted=Decimal("120000.00"))
+             "created_at": format_date(now(), edition.zone),
+             "axis": display(axis_field, answers.get(axis_field.key)) if axis_field else ""}
+    return context_from_answers(edition, answers, facts, files, granted=SAMPLE_REQUESTED)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 import threading
@@ -19,6 +20,10 @@ from flask import current_app
 log = logging.getLogger(__name__)
 _warned = False
 _one_at_a_time = threading.Lock()  # one LibreOffice per process: its profile cannot be shared by two at once
+
+
+class ConversionError(RuntimeError):
+    """LibreOffice failed or did not finish in time: the PDF is not made (the DOCX still is)."""
 
 
 def soffice_path() -> str | None:
@@ -47,8 +52,21 @@ def docx_to_pdf(docx: bytes, timeout: int = 120) -> bytes | None:
         command = [soffice, f"-env:UserInstallation=file://{_profile_dir()}", "--headless", "--norestore",
                    "--convert-to", "pdf:writer_pdf_Export", "--outdir", work, str(source)]
         with _one_at_a_time:
-            run = subprocess.run(command, capture_output=True, timeout=timeout, check=False)
+            returncode, stderr = _run(command, timeout)
         target = Path(work) / "document.pdf"
-        if run.returncode != 0 or not target.exists():
-            raise RuntimeError(f"LibreOffice failed ({run.returncode}): {run.stderr.decode(errors='replace')[:500]}")
+        if returncode != 0 or not target.exists():
+            raise ConversionError(f"LibreOffice failed ({returncode}): {stderr.decode(errors='replace')[:500]}")
         return target.read_bytes()
+
+
+def _run(command: list[str], timeout: int) -> tuple[int, bytes]:
+    """Run soffice in its own process group: on timeout the whole group goes (soffice is a wrapper around
+    soffice.bin, which would otherwise live on and keep this process's profile locked)."""
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    try:
+        _, stderr = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.communicate()
+        raise ConversionError(f"LibreOffice did not finish within {timeout} s") from None
+    return process.returncode, stderr

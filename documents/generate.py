@@ -1,7 +1,9 @@
 """Produce a dossier's documents: fill the template, convert to PDF, append the annexes, store the result.
 
 A document is stored with the SHA-256 of its inputs (template bytes, context, annexes); asking for it
-again returns the stored file until one of them changes. Flushes, never commits.
+again returns the stored file until one of them changes. A regenerated document keeps the date it was
+first issued, and one that was sent to be signed (the convention, once « envoyée ») is never made again:
+the laureate signs the very file they received. Flushes, never commits.
 """
 
 from __future__ import annotations
@@ -14,10 +16,11 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask import current_app
 
-from documents.assemble import Part, assemble, page_count
-from documents.context import build_context
+from documents.assemble import Part, assemble
+from documents.context import build_context, visible_answers
 from documents.convert import docx_to_pdf
-from documents.render import render_docx
+from documents.formatting import format_date
+from documents.render import Properties, render_docx
 from dossiers import lifecycle
 from editions.schema import DocumentDef
 from models import Dossier, GeneratedDocument, StoredFile, db
@@ -31,6 +34,8 @@ AVAILABLE_FROM = {
     "laureate": {lifecycle.LAUREATE, lifecycle.AGREEMENT_SENT, lifecycle.AGREEMENT_SIGNED},
     "on_demand": set(lifecycle.STATES) - {lifecycle.DRAFT},
 }
+# From which state on a document stays as it is, by `produced_on`: it was sent to be signed.
+FROZEN_FROM = {"laureate": {lifecycle.AGREEMENT_SENT, lifecycle.AGREEMENT_SIGNED}}
 NOT_HASHED = ("today",)  # a document keeps the date it was first issued
 
 
@@ -61,12 +66,20 @@ def output_filename(document: DocumentDef, dossier: Dossier, edition, fmt: str) 
     return f"{stem}.{fmt}"
 
 
+def properties(document: DocumentDef, edition, reference: str) -> Properties:
+    """Title, subject and author of a document, alike in the DOCX and the PDF."""
+    return Properties(title=f"{document.title} — {reference}", subject=f"{edition.definition.title} ({reference})",
+                      author=edition.definition.organisation)
+
+
 def _annexes(dossier: Dossier, edition) -> list[StoredFile]:
+    """The PDF annexes the dossier lists, in the order of the form (never a file of a hidden question)."""
     files = {f.id: f for f in dossier.files}
+    shown = visible_answers(edition, dossier.answers or {})
     ordered = []
     for key, field in edition.fields.items():
         if field.type == "file":
-            ordered += [files[i] for i in (dossier.answers or {}).get(key) or [] if i in files]
+            ordered += [files[i] for i in shown.get(key) or [] if i in files]
     return ordered
 
 
@@ -87,17 +100,23 @@ def ensure_document(dossier: Dossier, doc_key: str, fmt: str) -> GeneratedDocume
     document = edition.document(doc_key) if edition else None
     if document is None or fmt not in ("docx", "pdf"):
         return None
+    existing = db.session.execute(db.select(GeneratedDocument).filter_by(
+        dossier_id=dossier.id, doc_key=doc_key, fmt=fmt)).scalar_one_or_none()
+    kept = existing is not None and file_store().exists(existing.storage_key)
+    if kept and dossier.state in FROZEN_FROM.get(document.produced_on, ()):
+        return existing
     path = template_path(document)
     template = path.read_bytes()
     context = build_context(edition, dossier)
+    if existing is not None:
+        context["today"] = format_date(existing.created_at, edition.zone)
     annexes = _annexes(dossier, edition) if document.append_annexes and fmt == "pdf" else []
     inputs = _inputs_hash(template, context, annexes, fmt)
-    existing = db.session.execute(db.select(GeneratedDocument).filter_by(
-        dossier_id=dossier.id, doc_key=doc_key, fmt=fmt)).scalar_one_or_none()
-    if existing is not None and existing.inputs_sha256 == inputs and file_store().exists(existing.storage_key):
+    if kept and existing.inputs_sha256 == inputs:
         return existing
 
-    data = render_docx(path, context)
+    described = properties(document, edition, dossier.reference or "brouillon")
+    data = render_docx(path, context, described)
     pages = None
     if fmt == "pdf":
         converted = docx_to_pdf(data)
@@ -106,11 +125,7 @@ def ensure_document(dossier: Dossier, doc_key: str, fmt: str) -> GeneratedDocume
         store = file_store()
         parts = [Part(document.title, converted)] + [
             Part(f"Annexe — {a.original_name}", store.read(a.storage_key)) for a in annexes]
-        title = f"{document.title} — {dossier.reference or 'brouillon'}"
-        data, pages = assemble(parts, title=title, subject=f"{edition.definition.title} ({dossier.reference})",
-                               author=edition.definition.organisation)
-        if not annexes:
-            pages = page_count(data)
+        data, pages = assemble(parts, title=described.title, subject=described.subject, author=described.author)
     return _store(dossier, document, edition, fmt, data, pages, inputs, existing)
 
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import jinja2
 from docxtpl import DocxTemplate
-from jinja2 import nodes
+from jinja2 import meta, nodes
 
 
 class TemplateError(Exception):
@@ -20,16 +22,37 @@ def jinja_environment() -> jinja2.Environment:
     return jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True)
 
 
-def render_docx(template: Path, context: dict[str, Any]) -> bytes:
+@dataclass(frozen=True)
+class Properties:
+    """What Word's « Propriétés » and the PDF's metadata say of a document."""
+
+    title: str
+    subject: str
+    author: str
+
+
+def render_docx(template: Path, context: dict[str, Any], properties: Properties | None = None) -> bytes:
     """Return the filled document; every value is escaped, line breaks in answers become line breaks."""
     document = DocxTemplate(str(template))
     try:
         document.render(context, jinja_env=jinja_environment(), autoescape=True)
     except jinja2.TemplateError as exc:
         raise TemplateError(f"{template.name}: {exc}") from exc
+    _set_properties(document, properties)
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
+
+
+def _set_properties(document: DocxTemplate, properties: Properties | None) -> None:
+    """Dates of this document, and its title and author when given (else the template's own): LibreOffice
+    copies them into the PDF."""
+    core = document.docx.core_properties
+    core.comments, core.revision = "", 1
+    core.created = core.modified = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
+    if properties is not None:
+        core.title, core.subject = properties.title, properties.subject
+        core.author = core.last_modified_by = properties.author
 
 
 def template_sources(template: Path) -> list[str]:
@@ -51,8 +74,6 @@ def used_variables(template: Path) -> tuple[set[str], set[tuple[str, str]]]:
     attributes: set[tuple[str, str]] = set()
     for source in template_sources(template):
         tree = env.parse(source)
-        from jinja2 import meta
-
         names |= meta.find_undeclared_variables(tree)
         for node in tree.find_all((nodes.Getattr, nodes.Getitem)):
             if isinstance(node.node, nodes.Name):

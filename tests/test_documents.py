@@ -14,6 +14,7 @@ import pytest
 from pypdf import PdfReader
 
 from documents.generate import ensure_document
+from dossiers import lifecycle
 from dossiers.decisions import DecisionRefused, decide_laureate
 from models import Dossier, GeneratedDocument, db
 from tests.journey import ETNA_STEPS, fill_all_steps, sign_in, start_dossier, submit
@@ -81,7 +82,7 @@ def test_the_dossier_pdf_is_followed_by_the_annexes_with_bookmarks(submitted):
     assert [item.title for item in reader.outline] == ["Dossier de candidature",
                                                        "Annexe — lettre-engagement.pdf"]
     assert reader.metadata.title == "Dossier de candidature — ETNA2-2019-0001"
-    assert "ETNA2-2019-0001" in reader.metadata.subject
+    assert "ETNA2-2019-0001" in reader.metadata.subject and reader.metadata.author == "DINSIC"
     text = " ".join(" ".join(p.extract_text() for p in reader.pages[:docx_pages]).split())
     assert "Tchap pour les équipes & partenaires <terrain>" in text
     assert "Ministère de l'Intérieur" in text
@@ -141,28 +142,35 @@ def test_the_owner_downloads_the_dossier_with_a_clear_name(client, submitted):
     assert client.get(f"/dossiers/{submitted.id}/documents/convention.docx").status_code == 404  # not a laureate
 
 
-def test_documents_sample_renders_every_document_of_an_edition(runner, tmp_path):
-    result = runner.invoke(args=["documents", "sample", "etna-2019-2", "--out", str(tmp_path)])
-    assert result.exit_code == 0, result.output
-    body, tables = _docx((tmp_path / "ETNA2-2019-0042-dossier.docx").read_bytes())
-    cells = [c for t in tables for r in t for c in r]
-    assert any("« exemple » & <test> 🚀" in c for c in cells)
-    assert (tmp_path / "ETNA2-2019-0042-convention.docx").exists()
+def test_line_breaks_typed_in_a_browser_come_out_once_and_control_characters_go(app, submitted):
+    label = app.extensions["editions"].get("etna-2019-2").fields["impact_attendu"].label
+    submitted.answers = {**submitted.answers, "impact_attendu": "Moins de temps perdu.\r\nPlus d'échanges\x0b."}
+    generated = ensure_document(submitted, "dossier", "docx")
+    rows = {row[0]: row[1] for table in _docx(_stored(generated))[1] for row in table if len(row) == 2}
+    assert rows[label] == "Moins de temps perdu.\nPlus d'échanges."  # CRLF as browsers send it: one break
 
 
-def test_the_check_names_a_template_variable_the_workflow_does_not_provide(tmp_path):
-    from editions.cli import run_check
+def test_the_docx_says_what_it_is_and_who_issued_it(submitted):
+    properties = docx.Document(io.BytesIO(_stored(ensure_document(submitted, "dossier", "docx")))).core_properties
+    assert properties.title == "Dossier de candidature — ETNA2-2019-0001"
+    assert properties.author == "DINSIC" and "ETNA2-2019-0001" in properties.subject
 
-    templates = tmp_path / "doc_templates"
-    shutil.copytree(ROOT / "doc_templates", templates)
-    document = docx.Document(str(templates / "etna" / "convention.docx"))
-    document.add_paragraph("Budget : {{ a.budjet_total }}")
-    document.save(str(templates / "etna" / "convention.docx"))
-    import click
 
-    with pytest.raises(SystemExit):
-        raise SystemExit(run_check((str(ROOT / "workflows" / "etna-2019-2.yaml"),), ROOT / "workflows", templates))
-    captured = click.testing.CliRunner().invoke(click.Command("c", callback=lambda: run_check(
-        (str(ROOT / "workflows" / "etna-2019-2.yaml"),), ROOT / "workflows", templates)))
-    assert "template 'etna/convention.docx' uses unknown variable 'a.budjet_total'" in captured.output
-    assert "workflows/etna-2019-2.yaml:" in captured.output
+def test_a_convention_keeps_its_first_date_and_once_sent_stays_as_sent(submitted, clock):
+    clock(2019, 10, 8, 9, 0)
+    decide_laureate(submitted, Decimal("120000"), actor=None)
+    first = ensure_document(submitted, "convention", "docx")
+    db.session.commit()
+    assert "Fait en deux exemplaires originaux, le 8 octobre 2019." in _docx(_stored(first))[0]
+
+    clock(2019, 10, 15, 9, 0)
+    submitted.granted_amount = Decimal("100000")
+    remade = _docx(_stored(ensure_document(submitted, "convention", "docx")))[0]
+    assert "100\u202f000,00\u00a0€, soit" in remade  # remade with the new amount…
+    assert "Fait en deux exemplaires originaux, le 8 octobre 2019." in remade  # …dated as first issued
+
+    lifecycle.transition(submitted, lifecycle.AGREEMENT_SENT, None)
+    sent = ensure_document(submitted, "convention", "docx")
+    submitted.granted_amount = Decimal("90000")
+    again = ensure_document(submitted, "convention", "docx")
+    assert (again.storage_key, again.sha256) == (sent.storage_key, sent.sha256)  # the laureate signs what was sent
