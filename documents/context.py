@@ -107,9 +107,8 @@ def edition_facts(edition: LoadedEdition) -> dict[str, Any]:
 
 
 def _computed(edition: LoadedEdition, answers: dict[str, Any], granted: Decimal | None) -> dict[str, Any]:
-    requested_field, cost_field = edition.field_with_role("amount_requested"), edition.field_with_role("project_cost")
-    requested = _decimal(answers.get(requested_field.key)) if requested_field else None
-    cost = _decimal(answers.get(cost_field.key)) if cost_field else None
+    requested = _decimal(edition.amount_with_role(answers, "amount_requested"))
+    cost = _decimal(edition.amount_with_role(answers, "project_cost"))
 
     def share(amount: Decimal | None) -> str:
         return format_percent(amount * 100 / cost) if amount is not None and cost else ""

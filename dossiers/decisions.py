@@ -24,16 +24,12 @@ def _edition(dossier: Dossier):
 
 def amount_requested(dossier: Dossier) -> Decimal | None:
     edition = _edition(dossier)
-    field = edition.field_with_role("amount_requested") if edition else None
-    value = (dossier.answers or {}).get(field.key) if field else None
-    return Decimal(str(value)) if value not in (None, "") else None
+    return edition.amount_with_role(dossier.answers or {}, "amount_requested") if edition else None
 
 
 def project_cost(dossier: Dossier) -> Decimal | None:
     edition = _edition(dossier)
-    field = edition.field_with_role("project_cost") if edition else None
-    value = (dossier.answers or {}).get(field.key) if field else None
-    return Decimal(str(value)) if value not in (None, "") else None
+    return edition.amount_with_role(dossier.answers or {}, "project_cost") if edition else None
 
 
 def check_granted_amount(dossier: Dossier, granted: Decimal) -> None:
@@ -46,27 +42,27 @@ def check_granted_amount(dossier: Dossier, granted: Decimal) -> None:
                               f"demandé ({format_amount(requested)}).")
     cost, edition = project_cost(dossier), _edition(dossier)
     if cost is not None and edition is not None:
-        ceiling = cost * Decimal(str(edition.definition.funding_rate_max)) / 100
+        ceiling = edition.funding_ceiling(cost)
         if granted > ceiling:
             raise DecisionRefused(f"Le montant accordé dépasse {format_percent(edition.definition.funding_rate_max)} "
                                   f"du coût du projet ({format_amount(ceiling)}).")
 
 
-def _move_to_review(dossier: Dossier, actor: User | None) -> None:
-    """A decision follows review: take a submitted dossier there, each step recorded."""
+def _move_to_review(dossier: Dossier, actor: User | None, decision: str) -> None:
+    """A decision follows review: take a submitted dossier there, each step recorded; refuse any other."""
     if dossier.state == lifecycle.SUBMITTED:
         lifecycle.transition(dossier, lifecycle.ELIGIBLE, actor)
     if dossier.state == lifecycle.ELIGIBLE:
         lifecycle.transition(dossier, lifecycle.UNDER_REVIEW, actor)
+    if dossier.state != lifecycle.UNDER_REVIEW:
+        raise DecisionRefused(f"Un dossier « {lifecycle.LABELS.get(dossier.state, dossier.state)} » ne peut pas "
+                              f"être déclaré {decision}.")
 
 
 def decide_laureate(dossier: Dossier, granted: Decimal, actor: User | None, comment: str | None = None) -> None:
     """Record « lauréat » with the granted amount (moving a submitted dossier through review first)."""
     check_granted_amount(dossier, granted)
-    _move_to_review(dossier, actor)
-    if dossier.state != lifecycle.UNDER_REVIEW:
-        raise DecisionRefused(f"Un dossier « {lifecycle.LABELS.get(dossier.state, dossier.state)} » ne peut pas "
-                              "être déclaré lauréat.")
+    _move_to_review(dossier, actor, "lauréat")
     lifecycle.transition(dossier, lifecycle.LAUREATE, actor, comment)
     dossier.granted_amount = granted
     db.session.flush()
@@ -74,10 +70,7 @@ def decide_laureate(dossier: Dossier, granted: Decimal, actor: User | None, comm
 
 def decide_not_selected(dossier: Dossier, actor: User | None, comment: str) -> None:
     """Record « non retenu », with its reason (required)."""
-    _move_to_review(dossier, actor)
-    if dossier.state != lifecycle.UNDER_REVIEW:
-        raise DecisionRefused(f"Un dossier « {lifecycle.LABELS.get(dossier.state, dossier.state)} » ne peut pas "
-                              "être déclaré non retenu.")
+    _move_to_review(dossier, actor, "non retenu")
     lifecycle.transition(dossier, lifecycle.NOT_SELECTED, actor, comment)
     dossier.granted_amount = None
     db.session.flush()

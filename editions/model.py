@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from functools import cached_property
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -80,6 +81,19 @@ class LoadedEdition:
 
     def field_with_role(self, role: str) -> FieldDef | None:
         return next((f for f in self.fields.values() if f.role == role), None)
+
+    def amount_with_role(self, answers: dict, role: str) -> Decimal | None:
+        """The amount answered to the field with `role` (amount_requested, project_cost), or None."""
+        field = self.field_with_role(role)
+        value = answers.get(field.key) if field else None
+        try:
+            return Decimal(str(value)) if value not in (None, "") else None
+        except InvalidOperation:  # a role put on a field that is not an amount (the check reports it)
+            return None
+
+    def funding_ceiling(self, cost: Decimal) -> Decimal:
+        """The most the call funds for a project of this cost (funding_rate_max of it)."""
+        return cost * Decimal(str(self.definition.funding_rate_max)) / 100
 
     def document(self, key: str):
         return next((d for d in self.definition.documents if d.key == key), None)

@@ -167,12 +167,12 @@ def _check_funding_share(form, edition, step: Step, merged: Mapping[str, Any]) -
         return True
     if form[requested.key].errors or is_empty(merged.get(requested.key)) or is_empty(merged.get(cost.key)):
         return True
-    rate = Decimal(str(edition.definition.funding_rate_max))
-    ceiling = Decimal(str(merged[cost.key])) * rate / 100
-    if Decimal(str(merged[requested.key])) <= ceiling:
+    ceiling = edition.funding_ceiling(edition.amount_with_role(merged, "project_cost"))
+    if edition.amount_with_role(merged, "amount_requested") <= ceiling:
         return True
     form[requested.key].errors = [
-        f"Le montant demandé ne peut pas dépasser {format_percent(rate)} du coût total du projet, "
+        f"Le montant demandé ne peut pas dépasser {format_percent(edition.definition.funding_rate_max)} du coût "
+        f"total du projet, "
         f"soit {format_amount(ceiling)}."]
     return False
 

@@ -17,15 +17,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from documents import CONTENT_TYPES
 from models import Dossier, db
 from storage import file_store
 
 log = logging.getLogger(__name__)
 
-DOCUMENT_TYPES = {
-    "pdf": "application/pdf",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-}
 
 
 class AttachmentError(Exception):
@@ -41,7 +38,7 @@ class ResolvedAttachment:
 
 def document_attachment(dossier_id: int, doc_key: str, fmt: str) -> dict[str, Any]:
     """Describe a generated document of a dossier (fmt 'pdf' or 'docx')."""
-    if fmt not in DOCUMENT_TYPES:
+    if fmt not in CONTENT_TYPES:
         raise ValueError(f"unknown document format {fmt!r}")
     return {"document": doc_key, "format": fmt, "dossier_id": dossier_id}
 
@@ -98,4 +95,4 @@ def _document(descriptor: dict[str, Any]) -> ResolvedAttachment | None:
                         descriptor["document"], dossier.id)
             return None
         raise AttachmentError(f"document {descriptor['document']} ({fmt}) could not be produced")
-    return ResolvedAttachment(generated.filename, DOCUMENT_TYPES[fmt], file_store().read(generated.storage_key))
+    return ResolvedAttachment(generated.filename, CONTENT_TYPES[fmt], file_store().read(generated.storage_key))

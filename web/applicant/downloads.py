@@ -5,16 +5,12 @@ from __future__ import annotations
 from flask import abort, send_file
 from flask_login import current_user, login_required
 
+from documents import CONTENT_TYPES
 from documents.generate import documents_for, ensure_document
 from dossiers import annexes, permissions
 from storage import file_store
 from web.applicant import bp
 from web.applicant.access import dossier_or_404
-
-CONTENT_TYPES = {
-    "pdf": "application/pdf",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-}
 
 
 @bp.get("/dossiers/<int:dossier_id>/pieces/<int:file_id>")

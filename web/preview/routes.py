@@ -10,6 +10,7 @@ from flask import abort, current_app, redirect, render_template, request, send_f
 from itsdangerous import BadSignature, URLSafeSerializer
 from werkzeug.datastructures import CombinedMultiDict
 
+from documents import CONTENT_TYPES
 from documents.context import sample_context
 from documents.convert import docx_to_pdf
 from documents.generate import template_path
@@ -18,9 +19,6 @@ from forms.answers import extract_answers, form_for, validate_step, visible_step
 from forms.groups import apply_row_action, row_action
 from web.preview import bp
 from web.public.routes import get_edition_or_404
-
-CONTENT_TYPES = {"pdf": "application/pdf",
-                 "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
 
 
 def _serializer() -> URLSafeSerializer:

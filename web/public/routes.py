@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from flask import abort, current_app, redirect, render_template, send_file, url_for
 
+from documents import CONTENT_TYPES
 from documents.specifications import ensure_specifications
 from dossiers import deadline
 from editions.model import LoadedEdition
 from web.public import bp
-
-CONTENT_TYPES = {"pdf": "application/pdf",
-                 "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
 
 
 def get_edition_or_404(edition_id: str) -> LoadedEdition:

@@ -45,6 +45,18 @@ def dossier_page(dossier_id: int):
         transition_form=TransitionForm())
 
 
+def _carried_out(action, *refusals: type[Exception], prefix: str = "") -> bool:
+    """Run a business action and commit it; on a refusal, roll back and show its French message."""
+    try:
+        action()
+    except refusals as refused:
+        db.session.rollback()
+        flash(f"{prefix}{refused}", "error")
+        return False
+    db.session.commit()
+    return True
+
+
 def _back_to(dossier_id: int, anchor: str | None = None):
     return redirect(url_for("staff.dossier_page", dossier_id=dossier_id, _anchor=anchor))
 
@@ -57,13 +69,9 @@ def change_state(dossier_id: int):
     if not form.validate_on_submit():
         flash("Le changement d'état n'a pas été pris en compte : rechargez la page et recommencez.", "error")
         return _back_to(dossier.id)
-    try:
-        instruction.change_state(dossier, form.to_state.data, current_user, form.comment.data)
-    except lifecycle.TransitionRefused as refused:
-        db.session.rollback()
-        flash(str(refused), "error")
+    if not _carried_out(lambda: instruction.change_state(dossier, form.to_state.data, current_user,
+                                                         form.comment.data), lifecycle.TransitionRefused):
         return _back_to(dossier.id, "instruction")
-    db.session.commit()
     flash(f"Le dossier est maintenant « {lifecycle.LABELS[dossier.state]} ».", "success")
     return _back_to(dossier.id)
 
@@ -77,13 +85,8 @@ def assign(dossier_id: int):
         flash("Choisissez un membre du jury dans la liste.", "error")
         return _back_to(dossier.id, "jury")
     juror = next(j for j in assignments.jury_members() if j.id == form.juror_id.data)
-    try:
-        assignments.assign(dossier, juror, current_user)
-    except assignments.AssignmentRefused as refused:
-        db.session.rollback()
-        flash(str(refused), "error")
+    if not _carried_out(lambda: assignments.assign(dossier, juror, current_user), assignments.AssignmentRefused):
         return _back_to(dossier.id, "jury")
-    db.session.commit()
     flash(f"Dossier attribué à {juror.display_name or juror.email}.", "success")
     return _back_to(dossier.id, "jury")
 
@@ -96,13 +99,8 @@ def unassign(dossier_id: int, assignment_id: int):
     if assignment is None or assignment.dossier_id != dossier.id or not ButtonForm().validate_on_submit():
         flash("Cette attribution n'existe plus.", "error")
         return _back_to(dossier.id, "jury")
-    try:
-        assignments.unassign(assignment)
-    except assignments.AssignmentRefused as refused:
-        db.session.rollback()
-        flash(str(refused), "error")
+    if not _carried_out(lambda: assignments.unassign(assignment), assignments.AssignmentRefused):
         return _back_to(dossier.id, "jury")
-    db.session.commit()
     flash("L'attribution est retirée.", "success")
     return _back_to(dossier.id, "jury")
 
@@ -118,13 +116,10 @@ def decide(dossier_id: int):
         for errors in form.errors.values():
             flash(" ".join(errors), "error")
         return back
-    try:
-        decisions.record_decision(dossier, form.outcome.data, form.amount.data, form.comment.data, current_user)
-    except decisions.DecisionRefused as refused:
-        db.session.rollback()
-        flash(f"{dossier.reference} : {refused}", "error")
+    if not _carried_out(lambda: decisions.record_decision(dossier, form.outcome.data, form.amount.data,
+                                                          form.comment.data, current_user),
+                        decisions.DecisionRefused, prefix=f"{dossier.reference} : "):
         return back
-    db.session.commit()
     flash(f"{dossier.reference} : décision « {lifecycle.LABELS[dossier.state]} » enregistrée. Elle sera communiquée "
           "au porteur lors de l'envoi des décisions.", "success")
     return back
@@ -138,12 +133,8 @@ def countersign(dossier_id: int):
     if not form.validate_on_submit():
         flash("La contresignature n'a pas été enregistrée : rechargez la page et recommencez.", "error")
         return _back_to(dossier.id, "convention")
-    try:
-        agreements.countersign(dossier, current_user, form.comment.data)
-    except (agreements.AgreementRefused, lifecycle.TransitionRefused) as refused:
-        db.session.rollback()
-        flash(str(refused), "error")
+    if not _carried_out(lambda: agreements.countersign(dossier, current_user, form.comment.data),
+                        agreements.AgreementRefused, lifecycle.TransitionRefused):
         return _back_to(dossier.id, "convention")
-    db.session.commit()
     flash("La convention est contresignée : le dossier est « Convention signée ».", "success")
     return _back_to(dossier.id, "convention")
