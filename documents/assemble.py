@@ -22,7 +22,7 @@ def assemble(parts: list[Part], title: str, subject: str, author: str) -> tuple[
         start = len(writer.pages)
         for page in reader.pages:
             writer.add_page(page)
-        writer.add_outline_item(part.title, start)
+        writer.add_outline_item(title=part.title, page_number=start)
     writer.add_metadata({"/Title": title, "/Subject": subject, "/Author": author, "/Creator": "Appels"})
     out = io.BytesIO()
     writer.write(out)
