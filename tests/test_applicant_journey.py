@@ -235,12 +235,15 @@ def test_nobody_reaches_another_applicants_dossier(app, client, during_call):
 def test_a_closed_edition_refuses_new_dossiers(app, client, during_call):
     sign_in(client, "agent@interieur.gouv.fr")
     response = client.get("/appels/etna-2019-1/candidater")
-    assert response.status_code in (200, 302)
+    assert response.status_code == 200
+    assert "Commencer" not in text(response)  # a closed call offers nothing to start
     before = db.session.execute(db.select(db.func.count()).select_from(Dossier)).scalar()
     from tests.journey import csrf_token
 
     token = csrf_token(client, "/appels/etna-2019-1")
-    client.post("/appels/etna-2019-1/candidater", data={"csrf_token": token, "confirm": "nouveau"})
+    refused = client.post("/appels/etna-2019-1/candidater", data={"csrf_token": token, "confirm": "nouveau"})
+    assert refused.status_code == 302 and refused.headers["Location"].endswith("/appels/etna-2019-1")
+    assert "clos" in text(client.get(refused.headers["Location"]))
     assert db.session.execute(db.select(db.func.count()).select_from(Dossier)).scalar() == before
 
 

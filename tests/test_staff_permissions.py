@@ -7,6 +7,7 @@ fails `test_every_back_office_url_has_its_rule` until its access rule is written
 from __future__ import annotations
 
 import datetime as dt
+import io
 from dataclasses import dataclass
 from email.message import EmailMessage
 
@@ -16,10 +17,10 @@ import timekeeping
 from dossiers import lifecycle
 from mail.local import keep_locally
 from mail.outbox import enqueue
-from models import JuryAssignment, OutboxMessage, db
+from models import Agreement, DecisionBatch, DecisionNotice, Dossier, JuryAssignment, OutboxMessage, db
 from models.outbox import FAILED
 from staff.sending import start_batch
-from tests.journey import EDITION
+from tests.journey import EDITION, pdf_bytes
 from tests.staff_world import etna_answers, make_dossier, make_user, sign_in_as, standalone_app
 from timekeeping import now
 
@@ -76,6 +77,69 @@ ALLOWED = {
 STATE_FOR = {"applicant.agreement": lifecycle.AGREEMENT_SENT, "staff.countersign": lifecycle.AGREEMENT_SENT}
 
 
+# What an allowed POST must have done: the valid data it is sent with, and a check of its effect read back from the
+# database. A POST that answers 302 but changes nothing is not « allowed », it is silently refused.
+def _edition(world):
+    return world.app.extensions["editions"].get(EDITION)
+
+
+def _scores(world, dossier, assignment):
+    review = _edition(world).definition.review
+    return {**{f"{c.key}_score": "3" for c in review.criteria},
+            **{f"{c.key}_comment": "Solide." for c in review.criteria}}
+
+
+def _signed_copy_ready(world, dossier, assignment):
+    db.session.add(Agreement(dossier_id=dossier.id, signed_file_id=dossier.answers["lettre_engagement"][0],
+                             signed_uploaded_at=now()))
+    db.session.commit()
+    return {}
+
+
+def _a_decision_to_send(world, dossier, assignment):
+    db.session.execute(db.update(DecisionBatch).where(DecisionBatch.finished_at.is_(None)).values(finished_at=now()))
+    lifecycle.transition(dossier, lifecycle.NOT_SELECTED, world.people["admin"], "Hors sujet.")
+    db.session.commit()
+    return {"confirm": "y"}
+
+
+def _batch_of(dossier) -> bool:
+    return db.session.execute(db.select(DecisionNotice).filter_by(dossier_id=dossier.id)).scalar() is not None
+
+
+def _failed_again(world, dossier, assignment):
+    db.session.get(OutboxMessage, world.failed_message_id).status = FAILED
+    db.session.commit()
+    return {}
+
+
+def _state(dossier) -> str:
+    return db.session.get(Dossier, dossier.id).state
+
+
+EFFECTS = {
+    "staff.change_state": (lambda w, d, a: {"to_state": lifecycle.NOT_SELECTED, "comment": "Hors sujet."},
+                           lambda w, d, a: _state(d) == lifecycle.NOT_SELECTED),
+    "staff.assign": (lambda w, d, a: {"juror_id": str(w.people["jury not assigned"].id)},
+                     lambda w, d, a: db.session.execute(db.select(JuryAssignment).filter_by(
+                         dossier_id=d.id, juror_id=w.people["jury not assigned"].id)).scalar() is not None),
+    "staff.unassign": (lambda w, d, a: {}, lambda w, d, a: db.session.execute(db.select(JuryAssignment).filter_by(
+        dossier_id=d.id, juror_id=w.people["jury assigned"].id)).scalar() is None),
+    "staff.decide": (lambda w, d, a: {"outcome": "laureat", "amount": "1000"},
+                     lambda w, d, a: _state(d) == lifecycle.LAUREATE),
+    "staff.countersign": (_signed_copy_ready, lambda w, d, a: _state(d) == lifecycle.AGREEMENT_SIGNED),
+    "staff.send_decisions": (_a_decision_to_send, lambda w, d, a: _batch_of(d)),
+    "staff.send_again": (_failed_again,
+                         lambda w, d, a: db.session.get(OutboxMessage, w.failed_message_id).status != FAILED),
+    "staff.review": (_scores, lambda w, d, a: db.session.get(JuryAssignment, a.id).score is not None),
+    "staff.declare_conflict": (lambda w, d, a: {"reason": "Ancien collègue."},
+                               lambda w, d, a: db.session.get(JuryAssignment, a.id).conflict_declared_at is not None),
+    "applicant.agreement": (lambda w, d, a: {"signed_copy": (io.BytesIO(pdf_bytes(1)), "signee.pdf")},
+                            lambda w, d, a: getattr(db.session.execute(db.select(Agreement).filter_by(
+                                dossier_id=d.id)).scalar(), "signed_file_id", None) is not None),
+}
+
+
 def _rules() -> list[tuple[str, str, str]]:
     from app import create_app
 
@@ -92,6 +156,8 @@ RULES = _rules()
 def test_every_back_office_url_has_its_rule():
     endpoints = {endpoint for endpoint, _, _ in RULES}
     assert endpoints == set(ACCESS), "write the access rule of each new URL in ACCESS"
+    posted = {endpoint for endpoint, _, method in RULES if method == "POST"}
+    assert posted == set(EFFECTS), "write in EFFECTS what each new POST must do"
 
 
 @dataclass
@@ -183,17 +249,21 @@ def expected(endpoint: str, role: str) -> str | int:
 def test_access(world, endpoint, rule, method, role):
     dossier, assignment = _target(world, endpoint)
     url = _url(world, rule, dossier, assignment)
-    response = world.clients[role].open(url, method=method, buffered=True)
+    data = EFFECTS[endpoint][0](world, dossier, assignment) if method == "POST" else None
+    response = world.clients[role].open(url, method=method, data=data, buffered=True)
     status, location = response.status_code, response.headers.get("Location", "")
     outcome = expected(endpoint, role)
     if outcome == "sign-in":
         sign_in = "/connexion/equipe" if endpoint.startswith("staff.") else "/connexion"
         assert status == 302 and location.split("?")[0].endswith(sign_in), (status, location)
     elif outcome == "allowed":
-        assert status in ((200, 302) if method == "GET" else (302, 422)), (status, location)
         assert "/connexion" not in location
-        if method == "GET" and status == 302:
-            assert endpoint == "staff.home" and role.startswith("jury"), location  # the jury's home is their list
+        if method == "GET":
+            jury_home = endpoint == "staff.home" and role.startswith("jury")  # the jury's home is their list
+            assert status == (302 if jury_home else 200), (status, location)
+        else:
+            assert status == 302, (status, location)
+            assert EFFECTS[endpoint][1](world, dossier, assignment), f"{role}: {endpoint} answered but did nothing"
     else:
         assert status == outcome, (status, location)
 
