@@ -20,8 +20,8 @@ from dossiers import lifecycle
 from models import StoredFile, db
 from staff import exports
 from staff.listing import Filters
-from tests.journey import pdf_bytes
 from tests.conftest import ROOT
+from tests.journey import pdf_bytes
 from tests.staff_world import edition, etna_answers, make_dossier, make_user, sign_in_as
 
 FIXED = ["Référence", "État", "Créé le", "Déposé le", "Montant accordé (€)"]
