@@ -25,12 +25,12 @@ def check_dates(ctx: CheckContext) -> list[EditionError]:
     local_opens = edition.opens_at.astimezone(edition.zone)
     local_closes = edition.closes_at.astimezone(edition.zone)
     if edition.closes_at <= edition.opens_at:
-        return [ctx.error(("closes",), f"'closes' ({_french_date(local_closes)}) is before 'opens' "
+        return [ctx.error(("closes",), f"« closes » ({_french_date(local_closes)}) tombe avant « opens » "
                                        f"({_french_date(local_opens)})")]
     days = (edition.closes_at - edition.opens_at).days
     if days > MAX_OPEN_DAYS:
-        return [ctx.error(("closes",), f"the call would stay open {days} days (more than {MAX_OPEN_DAYS}): "
-                                       "check the years of 'opens' and 'closes'")]
+        return [ctx.error(("closes",), f"l’appel resterait ouvert {days} jours (plus de {MAX_OPEN_DAYS}) : "
+                                       "vérifiez les années de « opens » et « closes »")]
     return []
 
 
@@ -46,17 +46,17 @@ def check_workshops(ctx: CheckContext) -> list[EditionError]:
         ends = workshop.ends if workshop.ends.tzinfo else workshop.ends.replace(tzinfo=edition.zone)
         where = ("workshops", wi)
         if ends <= starts:
-            errors.append(ctx.error(where + ("ends",), f"'ends' ({_french_date(ends)}) is before 'starts' "
+            errors.append(ctx.error(where + ("ends",), f"« ends » ({_french_date(ends)}) tombe avant « starts » "
                                                        f"({_french_date(starts)})"))
         elif ends - starts > dt.timedelta(hours=MAX_WORKSHOP_HOURS):
             hours = int((ends - starts).total_seconds() // 3600)
-            errors.append(ctx.error(where + ("ends",), f"workshop '{workshop.key}' would last {hours} hours "
-                                                       f"(more than {MAX_WORKSHOP_HOURS}): check 'ends'"))
+            errors.append(ctx.error(where + ("ends",), f"l’atelier « {workshop.key} » durerait {hours} heures "
+                                                       f"(plus de {MAX_WORKSHOP_HOURS}) : vérifiez « ends »"))
         if starts > edition.closes_at:
-            errors.append(ctx.error(where + ("starts",), f"workshop '{workshop.key}' starts after the call closes "
+            errors.append(ctx.error(where + ("starts",), f"l’atelier « {workshop.key} » commence après la clôture "
                                                          f"({_french_date(edition.closes_at.astimezone(edition.zone))})"))
         elif starts < earliest:
-            errors.append(ctx.error(where + ("starts",), f"workshop '{workshop.key}' starts more than "
-                                                         f"{WORKSHOP_DAYS_BEFORE_OPENING} days before the call opens "
+            errors.append(ctx.error(where + ("starts",), f"l’atelier « {workshop.key} » commence plus de "
+                                                         f"{WORKSHOP_DAYS_BEFORE_OPENING} jours avant l’ouverture "
                                                          f"({_french_date(edition.opens_at.astimezone(edition.zone))})"))
     return errors

@@ -30,32 +30,32 @@ def _template_error(ctx: CheckContext, template: str) -> str | None:
     """Say what is wrong with one `template` path, or None when the file is there."""
     relative = PurePosixPath(template)
     if relative.is_absolute() or ".." in relative.parts or "\\" in template:
-        return f"template '{template}' must be a path inside the templates folder, like 'etna/dossier.docx'"
+        return f"le modèle « {template} » doit être un chemin dans le dossier des modèles, comme « etna/dossier.docx »"
     if relative.suffix != ".docx":
-        return f"template '{template}' must be a Word file ending in .docx"
+        return f"le modèle « {template} » doit être un fichier Word en .docx"
     folder = ctx.templates_folder
     if (folder / relative).is_file():
         return None
     existing = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.docx")) if folder.is_dir() else []
     guess = difflib.get_close_matches(template, existing, n=1)
-    hint = f"; did you mean '{guess[0]}'?" if guess else ""
-    return f"missing template '{template}': no such file in {_shown_folder(folder)}{hint}"
+    hint = f" ; vouliez-vous dire « {guess[0]} » ?" if guess else ""
+    return f"modèle introuvable « {template} » : pas de tel fichier dans {_shown_folder(folder)}{hint}"
 
 
 def _filename_error(pattern: str) -> str | None:
     """Say what is wrong with a `filename` pattern such as '{reference}-dossier', or None."""
     if "/" in pattern or "\\" in pattern:
-        return "'filename' must not contain '/' or '\\'"
+        return "« filename » ne doit contenir ni « / » ni « \\ »"
     if PurePosixPath(pattern).suffix.lower() in (".docx", ".pdf", ".doc", ".odt"):
-        return "'filename' must not end with an extension: the app adds .docx and .pdf"
+        return "« filename » ne doit pas finir par une extension : l’application ajoute .docx et .pdf"
     try:
         names = [name for _, name, _, _ in string.Formatter().parse(pattern) if name is not None]
-    except ValueError as exc:
-        return f"'filename' is not a valid pattern: {exc} (write placeholders as {{reference}})"
+    except ValueError:
+        return "« filename » a une accolade seule (écrivez les emplacements comme {reference})"
     for name in names:
         if name not in FILENAME_PLACEHOLDERS:
-            return (f"unknown placeholder '{{{name}}}' in 'filename' "
-                    f"(expected {', '.join('{' + p + '}' for p in FILENAME_PLACEHOLDERS)})")
+            return (f"emplacement inconnu « {{{name}}} » dans « filename » "
+                    f"(possibles : {', '.join('{' + p + '}' for p in FILENAME_PLACEHOLDERS)})")
     return None
 
 
@@ -80,10 +80,10 @@ def check_document_emails(ctx: CheckContext) -> list[EditionError]:
         if document.email is None or document.email in known:
             continue
         guess = difflib.get_close_matches(document.email, known, n=1)
-        hint = f"; did you mean '{guess[0]}'?" if guess else ""
+        hint = f" ; vouliez-vous dire « {guess[0]} » ?" if guess else ""
         errors.append(ctx.error(("documents", di, "email"),
-                                f"unknown email '{document.email}'{hint} (expected a key of 'emails' or a built-in "
-                                f"email: {', '.join(BUILTIN_EMAILS)})"))
+                                f"courriel inconnu « {document.email} »{hint} (attendu une clé de « emails » ou un "
+                                f"courriel prévu : {', '.join(BUILTIN_EMAILS)})"))
     return errors
 
 
@@ -95,7 +95,8 @@ def check_email_definitions(ctx: CheckContext) -> list[EditionError]:
     for key in definition.emails:
         if key not in BUILTIN_EMAILS and key not in used:
             guess = difflib.get_close_matches(key, BUILTIN_EMAILS, n=1)
-            hint = f"; did you mean '{guess[0]}'?" if guess else ""
-            errors.append(ctx.error(("emails", key), f"email '{key}' is never sent{hint} (expected a built-in "
-                                                     "email or one named by a document's 'email')", key=True))
+            hint = f" ; vouliez-vous dire « {guess[0]} » ?" if guess else ""
+            errors.append(ctx.error(("emails", key), f"le courriel « {key} » n’est jamais envoyé{hint} (attendu un "
+                                                     "courriel prévu ou un courriel nommé par le « email » d’un "
+                                                     "document)", key=True))
     return errors

@@ -7,11 +7,15 @@ valid. When two files share an id, the first in path order keeps it and the othe
 from __future__ import annotations
 
 import difflib
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from editions.loader import EditionError, InvalidEdition, Position, load_edition, parse_yaml, read_source
 from editions.model import LoadedEdition
+from editions.positions import unexpected
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -40,7 +44,7 @@ def read_identity(path: Path, where: str) -> Identity | None:
     """Read the id and previous_edition of a file; None when it is not even readable YAML."""
     try:
         data, positions = parse_yaml(read_source(path, where), where)
-    except InvalidEdition:
+    except Exception:  # noqa: BLE001 — unreadable here is reported by the file's own load
         return None
     if not isinstance(data, dict):
         return None
@@ -70,19 +74,19 @@ def link_errors(target: Identity, known: list[Identity]) -> list[EditionError]:
                       if k.id == target.id and str(k.path.resolve()) < str(target.path.resolve())), None)
         if owner is not None:
             errors.append(EditionError(target.where, *target.id_at,
-                                       f"edition id '{target.id}' is already used by {owner.where}"))
+                                       f"l’identifiant « {target.id} » est déjà celui de {owner.where}"))
     if target.previous is not None:
         ids = sorted({k.id for k in others if k.id is not None})
         if target.previous == target.id:
             errors.append(EditionError(target.where, *target.previous_at,
-                                       "'previous_edition' names this edition itself"))
+                                       "« previous_edition » désigne cette édition elle-même"))
         elif target.previous not in ids:
             guess = difflib.get_close_matches(target.previous, ids, n=1)
-            hint = f"; did you mean '{guess[0]}'?" if guess else ""
+            hint = f" ; vouliez-vous dire « {guess[0]} » ?" if guess else ""
             folder = target.path.parent
             errors.append(EditionError(target.where, *target.previous_at,
-                                       f"unknown previous edition '{target.previous}'{hint} (editions in "
-                                       f"{folder.name or folder}/: {', '.join(ids) or 'none'})"))
+                                       f"édition précédente inconnue « {target.previous} »{hint} (éditions de "
+                                       f"{folder.name or folder}/ : {', '.join(ids) or 'aucune'})"))
     return errors
 
 
@@ -93,7 +97,7 @@ def _order_errors(result: FileResult, identity: Identity, loaded: dict[str, Load
         return []
     opens = previous.opens_at.astimezone(previous.zone).strftime("%d/%m/%Y")
     return [EditionError(result.where, *identity.previous_at,
-                         f"previous edition '{previous.id}' opens on {opens}, not before this one")]
+                         f"l’édition précédente « {previous.id} » ouvre le {opens}, pas avant celle-ci")]
 
 
 def check_files(files: list[tuple[Path, str]], siblings: list[Path],
@@ -115,6 +119,9 @@ def check_files(files: list[tuple[Path, str]], siblings: list[Path],
             result.edition = load_edition(path, where, templates_folder)
         except InvalidEdition as exc:
             result.errors = list(exc.errors)
+        except Exception as exc:  # noqa: BLE001 — one file's surprise must not stop the others
+            log.debug("loading %s failed", where, exc_info=True)
+            result.errors = [unexpected(where, "la lecture du fichier", exc)]
         identity = identities[path.resolve()]
         if identity is not None:
             result.errors += link_errors(identity, known)
@@ -123,7 +130,10 @@ def check_files(files: list[tuple[Path, str]], siblings: list[Path],
     for result in results:
         identity = identities[result.path.resolve()]
         if identity is not None:
-            result.errors += _order_errors(result, identity, loaded)
+            try:
+                result.errors += _order_errors(result, identity, loaded)
+            except Exception as exc:  # noqa: BLE001
+                result.errors.append(unexpected(result.where, "la comparaison avec l’édition précédente", exc))
         result.errors.sort()
         if result.errors:
             result.edition = None

@@ -57,12 +57,13 @@ class Registry:
                 report.served.append(result.edition)
                 continue
             report.refused[result.where] = result.errors
-            for error in result.errors:
-                log.error("edition refused: %s", error)
+            # One line per file: the errors themselves are printed once, by `flask --app app workflows check`.
+            log.error("édition refusée : %s (%s) ; détail : flask --app app workflows check %s", result.where,
+                      _count_errors(len(result.errors)), result.where)
         for result in results:
             previous = next((e for e in self.editions.values() if e.path.resolve() == result.path.resolve()), None)
             if result.edition is None and previous is not None and previous.id not in found:
-                log.warning("still serving the last valid version of %s (revision %s)", result.where,
+                log.warning("dernière version valide de %s toujours servie (révision %s)", result.where,
                             previous.revision)
                 found[previous.id] = previous
                 report.kept[result.where] = previous
@@ -73,13 +74,24 @@ class Registry:
     def signature(self) -> tuple:
         """What changes when a file of workflows/ (or a template) is added, removed or edited."""
         files = sorted(self.folder.glob("*.yaml")) + sorted(self.templates_folder.rglob("*.docx"))
-        return tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files if p.exists())
+        found = []
+        for path in files:
+            try:
+                stat = path.stat()
+            except OSError:  # removed between the listing and now: the next look sees it gone
+                continue
+            found.append((str(path), stat.st_mtime_ns, stat.st_size))
+        return tuple(found)
 
     def refresh_if_changed(self) -> LoadReport | None:
         """Reload when the files changed since the last load: every worker process picks up an edit by itself."""
         if self.signature() == self._signature:
             return None
-        report = self.load()
+        try:
+            report = self.load()
+        except Exception:  # a request must never fail because a file is being edited: serve what was served
+            log.exception("editions reload failed; the editions loaded before stay served")
+            return None
         log.info("editions reloaded: %s served, %s refused", len(report.served), len(report.refused))
         return report
 
@@ -89,6 +101,10 @@ class Registry:
     def all(self) -> list[LoadedEdition]:
         """Every served edition, the most recent opening first."""
         return sorted(self.editions.values(), key=lambda e: e.opens_at, reverse=True)
+
+
+def _count_errors(number: int) -> str:
+    return f"{number} erreur{'s' if number > 1 else ''}"
 
 
 def watch(app, registry: Registry) -> None:

@@ -5,10 +5,50 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Discriminator,
+    Field,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+    Tag,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from editions.field_rules import field_problems
 
 KEY_PATTERN = r"^[a-z][a-z0-9_]*$"
+ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+PREFIX_PATTERN = r"^[A-Z0-9][A-Z0-9-]*$"
+# Each pattern said as it is, for the check's messages.
+PATTERN_RULES = {
+    KEY_PATTERN: "une lettre minuscule, puis des lettres minuscules, des chiffres ou « _ » (par exemple "
+                 "« travail_collaboratif »)",
+    ID_PATTERN: "des lettres minuscules, des chiffres ou « - », sans « - » au début (par exemple « etna-2019-2 »)",
+    PREFIX_PATTERN: "des lettres majuscules, des chiffres ou « - », sans « - » au début (par exemple "
+                    "« ETNA2-2019 »)",
+}
 Key = Annotated[str, Field(pattern=KEY_PATTERN)]
+
+
+def _no_number(kind: str):
+    """Refuse a number where a date is expected (pydantic would read it as a Unix time)."""
+    def refuse(value: Any) -> Any:
+        if isinstance(value, (int, float)):
+            raise PydanticCustomError(kind, "a number is not a date")
+        return value
+    return BeforeValidator(refuse)
+
+
+Date = Annotated[dt.date, _no_number("date_type")]
+DateTime = Annotated[dt.datetime, _no_number("datetime_type")]
+# Numbers and booleans are taken as written: `true` is not 1, `1` is not `true`.
+Integer, Number, Boolean = StrictInt, StrictFloat, StrictBool
 
 
 class Strict(BaseModel):
@@ -26,7 +66,7 @@ class FieldCondition(Strict):
     equals: Any = None
     not_equals: Any = None
     in_: list[Any] | None = Field(default=None, alias="in")
-    is_set: bool | None = None
+    is_set: Boolean | None = None
 
 
 class AllCondition(Strict):
@@ -80,32 +120,41 @@ class FieldDef(Strict):
     type: FieldType
     label: str
     help: str | None = None
-    required: bool = False
+    required: Boolean = False
     condition: Condition | None = None
     # text / textarea
-    min_length: int | None = Field(default=None, ge=0)
-    max_length: int | None = Field(default=None, ge=1)
+    min_length: Integer | None = Field(default=None, ge=0)
+    max_length: Integer | None = Field(default=None, ge=1)
     pattern: str | None = None
     pattern_message: str | None = None
     placeholder: str | None = None
-    # integer / amount / date
-    min: float | dt.date | None = None
-    max: float | dt.date | None = None
+    # integer / amount / date: what each type takes is said in editions.field_rules
+    min: Number | Date | None = None
+    max: Number | Date | None = None
     # choice / multiple_choice
     choices: list[Choice] | None = None
     widget: Literal["radio", "select", "checkboxes"] | None = None
     # file
-    max_size_mb: float | None = Field(default=None, gt=0)
-    max_pages: int | None = Field(default=None, ge=1)
+    max_size_mb: Number | None = Field(default=None, gt=0)
+    max_pages: Integer | None = Field(default=None, ge=1)
     # group
     fields: list[FieldDef] | None = None
-    min_rows: int | None = Field(default=None, ge=0)
-    max_rows: int | None = Field(default=None, ge=1)
+    min_rows: Integer | None = Field(default=None, ge=0)
+    max_rows: Integer | None = Field(default=None, ge=1)
     add_label: str | None = None
     # heading / paragraph: `label` is the text shown
     # role in the product: which answer is the dossier's title, axis, administration, amount requested…
     role: Literal["title", "axis", "administration", "amount_requested", "project_cost",
                   "contact_email", "signatory"] | None = None
+
+    @model_validator(mode="after")
+    def options_fit_the_type(self) -> FieldDef:
+        """Refuse what the type ignores or cannot hold; each problem is positioned by editions.schema_messages."""
+        problems = list(field_problems(self))
+        if problems:
+            raise PydanticCustomError("field_rules", "{count} options do not fit the type",
+                                      {"count": len(problems), "problems": problems})
+        return self
 
 
 FieldDef.model_rebuild()
@@ -130,7 +179,7 @@ class Axis(Strict):
 class PageSection(Strict):
     title: str
     body: str  # Markdown
-    boxed: bool = False
+    boxed: Boolean = False
 
 
 class Page(Strict):
@@ -143,20 +192,20 @@ class Page(Strict):
 class Workshop(Strict):
     key: Key
     title: str
-    starts: dt.datetime
-    ends: dt.datetime
+    starts: DateTime
+    ends: DateTime
     place: str
-    capacity: int | None = Field(default=None, ge=1)
-    remote: bool = False
+    capacity: Integer | None = Field(default=None, ge=1)
+    remote: Boolean = False
     description: str | None = None
 
 
 class Criterion(Strict):
     key: Key
     label: str
-    weight: float = Field(gt=0)
+    weight: Number = Field(gt=0)
     description: str | None = None
-    max_score: int = Field(default=5, ge=1)
+    max_score: Integer = Field(default=5, ge=1)
 
 
 class Review(Strict):
@@ -174,7 +223,7 @@ class DocumentDef(Strict):
     produced_on: Literal["submission", "laureate", "on_demand"]
     audience: Literal["applicant", "staff"] = "applicant"
     email: Key | None = None
-    append_annexes: bool = False
+    append_annexes: Boolean = False
 
 
 # The emails the app sends on its own; `emails` may override them or add new ones for documents.
@@ -192,21 +241,21 @@ class EmailDef(Strict):
 class Edition(Strict):
     """One edition of a call, as staff write it in workflows/<id>.yaml."""
 
-    id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]
+    id: Annotated[str, Field(pattern=ID_PATTERN)]
     call: Key  # the call family: templates live in doc_templates/<call>/
-    number: int = Field(ge=1)
+    number: Integer = Field(ge=1)
     title: str
     short_title: str
     organisation: str
     funder: str | None = None
     contact_email: str
-    reference_prefix: Annotated[str, Field(pattern=r"^[A-Z0-9][A-Z0-9-]*$")]
+    reference_prefix: Annotated[str, Field(pattern=PREFIX_PATTERN)]
     previous_edition: str | None = None
     timezone: str = "Europe/Paris"
-    opens: dt.datetime | dt.date
-    closes: dt.datetime | dt.date  # a date means "inclusive": open until 23:59:59 that day
-    budget_total: float | None = None
-    funding_rate_max: float = Field(default=100, gt=0, le=100)
+    opens: DateTime | Date
+    closes: DateTime | Date  # a date means "inclusive": open until 23:59:59 that day
+    budget_total: Number | None = Field(default=None, ge=0)
+    funding_rate_max: Number = Field(default=100, gt=0, le=100)
     page: Page
     axes: list[Axis]
     eligibility: str  # Markdown
@@ -224,5 +273,5 @@ class Edition(Strict):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown time zone {value!r} (expected e.g. 'Europe/Paris')") from None
+            raise ValueError(f"fuseau horaire inconnu « {value} » (par exemple « Europe/Paris »)") from None
         return value

@@ -144,70 +144,75 @@ def test_minimal_edition_is_valid(check_app, folder: Path) -> None:
 
 MISTAKES = {
     "yaml syntax": ({30: "        label: Titre: du projet"},
-                    "30:21: YAML syntax error: mapping values are not allowed here (a value containing ': ' must "
-                    "be put in quotes)"),
+                    "30:21: syntaxe YAML : « : » inattendu ; une valeur qui contient « : » doit être mise entre "
+                    "guillemets"),
     "tab indentation": ({30: "\tlabel: Titre du projet"},
-                        "30:1: YAML syntax error: while scanning for the next token found character '\\t' that "
-                        "cannot start any token (indent with spaces, not tabs)"),
-    "unknown key": ({30: "        labl: Titre du projet"}, "30:9: unknown key 'labl'; did you mean 'label'?"),
-    "unknown top-level key": ({4: "titel: Appel de test"}, "4:1: unknown key 'titel'; did you mean 'title'?"),
+                        "30:1: syntaxe YAML : tabulation interdite ; indentez avec des espaces"),
+    "unknown key": ({30: "        labl: Titre du projet"},
+                    "30:9: clé inconnue « labl » ; vouliez-vous dire « label » ?"),
+    "unknown top-level key": ({4: "titel: Appel de test"},
+                              "4:1: clé inconnue « titel » ; vouliez-vous dire « title » ?"),
     "unknown field type": ({29: "        type: textt"},
-                           "29:15: unknown value 'textt' for 'type'; did you mean 'text'? (expected 'text', "
-                           "'textarea', 'email', 'phone', 'integer', 'amount', 'date', 'choice', 'multiple_choice', "
-                           "'yes_no', 'file', 'group', 'heading' or 'paragraph')"),
-    "duplicate field key": ({40: "      - key: titre"}, "40:14: duplicate field key 'titre' (first used on line 28)"),
-    "duplicate yaml key": ({31: "        label: Autre titre"}, "31:9: duplicate key 'label' (first given on line 30)"),
+                           "29:15: valeur inconnue « textt » pour « type » ; vouliez-vous dire « text » ? (valeurs "
+                           "possibles : text, textarea, email, phone, integer, amount, date, choice, multiple_choice, "
+                           "yes_no, file, group, heading, paragraph)"),
+    "duplicate field key": ({40: "      - key: titre"},
+                            "40:14: clé de champ « titre » en double (déjà employée ligne 28)"),
+    "duplicate yaml key": ({31: "        label: Autre titre"}, "31:9: clé « label » en double (déjà donnée ligne 30)"),
     "condition on unknown field": ({44: "          field: natur"},
-                                   "44:18: condition on unknown field 'natur'; did you mean 'nature'?"),
+                                   "44:18: condition sur un champ inconnu « natur » ; vouliez-vous dire « nature » ?"),
     "condition on unknown value": ({45: "          equals: irritants"},
-                                   "45:19: condition on 'nature' expects 'irritants', which is not one of its values "
-                                   "('solution_eprouvee', 'irritant'); did you mean 'irritant'?"),
+                                   "45:19: la condition sur « nature » attend « irritants », qui n’est pas une de ses "
+                                   "valeurs (« solution_eprouvee », « irritant ») ; vouliez-vous dire « irritant » ?"),
     "condition on a later field": ({44: "          field: irritant_description"},
-                                   "44:18: condition on field 'irritant_description', which comes later in the "
-                                   "form"),
+                                   "44:18: condition sur le champ « irritant_description », qui vient plus loin dans "
+                                   "le formulaire"),
     "condition without operator": ({45: "          is_set: null"},
-                                   "44:18: condition on 'nature' needs one of 'equals', 'not_equals', 'in' or "
-                                   "'is_set'"),
+                                   "44:18: la condition sur « nature » a besoin de « equals », « not_equals », « in » "
+                                   "ou « is_set »"),
     "closes before opens": ({10: "closes: 2019-06-01"},
-                            "10:9: 'closes' (01/06/2019 23:59) is before 'opens' (24/06/2019 00:00)"),
-    "impossible date": ({9: "opens: 2019-02-30"}, "9:8: invalid value '2019-02-30': day is out of range for month"),
+                            "10:9: « closes » (01/06/2019 23:59) tombe avant « opens » (24/06/2019 00:00)"),
+    "impossible date": ({9: "opens: 2019-02-30"},
+                        "9:8: date impossible (ce jour n’existe pas dans ce mois) : « 2019-02-30 »"),
     "call open for years": ({10: "closes: 2029-09-06"},
-                            "10:9: the call would stay open 3727 days (more than 366): check the years of 'opens' "
-                            "and 'closes'"),
+                            "10:9: l’appel resterait ouvert 3727 jours (plus de 366) : vérifiez les années de "
+                            "« opens » et « closes »"),
     "workshop ending before it starts": ({22: "    ends: 2019-07-17 12:00"},
-                                         "22:11: 'ends' (17/07/2019 12:00) is before 'starts' (17/07/2019 14:00)"),
+                                         "22:11: « ends » (17/07/2019 12:00) tombe avant « starts » (17/07/2019 "
+                                         "14:00)"),
     "workshop over days": ({22: "    ends: 2019-07-18 17:00"},
-                           "22:11: workshop 'presentation' would last 27 hours (more than 12): check 'ends'"),
+                           "22:11: l’atelier « presentation » durerait 27 heures (plus de 12) : vérifiez « ends »"),
     "workshop after closing": ({21: "    starts: 2019-09-17 14:00", 22: "    ends: 2019-09-17 17:00"},
-                               "21:13: workshop 'presentation' starts after the call closes (06/09/2019 23:59)"),
+                               "21:13: l’atelier « presentation » commence après la clôture (06/09/2019 23:59)"),
     "workshop long before opening": ({21: "    starts: 2019-03-17 14:00", 22: "    ends: 2019-03-17 17:00"},
-                                     "21:13: workshop 'presentation' starts more than 60 days before the call opens "
+                                     "21:13: l’atelier « presentation » commence plus de 60 jours avant l’ouverture "
                                      "(24/06/2019 00:00)"),
     "role on a wrong type": ({31: "        role: amount_requested"},
-                             "31:15: role 'amount_requested' needs a field of type amount, not text"),
+                             "31:15: le rôle « amount_requested » demande un champ de type amount, pas text"),
     "missing template": ({49: "    template: etna/dosier.docx"},
-                         "49:15: missing template 'etna/dosier.docx': no such file in {templates}/; did you mean "
-                         "'etna/dossier.docx'?"),
+                         "49:15: modèle introuvable « etna/dosier.docx » : pas de tel fichier dans {templates}/ ; "
+                         "vouliez-vous dire « etna/dossier.docx » ?"),
     "template outside the folder": ({49: "    template: ../secret.docx"},
-                                    "49:15: template '../secret.docx' must be a path inside the templates folder, "
-                                    "like 'etna/dossier.docx'"),
+                                    "49:15: le modèle « ../secret.docx » doit être un chemin dans le dossier des "
+                                    "modèles, comme « etna/dossier.docx »"),
     "unknown filename placeholder": ({50: '    filename: "{ref}-dossier"'},
-                                     "50:15: unknown placeholder '{ref}' in 'filename' (expected {reference}, "
+                                     "50:15: emplacement inconnu « {ref} » dans « filename » (possibles : {reference}, "
                                      "{edition}, {call})"),
     "unknown email": ({52: "    email: submision_receipt"},
-                      "52:12: unknown email 'submision_receipt'; did you mean 'submission_receipt'? (expected a key "
-                      "of 'emails' or a built-in email: sign_in_link, submission_receipt, submission_notification, "
-                      "reminder, workshop_registration, result_laureate, result_not_selected, convention_sent)"),
+                      "52:12: courriel inconnu « submision_receipt » ; vouliez-vous dire « submission_receipt » ? "
+                      "(attendu une clé de « emails » ou un courriel prévu : sign_in_link, submission_receipt, "
+                      "submission_notification, reminder, workshop_registration, result_laureate, "
+                      "result_not_selected, convention_sent)"),
     "email never sent": ({52: ["    email: submission_receipt", "emails:", "  reminde:",
                                "    subject: Rappel", "    body: Bonjour"]},
-                         "54:3: email 'reminde' is never sent; did you mean 'reminder'? (expected a built-in email "
-                         "or one named by a document's 'email')"),
+                         "54:3: le courriel « reminde » n’est jamais envoyé ; vouliez-vous dire « reminder » ? "
+                         "(attendu un courriel prévu ou un courriel nommé par le « email » d’un document)"),
     "email template syntax": ({52: ["    email: submission_receipt", "emails:", "  reminder:",
                                     "    subject: Rappel {{ edition.title", "    body: Bonjour"]},
                               "55:14: template error in 'subject', line 1 of the text: unexpected end of template, "
                               "expected 'end of print statement'."),
     "unknown previous edition": ({8: ["reference_prefix: TEST-2019", "previous_edition: etna-2018"]},
-                                 "9:19: unknown previous edition 'etna-2018' (editions in workflows/: none)"),
+                                 "9:19: édition précédente inconnue « etna-2018 » (éditions de workflows/ : aucune)"),
 }
 
 
@@ -245,12 +250,12 @@ def test_paths_are_shown_as_typed_and_relative_to_the_working_directory(check_ap
     typed = check(check_app, "workflows/../workflows/b.yaml")
     whole_folder = check(check_app)
 
-    assert ("workflows/../workflows/b.yaml:10:9: 'closes' (01/06/2019 23:59) is before 'opens' (24/06/2019 00:00)"
-            in typed.stdout.splitlines())
+    assert ("workflows/../workflows/b.yaml:10:9: « closes » (01/06/2019 23:59) tombe avant « opens » "
+            "(24/06/2019 00:00)" in typed.stdout.splitlines())
     assert whole_folder.exit_code == 1
     assert whole_folder.stdout.splitlines() == [
-        "workflows/b.yaml:1:5: edition id 'test-2019' is already used by workflows/a.yaml",
-        "workflows/b.yaml:10:9: 'closes' (01/06/2019 23:59) is before 'opens' (24/06/2019 00:00)",
+        "workflows/b.yaml:1:5: l’identifiant « test-2019 » est déjà celui de workflows/a.yaml",
+        "workflows/b.yaml:10:9: « closes » (01/06/2019 23:59) tombe avant « opens » (24/06/2019 00:00)",
     ]
     assert whole_folder.stderr == "2 erreurs dans 1 fichier sur 2.\n"
 
@@ -279,7 +284,7 @@ def test_previous_edition_must_open_before(check_app, folder: Path) -> None:
 
     assert result.exit_code == 1
     assert result.stdout.splitlines() == [
-        f"{second}:9:19: previous edition 'first' opens on 01/07/2019, not before this one"]
+        f"{second}:9:19: l’édition précédente « first » ouvre le 01/07/2019, pas avant celle-ci"]
 
 
 def test_an_edition_cannot_follow_itself(check_app, folder: Path) -> None:
@@ -288,7 +293,7 @@ def test_an_edition_cannot_follow_itself(check_app, folder: Path) -> None:
 
     result = check(check_app, str(path))
 
-    assert result.stdout.splitlines() == [f"{path}:9:19: 'previous_edition' names this edition itself"]
+    assert result.stdout.splitlines() == [f"{path}:9:19: « previous_edition » désigne cette édition elle-même"]
 
 
 def test_missing_and_empty_files(check_app, folder: Path) -> None:
@@ -299,8 +304,8 @@ def test_missing_and_empty_files(check_app, folder: Path) -> None:
 
     assert result.exit_code == 1
     assert result.stdout.splitlines() == [
-        f"{folder / 'empty.yaml'}:1:1: the file is empty (expected an edition mapping)",
-        f"{missing}:1:1: cannot read the file: No such file or directory",
+        f"{folder / 'empty.yaml'}:1:1: le fichier est vide (une édition commence par « id: », « title: »…)",
+        f"{missing}:1:1: impossible de lire le fichier : il n’existe pas",
     ]
 
 
@@ -328,4 +333,4 @@ def test_check_runs_without_an_app_nor_a_database(folder: Path, templates: Path,
     assert valid.returncode == 0, valid.stderr
     assert valid.stdout.startswith(f"{good}: OK — test-2019")
     assert invalid.returncode == 1
-    assert invalid.stdout.startswith(f"{good}:29:15: unknown value 'textt' for 'type'")
+    assert invalid.stdout.startswith(f"{good}:29:15: valeur inconnue « textt » pour « type »")

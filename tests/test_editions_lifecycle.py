@@ -107,6 +107,10 @@ def test_a_live_edition_changes_and_no_answer_is_lost(app, client, runner, clock
     _edit(path, """      - key: agents_concernes
         type: integer""", """      - key: agents_concernes
         type: text""")
+    _edit(path, """        required: true
+        min: 1
+""", """        required: true
+""")  # a bound is no option of a text field
     refused = runner.invoke(args=["workflows", "reload"])
     assert refused.exit_code == 1 and "uses unknown variable 'a.populations'" in refused.output
     # staff update the dossier template too; then the new revision is served
@@ -175,6 +179,6 @@ def test_running_servers_pick_up_an_edit_and_keep_serving_when_a_file_breaks(app
     served = registry.get("etna-2019-2").revision
     _edit(path, "type: textarea", "type: textare")  # a typo: the file is refused…
     report = registry.refresh_if_changed()
-    assert not report.ok and "did you mean 'textarea'" in str(report.refused)
+    assert not report.ok and "vouliez-vous dire « textarea »" in str(report.refused)
     assert registry.get("etna-2019-2").revision == served  # …and the last valid version stays online
     assert client.get("/appels/etna-2019-2").status_code == 200

@@ -47,9 +47,9 @@ def test_serves_the_valid_editions_and_refuses_the_invalid_one(folder: Path, tem
     assert [e.id for e in report.served] == ["edition-a", "edition-c"]
     assert list(report.refused) == [str(folder / "b.yaml")]
     assert [str(e) for e in registry.errors[str(folder / "b.yaml")]] == [
-        f"{folder / 'b.yaml'}:42:15: unknown value 'textare' for 'type'; did you mean 'textarea'? (expected 'text', "
-        "'textarea', 'email', 'phone', 'integer', 'amount', 'date', 'choice', 'multiple_choice', 'yes_no', 'file', "
-        "'group', 'heading' or 'paragraph')"]
+        f"{folder / 'b.yaml'}:42:15: valeur inconnue « textare » pour « type » ; vouliez-vous dire « textarea » ? "
+        "(valeurs possibles : text, textarea, email, phone, integer, amount, date, choice, multiple_choice, yes_no, "
+        "file, group, heading, paragraph)"]
     assert not report.ok
 
 
@@ -63,7 +63,7 @@ def test_a_missing_template_refuses_the_edition(folder: Path, tmp_path: Path) ->
 
     assert registry.editions == {}
     assert [e.message for e in registry.errors[str(folder / "a.yaml")]] == [
-        f"missing template 'etna/dossier.docx': no such file in {empty}/"]
+        f"modèle introuvable « etna/dossier.docx » : pas de tel fichier dans {empty}/"]
 
 
 def test_keeps_the_last_valid_version_of_a_file_that_became_invalid(folder: Path, templates: Path) -> None:
@@ -111,7 +111,7 @@ def test_two_files_with_one_id_serve_the_first(folder: Path, templates: Path) ->
 
     assert registry.get("edition-x").path == folder / "a.yaml"
     assert [str(e) for e in registry.errors[str(folder / "b.yaml")]] == [
-        f"{folder / 'b.yaml'}:2:5: edition id 'edition-x' is already used by {folder / 'a.yaml'}"]
+        f"{folder / 'b.yaml'}:2:5: l’identifiant « edition-x » est déjà celui de {folder / 'a.yaml'}"]
 
 
 def test_an_unknown_previous_edition_is_refused(folder: Path, templates: Path) -> None:
@@ -126,7 +126,7 @@ def test_an_unknown_previous_edition_is_refused(folder: Path, templates: Path) -
 
     assert list(registry.editions) == ["edition-a"]
     assert [e.message for e in registry.errors[str(folder / "b.yaml")]] == [
-        "unknown previous edition 'etna-2018' (editions in workflows/: edition-a)"]
+        "édition précédente inconnue « etna-2018 » (éditions de workflows/ : edition-a)"]
 
 
 @pytest.fixture
@@ -154,7 +154,7 @@ def test_the_app_serves_the_valid_editions_of_its_folder(served_app, folder: Pat
 
     assert [e.id for e in registry.all()] == ["edition-a"]
     assert [str(e) for e in registry.errors[str(folder / "b.yaml")]] == [
-        f"{folder / 'b.yaml'}:35:9: unknown key 'labl'; did you mean 'label'?"]
+        f"{folder / 'b.yaml'}:35:9: clé inconnue « labl » ; vouliez-vous dire « label » ?"]
 
 
 def test_reload_command_reports_served_kept_and_refused(served_app, folder: Path) -> None:
@@ -168,9 +168,10 @@ def test_reload_command_reports_served_kept_and_refused(served_app, folder: Path
     assert lines[0] == f"Servie dans sa dernière version valide (révision " \
                        f"{served_app.extensions['editions'].get('edition-a').revision}) : {folder / 'a.yaml'}"
     assert lines[1] == f"Refusée : {folder / 'a.yaml'}"
-    assert lines[2].startswith(f"  {folder / 'a.yaml'}:32:15: unknown value 'titel' for 'role'; did you mean 'title'?")
+    assert lines[2].startswith(f"  {folder / 'a.yaml'}:32:15: valeur inconnue « titel » pour « role » ; "
+                               "vouliez-vous dire « title » ?")
     assert lines[3:] == [f"Refusée : {folder / 'b.yaml'}",
-                         f"  {folder / 'b.yaml'}:35:9: unknown key 'labl'; did you mean 'label'?"]
+                         f"  {folder / 'b.yaml'}:35:9: clé inconnue « labl » ; vouliez-vous dire « label » ?"]
 
     (folder / "a.yaml").write_text(edition_text("edition-a"), encoding="utf-8")
     (folder / "b.yaml").write_text(edition_text("edition-b"), encoding="utf-8")
