@@ -86,8 +86,12 @@ def _bound_fits(kind: str, value: Any) -> bool:
     return kind == NUMBER or float(value).is_integer()
 
 
-def field_problems(field: FieldDef) -> Iterator[Problem]:
-    """Yield what does not fit the field's type: ignored options, bounds of the wrong kind, crossed bounds."""
+def field_problems(field: FieldDef, refused: set[str] = frozenset()) -> Iterator[Problem]:  # type: ignore[assignment]
+    """Yield what does not fit the field's type: ignored options, bounds of the wrong kind, crossed bounds.
+
+    `refused` names the options whose values the schema already refused (left out of `field`): nothing
+    more is said about them.
+    """
     rules = RULES[field.type]
     given = {name for name in field.model_fields_set if getattr(field, name) is not None}
     for name in sorted(given & GOVERNED - rules.options):
@@ -104,7 +108,7 @@ def field_problems(field: FieldDef) -> Iterator[Problem]:
         yield (("widget",), f"un champ {field.type} s’affiche en {' ou '.join(rules.widgets)}, "
                             f"pas en {field.widget}", False)
     yield from _pair_problems(field, given & rules.options)
-    yield from _content_problems(field, rules)
+    yield from _content_problems(field, rules, refused)
 
 
 def _pair_problems(field: FieldDef, given: set[str]) -> Iterator[Problem]:
@@ -127,11 +131,11 @@ def _regex_problem(exc: re.error) -> str:
     return f"erreur au caractère {exc.pos + 1}" if exc.pos is not None else "erreur de syntaxe"
 
 
-def _content_problems(field: FieldDef, rules: TypeRules) -> Iterator[Problem]:
+def _content_problems(field: FieldDef, rules: TypeRules, refused: set[str]) -> Iterator[Problem]:
     """Choices for choice types, columns for groups, each choice value once."""
-    if "choices" in rules.options and not field.choices:
+    if "choices" in rules.options and not field.choices and "choices" not in refused:
         yield ("type",), f"un champ {field.type} a besoin de « choices » (ses options)", False
-    if field.type == "group" and not field.fields:
+    if field.type == "group" and not field.fields and "fields" not in refused:
         yield ("type",), "un tableau (group) a besoin de « fields » (ses colonnes)", False
     values = [c.value for c in field.choices or []]
     for ci, value in enumerate(values):

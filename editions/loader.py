@@ -111,7 +111,7 @@ def parse_yaml(text: str, where: str) -> tuple[Any, Positions]:
             positions, errors = Positions({}, {}), []
             data = _compose(text, where, yaml.SafeLoader, positions, errors)
     except yaml.MarkedYAMLError as exc:
-        (line, col), message = syntax_error(exc)
+        (line, col), message = syntax_error(exc, text)
         raise InvalidEdition([EditionError(where, line, col, message)]) from None
     except yaml.reader.ReaderError as exc:
         (line, col), message = reader_error(exc, text)

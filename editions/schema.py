@@ -15,6 +15,8 @@ from pydantic import (
     StrictFloat,
     StrictInt,
     Tag,
+    ValidationError,
+    ValidatorFunctionWrapHandler,
     field_validator,
     model_validator,
 )
@@ -27,11 +29,12 @@ ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 PREFIX_PATTERN = r"^[A-Z0-9][A-Z0-9-]*$"
 # Each pattern said as it is, for the check's messages.
 PATTERN_RULES = {
-    KEY_PATTERN: "une lettre minuscule, puis des lettres minuscules, des chiffres ou « _ » (par exemple "
-                 "« travail_collaboratif »)",
-    ID_PATTERN: "des lettres minuscules, des chiffres ou « - », sans « - » au début (par exemple « etna-2019-2 »)",
-    PREFIX_PATTERN: "des lettres majuscules, des chiffres ou « - », sans « - » au début (par exemple "
-                    "« ETNA2-2019 »)",
+    KEY_PATTERN: "un mot-clé fait d’une lettre minuscule, puis de lettres minuscules, de chiffres ou de « _ » "
+                 "(par exemple « travail_collaboratif »)",
+    ID_PATTERN: "un identifiant fait de lettres minuscules, de chiffres ou de « - », sans « - » au début "
+                "(par exemple « etna-2019-2 »)",
+    PREFIX_PATTERN: "un préfixe fait de lettres majuscules, de chiffres ou de « - », sans « - » au début "
+                    "(par exemple « ETNA2-2019 »)",
 }
 Key = Annotated[str, Field(pattern=KEY_PATTERN)]
 
@@ -147,14 +150,35 @@ class FieldDef(Strict):
     role: Literal["title", "axis", "administration", "amount_requested", "project_cost",
                   "contact_email", "signatory"] | None = None
 
-    @model_validator(mode="after")
-    def options_fit_the_type(self) -> FieldDef:
-        """Refuse what the type ignores or cannot hold; each problem is positioned by editions.schema_messages."""
-        problems = list(field_problems(self))
-        if problems:
+    @model_validator(mode="wrap")
+    @classmethod
+    def options_fit_the_type(cls, data: Any, handler: ValidatorFunctionWrapHandler) -> FieldDef:
+        """Refuse what the type ignores or cannot hold, even beside other mistakes of the same field.
+
+        When some keys are refused, the rules still run on the others, so staff see every mistake at
+        once; the refusals travel with the problems and editions.schema_messages positions them all.
+        """
+        refused: set[str] = set()
+        try:
+            return cls._with_rules(handler(data), refused, [])
+        except ValidationError as exc:
+            inner = exc.errors(include_url=False)
+            refused = {str(e["loc"][0]) for e in inner if e["loc"]}
+            if not isinstance(data, dict) or "type" in refused:
+                raise
+            try:
+                field = handler({k: v for k, v in data.items() if k not in refused})
+            except ValidationError:
+                raise exc from None
+            return cls._with_rules(field, refused, inner)
+
+    @staticmethod
+    def _with_rules(field: FieldDef, refused: set[str], inner: list[Any]) -> FieldDef:
+        problems = list(field_problems(field, refused))
+        if problems or inner:
             raise PydanticCustomError("field_rules", "{count} options do not fit the type",
-                                      {"count": len(problems), "problems": problems})
-        return self
+                                      {"count": len(problems), "problems": problems, "inner": inner})
+        return field
 
 
 FieldDef.model_rebuild()

@@ -110,6 +110,10 @@ def _pattern_of(loc: tuple[Any, ...], name: Any) -> str | None:
     return None
 
 
+def _number(value: Any) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
 def describe(error: dict[str, Any], loc: NodePath) -> str:
     """Word one pydantic error for staff, with what was expected and a 'did you mean' where it helps."""
     kind, name, value = error["type"], (loc[-1] if loc else ""), error.get("input")
@@ -128,11 +132,11 @@ def describe(error: dict[str, Any], loc: NodePath) -> str:
         hint = f" ; vouliez-vous dire « {guess} » ?" if guess else ""
         return f"valeur inconnue « {value} » pour « {name} »{hint} (valeurs possibles : {', '.join(options)})"
     if kind == "string_pattern_mismatch":
-        rule = PATTERN_RULES.get(ctx.get("pattern"), f"le motif {ctx.get('pattern')}")
-        return f"« {name} » vaut « {value} » : attendu {rule}"
+        rule = PATTERN_RULES.get(ctx.get("pattern"), f"un texte qui suit le motif {ctx.get('pattern')}")
+        return f"« {name} » doit être {rule}, pas « {value} »"
     if kind in COMPARISONS:
         bound = next(iter(ctx.values()), "")
-        return f"« {name} » doit être {COMPARISONS[kind]} {bound}, pas {value}"
+        return f"« {name} » doit être {COMPARISONS[kind]} {_number(bound)}, pas {_number(value)}"
     if kind == "too_short":
         return f"« {name} » doit compter au moins {ctx.get('min_length', 1)} élément"
     if kind == "value_error":
@@ -141,7 +145,7 @@ def describe(error: dict[str, Any], loc: NodePath) -> str:
         expected = EXPECTED[kind]
         pattern = _pattern_of(tuple(error["loc"]), name) if kind == "string_type" else None
         if pattern in PATTERN_RULES:
-            expected = f"un texte fait de {PATTERN_RULES[pattern]}"
+            expected = PATTERN_RULES[pattern]
         return f"« {name} » doit être {expected}, pas {shown(value)}"
     return f"« {name} » : valeur refusée ({kind})"
 
@@ -149,7 +153,7 @@ def describe(error: dict[str, Any], loc: NodePath) -> str:
 def _key_message(error: dict[str, Any]) -> str:
     """Word the refusal of a mapping key itself (a key of `emails` that is not a plain word)."""
     rule = PATTERN_RULES.get(error.get("ctx", {}).get("pattern"), "un mot simple")
-    return f"clé « {error.get('input')} » refusée : attendu {rule}"
+    return f"la clé « {error.get('input')} » doit être {rule}"
 
 
 def _merged(errors: list[tuple[dict[str, Any], NodePath]]) -> str:
@@ -159,8 +163,20 @@ def _merged(errors: list[tuple[dict[str, Any], NodePath]]) -> str:
     return f"« {loc[-1] if loc else ''} » doit être {' ou '.join(expected)}, pas {shown(error.get('input'))}"
 
 
+def _flattened(errors: list[dict[str, Any]], prefix: tuple[Any, ...] = ()) -> Iterator[dict[str, Any]]:
+    """Every error with its full location, the field rules' problems and the refusals they carry included."""
+    for error in errors:
+        loc = prefix + tuple(error["loc"])
+        if error["type"] != "field_rules":
+            yield {**error, "loc": loc}
+            continue
+        for sub, message, on_key in error["ctx"]["problems"]:
+            yield {"type": "field_rule", "loc": loc, "ctx": {"sub": sub, "message": message, "on_key": on_key}}
+        yield from _flattened(error["ctx"]["inner"], loc)
+
+
 def _located(exc: ValidationError, data: Any) -> Iterator[tuple[dict[str, Any], NodePath, bool]]:
-    for error in exc.errors(include_url=False):
+    for error in _flattened(exc.errors(include_url=False)):
         loc, at_key = clean_loc(tuple(error["loc"]), data)
         yield error, loc, at_key
 
@@ -176,9 +192,9 @@ def word_errors(exc: ValidationError, data: Any, positions: Positions, where: st
     for error, loc, at_key in located:
         if error["type"] == "missing" and loc in misspelled:
             continue
-        if error["type"] == "field_rules":
-            for sub, message, on_key in error["ctx"]["problems"]:
-                errors.append(EditionError(where, *positions.of(loc + sub, key=on_key), message))
+        if error["type"] == "field_rule":
+            rule = error["ctx"]
+            errors.append(EditionError(where, *positions.of(loc + rule["sub"], key=rule["on_key"]), rule["message"]))
             continue
         if error["type"] in EXPECTED and not at_key:
             by_place.setdefault(loc, []).append((error, loc))

@@ -51,9 +51,9 @@ PROBLEMS: list[tuple[str, str]] = [
 
 # Contexts in which PyYAML gives up far below an opening that was never closed.
 UNCLOSED = [
-    (r"while scanning a (double-)?quoted scalar", "le guillemet ouvert ici n’est jamais refermé"),
-    (r"while parsing a flow sequence", "le crochet « [ » ouvert ici n’est jamais refermé"),
-    (r"while parsing a flow mapping", "l’accolade « { » ouverte ici n’est jamais refermée"),
+    (r"while scanning a (double-)?quoted scalar", "le guillemet ouvert ici n’est pas refermé"),
+    (r"while parsing a flow sequence", "le crochet « [ » ouvert ici n’est pas refermé"),
+    (r"while parsing a flow mapping", "l’accolade « { » ouverte ici n’est pas refermée"),
 ]
 
 
@@ -69,7 +69,7 @@ def _problem(text: str) -> str:
     return "écriture incorrecte à cet endroit"
 
 
-def syntax_error(exc: yaml.MarkedYAMLError) -> tuple[Position, str]:
+def syntax_error(exc: yaml.MarkedYAMLError, text: str) -> tuple[Position, str]:
     """The position and French message of a parser error."""
     problem, context = exc.problem or "", exc.context or ""
     opened, stopped = exc.context_mark, exc.problem_mark
@@ -77,9 +77,33 @@ def syntax_error(exc: yaml.MarkedYAMLError) -> tuple[Position, str]:
         if re.match(pattern, context) and opened and stopped and stopped.line > opened.line:
             line, column = _at(stopped)
             return _at(opened), f"{SYNTAX}{message} (la lecture s’arrête ligne {line}, colonne {column})"
+    swallowing = _swallowing_quote(text, stopped.line if stopped else len(text))
+    if swallowing is not None:
+        line, column = _at(swallowing.end_mark)
+        return _at(swallowing.start_mark), (f"{SYNTAX}le guillemet ouvert ici ne se referme que ligne {line}, "
+                                            f"colonne {column - 1} : il manque sans doute son guillemet fermant")
     if "could not find expected ':'" in problem and opened is not None:
         return _at(opened), SYNTAX + _problem(problem)
     return _at(stopped or opened), SYNTAX + _problem(problem)
+
+
+KEY_LINE = re.compile(r"\n[ \t]*(- +)?[A-Za-z_][\w-]*:( |$)", re.M)
+
+
+def _swallowing_quote(text: str, stop_line: int) -> yaml.ScalarToken | None:
+    """The quoted text, before the parser gave up, that runs over lines holding keys: a quote left open."""
+    scanner = yaml.SafeLoader(text)
+    found = None
+    try:
+        while (token := scanner.get_token()) is not None and token.start_mark.line <= stop_line:
+            if (isinstance(token, yaml.ScalarToken) and not token.plain and token.end_mark.line > token.start_mark.line
+                    and KEY_LINE.search(text, token.start_mark.index, token.end_mark.index)):
+                found = token
+    except yaml.YAMLError:
+        pass  # the scanner stops where the parser stopped, or before
+    finally:
+        scanner.dispose()
+    return found
 
 
 def reader_error(exc: yaml.reader.ReaderError, text: str) -> tuple[Position, str]:
