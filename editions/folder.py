@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -100,12 +101,16 @@ def _order_errors(result: FileResult, identity: Identity, loaded: dict[str, Load
                          f"l’édition précédente « {previous.id} » ouvre le {opens}, pas avant celle-ci")]
 
 
+Load = Callable[[Path, str, "Path | None"], LoadedEdition]
+
+
 def check_files(files: list[tuple[Path, str]], siblings: list[Path],
-                templates_folder: Path | None = None) -> list[FileResult]:
+                templates_folder: Path | None = None, load: Load = load_edition) -> list[FileResult]:
     """Check each (path, shown name) of `files`, and their links to each other and to `siblings`.
 
     `siblings` are the other files of the folder(s): their ids count for previous_edition and
-    duplicate ids, but their own mistakes are not reported.
+    duplicate ids, but their own mistakes are not reported. `load` reads one file (the registry
+    passes one that remembers the files it already checked).
     """
     identities = {p.resolve(): read_identity(p, w) for p, w in files}
     for sibling in siblings:
@@ -116,7 +121,7 @@ def check_files(files: list[tuple[Path, str]], siblings: list[Path],
     for path, where in files:
         result = FileResult(path, where)
         try:
-            result.edition = load_edition(path, where, templates_folder)
+            result.edition = load(path, where, templates_folder)
         except InvalidEdition as exc:
             result.errors = list(exc.errors)
         except Exception as exc:  # noqa: BLE001 — one file's surprise must not stop the others

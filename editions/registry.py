@@ -13,8 +13,8 @@ from pathlib import Path
 
 from editions.check_context import DEFAULT_TEMPLATES_FOLDER
 from editions.folder import check_files, display_path
-from editions.loader import EditionError
-from editions.model import LoadedEdition
+from editions.loader import EditionError, InvalidEdition, load_edition
+from editions.model import LoadedEdition, revision_of
 
 __all__ = ["LoadReport", "Registry", "display_path"]
 
@@ -43,12 +43,15 @@ class Registry:
     editions: dict[str, LoadedEdition] = field(default_factory=dict)
     errors: dict[str, list[EditionError]] = field(default_factory=dict)
     _signature: tuple = field(default=(), repr=False)
+    _checked: dict[str, tuple[tuple, LoadedEdition | InvalidEdition]] = field(default_factory=dict, repr=False)
+    _templates: tuple = field(default=(), repr=False)
 
     def load(self) -> LoadReport:
         """(Re)load every file; a file that became invalid keeps its last valid version served."""
         signature = self.signature()  # taken first: an edit during the load is seen by the next check
         paths = sorted(self.folder.glob("*.yaml"))
-        results = check_files([(p, display_path(p)) for p in paths], paths, self.templates_folder)
+        self._templates = self._templates_signature()
+        results = check_files([(p, display_path(p)) for p in paths], paths, self.templates_folder, self._load)
         report = LoadReport()
         found: dict[str, LoadedEdition] = {}
         for result in results:
@@ -69,11 +72,36 @@ class Registry:
                 report.kept[result.where] = previous
         self.editions, self.errors = found, report.refused
         self._signature = signature
+        self._checked = {name: outcome for name, outcome in self._checked.items() if Path(name) in paths}
         return report
+
+    def _load(self, path: Path, where: str, templates_folder: Path | None) -> LoadedEdition:
+        """Load one file, or give back its outcome when neither its text nor the templates changed since."""
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return load_edition(path, where, templates_folder)  # says what is wrong with it
+        key = (where, revision_of(text), self._templates)
+        known = self._checked.get(str(path))
+        if known is None or known[0] != key:
+            try:
+                known = (key, load_edition(path, where, templates_folder))
+            except InvalidEdition as refused:
+                known = (key, refused)
+            self._checked[str(path)] = known
+        if isinstance(known[1], InvalidEdition):
+            raise known[1]
+        return known[1]
+
+    def _templates_signature(self) -> tuple:
+        return self._stats(sorted(self.templates_folder.rglob("*.docx")))
 
     def signature(self) -> tuple:
         """What changes when a file of workflows/ (or a template) is added, removed or edited."""
-        files = sorted(self.folder.glob("*.yaml")) + sorted(self.templates_folder.rglob("*.docx"))
+        return self._stats(sorted(self.folder.glob("*.yaml")) + sorted(self.templates_folder.rglob("*.docx")))
+
+    @staticmethod
+    def _stats(files: list[Path]) -> tuple:
         found = []
         for path in files:
             try:
