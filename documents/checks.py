@@ -16,13 +16,23 @@ from documents.render import used_variables
 from documents.specifications import specifications_variables
 from editions.check_context import CheckContext
 from editions.loader import EditionError
+from editions.template_messages import template_problem
 
 LOOP_NAMES = {"loop", "range", "r", "x", "v", "s", "item", "row"}  # names a template binds itself
 
 
 def _suggest(name: str, known, prefix: str = "") -> str:
     guess = difflib.get_close_matches(name, list(known), n=1)
-    return f"; did you mean '{prefix}{guess[0]}'?" if guess else ""
+    return f" ; vouliez-vous dire « {prefix}{guess[0]} » ?" if guess else ""
+
+
+def _unreadable(exc: Exception) -> str:
+    """Say in French why a Word template could not be read."""
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        return f"erreur de gabarit, {template_problem(exc.message or '')}"
+    if isinstance(exc, zipfile.BadZipFile):
+        return "ce n’est pas un fichier Word (.docx) valide"
+    return "il manque une partie du document Word (enregistrez-le de nouveau depuis Word ou LibreOffice)"
 
 
 def check_template_variables(ctx: CheckContext) -> list[EditionError]:
@@ -37,17 +47,17 @@ def check_template_variables(ctx: CheckContext) -> list[EditionError]:
         try:
             names, attributes = used_variables(path)
         except (jinja2.TemplateSyntaxError, zipfile.BadZipFile, KeyError) as exc:
-            errors.append(ctx.error(where, f"template '{document.template}' cannot be read: {exc}"))
+            errors.append(ctx.error(where, f"le modèle « {document.template} » est illisible : {_unreadable(exc)}"))
             continue
         sample = sample or sample_context(ctx.edition)
         for name in sorted(names - context_variables() - LOOP_NAMES):
-            errors.append(ctx.error(where, f"template '{document.template}' uses unknown variable '{name}'"
-                                           f"{_suggest(name, context_variables())}"))
+            errors.append(ctx.error(where, f"le modèle « {document.template} » emploie une variable inconnue "
+                                           f"« {name} »{_suggest(name, context_variables())}"))
         for root, key in sorted(attributes):
             value = sample.get(root)
             if isinstance(value, dict) and key not in value:
-                errors.append(ctx.error(where, f"template '{document.template}' uses unknown variable "
-                                               f"'{root}.{key}'{_suggest(key, value, f'{root}.')}"))
+                errors.append(ctx.error(where, f"le modèle « {document.template} » emploie une variable inconnue "
+                                               f"« {root}.{key} »{_suggest(key, value, f'{root}.')}"))
     return errors + _check_specifications(ctx)
 
 
@@ -65,7 +75,7 @@ def _check_specifications(ctx: CheckContext) -> list[EditionError]:
     try:
         names, _ = used_variables(ctx.templates_folder / name)
     except (jinja2.TemplateSyntaxError, zipfile.BadZipFile, KeyError) as exc:
-        return [ctx.error(where, f"template '{name}' cannot be read: {exc}")]
+        return [ctx.error(where, f"le modèle « {name} » est illisible : {_unreadable(exc)}")]
     known = specifications_variables()
-    return [ctx.error(where, f"template '{name}' uses unknown variable '{n}'{_suggest(n, known)}")
+    return [ctx.error(where, f"le modèle « {name} » emploie une variable inconnue « {n} »{_suggest(n, known)}")
             for n in sorted(names - known - LOOP_NAMES)]

@@ -17,6 +17,7 @@ from jinja2 import meta, nodes
 
 from editions.check_context import CheckContext
 from editions.loader import EditionError, NodePath
+from editions.template_messages import template_problem
 from mail.templating import environment, sample
 
 PARTS = ("subject", "body")
@@ -34,13 +35,14 @@ def check_email_templates(ctx: CheckContext) -> list[EditionError]:
                 environment.from_string(source)  # parses and compiles: unknown filters and tests too
             except jinja2.TemplateSyntaxError as exc:
                 line, column = locate(ctx, path, source, exc.lineno or 1)
-                errors.append(EditionError(ctx.where, line, column, f"template error in '{part}', line "
-                                                                    f"{exc.lineno} of the text: {exc.message}"))
+                errors.append(EditionError(ctx.where, line, column, f"erreur de gabarit dans « {part} », ligne "
+                                                                    f"{exc.lineno} du texte : "
+                                                                    f"{template_problem(exc.message or '')}"))
                 continue
             context = context if context is not None else sample(ctx.edition, key)
             for lineno, needle, message in unknown_variables(environment.parse(source), context):
                 line, column = locate(ctx, path, source, lineno, needle)
-                errors.append(EditionError(ctx.where, line, column, f"'{part}' of email '{key}' {message}"))
+                errors.append(EditionError(ctx.where, line, column, f"« {part} » du courriel « {key} » {message}"))
     return errors
 
 
@@ -50,7 +52,7 @@ def unknown_variables(tree: nodes.Template, context: dict[str, Any]) -> list[tup
     free = meta.find_undeclared_variables(tree) - set(environment.globals)
     for name in sorted(free - set(context)):
         lineno = next((n.lineno for n in tree.find_all(nodes.Name) if n.name == name), 1)
-        found.append((lineno, name, f"uses unknown variable '{name}'{_hint(name, context)}"))
+        found.append((lineno, name, f"emploie une variable inconnue « {name} »{_hint(name, context)}"))
     reported: set[tuple[str, ...]] = set()
     for node in tree.find_all((nodes.Getattr, nodes.Getitem)):
         chain = _chain(node)
@@ -63,7 +65,8 @@ def unknown_variables(tree: nodes.Template, context: dict[str, Any]) -> list[tup
         parent = _lookup(context[chain[0]], missing[1:-1])
         dotted = ".".join(missing)
         found.append((node.lineno, missing[-1],
-                      f"uses unknown variable '{dotted}'{_hint(missing[-1], parent, '.'.join(missing[:-1]) + '.')}"))
+                      f"emploie une variable inconnue « {dotted} »"
+                      f"{_hint(missing[-1], parent, '.'.join(missing[:-1]) + '.')}"))
     return sorted(found)
 
 
@@ -102,7 +105,7 @@ def _lookup(value: Any, keys: tuple[str, ...]) -> Any:
 
 def _hint(name: str, known: Any, prefix: str = "") -> str:
     guess = difflib.get_close_matches(name, [str(k) for k in known], n=1) if isinstance(known, dict) else []
-    return f"; did you mean '{prefix}{guess[0]}'?" if guess else ""
+    return f" ; vouliez-vous dire « {prefix}{guess[0]} » ?" if guess else ""
 
 
 def locate(ctx: CheckContext, path: NodePath, text: str, lineno: int, needle: str | None = None) -> tuple[int, int]:

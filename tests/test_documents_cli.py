@@ -81,7 +81,7 @@ def test_the_check_names_a_template_variable_the_documents_do_not_provide(tmp_pa
     document.save(str(path))
     code, output = _check(templates)
     assert code == 1
-    where = r"workflows/etna-2019-2\.yaml:\d+:\d+: template 'etna/convention\.docx' uses unknown variable"
-    assert re.search(where + r" 'c\.amount_grantd'; did you mean 'c\.amount_granted'\?", output), output
-    assert re.search(where + r" 'a\.budjet_total'", output), output
-    assert re.search(where + r" 'signataire'; did you mean 'signatory'\?", output), output
+    where = r"workflows/etna-2019-2\.yaml:\d+:\d+: le modèle « etna/convention\.docx » emploie une variable inconnue"
+    assert re.search(where + r" « c\.amount_grantd » ; vouliez-vous dire « c\.amount_granted » \?", output), output
+    assert re.search(where + r" « a\.budjet_total »", output), output
+    assert re.search(where + r" « signataire » ; vouliez-vous dire « signatory » \?", output), output

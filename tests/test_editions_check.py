@@ -209,8 +209,8 @@ MISTAKES = {
                          "(attendu un courriel prévu ou un courriel nommé par le « email » d’un document)"),
     "email template syntax": ({52: ["    email: submission_receipt", "emails:", "  reminder:",
                                     "    subject: Rappel {{ edition.title", "    body: Bonjour"]},
-                              "55:14: template error in 'subject', line 1 of the text: unexpected end of template, "
-                              "expected 'end of print statement'."),
+                              "55:14: erreur de gabarit dans « subject », ligne 1 du texte : le texte s’arrête "
+                              "avant la fin d’une balise « {{ … }} »"),
     "unknown previous edition": ({8: ["reference_prefix: TEST-2019", "previous_edition: etna-2018"]},
                                  "9:19: édition précédente inconnue « etna-2018 » (éditions de workflows/ : aucune)"),
 }

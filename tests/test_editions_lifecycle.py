@@ -112,7 +112,7 @@ def test_a_live_edition_changes_and_no_answer_is_lost(app, client, runner, clock
 """, """        required: true
 """)  # a bound is no option of a text field
     refused = runner.invoke(args=["workflows", "reload"])
-    assert refused.exit_code == 1 and "uses unknown variable 'a.populations'" in refused.output
+    assert refused.exit_code == 1 and "emploie une variable inconnue « a.populations »" in refused.output
     # staff update the dossier template too; then the new revision is served
     _rebuild_dossier_template(app, path)
     check = runner.invoke(args=["workflows", "check", str(path)])  # before going online: who is touched

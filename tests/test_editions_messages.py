@@ -17,8 +17,8 @@ ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "doc_templates"
 TWENTY = ROOT / "tests" / "fixtures" / "workflows" / "twenty-mistakes.yaml"
 # Words of PyYAML's, pydantic's and Python's own messages that must never reach staff.
-ENGLISH = re.compile(r"while (scanning|parsing)|Input should|Value error|validation error|expected|found|"
-                     r"Traceback|did you mean|unknown|cannot|invalid", re.I)
+ENGLISH = re.compile(r"while (scanning|parsing)|Input should|Value error|validation error|Traceback|did you mean|"
+                     r"\b(expected|found|unknown|cannot|invalid|error)\b", re.I)
 
 
 def errors_of(text: str, tmp_path: Path) -> list[str]:

@@ -91,14 +91,15 @@ def test_the_check_points_at_each_mistake_in_the_email_texts(runner, tmp_path: P
 
     assert result.exit_code == 1
     assert result.stdout.splitlines() == [f"{path}:{first + line}:{column}: {message}" for line, column, message in [
-        (2, 35, "'subject' of email 'reminder' uses unknown variable 'dossier.referense'; did you mean "
-                "'dossier.reference'?"),
-        (7, 22, "'body' of email 'reminder' uses unknown variable 'c.montant'; did you mean 'c.amount_granted'?"),
-        (7, 39, "'body' of email 'reminder' uses unknown variable 'inconnu'"),
-        (10, 14, "template error in 'subject', line 1 of the text: unexpected end of template, expected 'end of "
-                 "print statement'."),
-        (13, 7, "template error in 'body', line 2 of the text: No filter named 'nofilter'."),
-        (16, 54, "'body' of email 'sign_in_link' uses unknown variable 'dossier'"),
+        (2, 35, "« subject » du courriel « reminder » emploie une variable inconnue « dossier.referense » ; "
+                "vouliez-vous dire « dossier.reference » ?"),
+        (7, 22, "« body » du courriel « reminder » emploie une variable inconnue « c.montant » ; vouliez-vous dire "
+                "« c.amount_granted » ?"),
+        (7, 39, "« body » du courriel « reminder » emploie une variable inconnue « inconnu »"),
+        (10, 14, "erreur de gabarit dans « subject », ligne 1 du texte : le texte s’arrête avant la fin d’une balise "
+                 "« {{ … }} »"),
+        (13, 7, "erreur de gabarit dans « body », ligne 2 du texte : filtre inconnu « nofilter »"),
+        (16, 54, "« body » du courriel « sign_in_link » emploie une variable inconnue « dossier »"),
     ]]
 
 

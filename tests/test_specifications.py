@@ -62,5 +62,5 @@ def test_a_template_reading_an_unknown_variable_is_reported(runner, tmp_path):
         click.Command("c", callback=lambda: exit(run_check((str(root / "workflows" / "etna-2019-2.yaml"),),
                                                            root / "workflows", templates))))
     assert result.exit_code == 1
-    assert "uses unknown variable 'calendrier'" in result.output
+    assert "emploie une variable inconnue « calendrier »" in result.output
     assert "etna-2019-2.yaml:27:" in result.output  # the line of specifications_template
