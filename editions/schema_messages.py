@@ -102,11 +102,13 @@ def _pattern_of(loc: tuple[Any, ...], name: Any) -> str | None:
     """The pattern a text key must follow (its rule is said even when a number was written)."""
     model = _model_at(loc)
     info = model.model_fields.get(str(name)) if model is not None else None
-    for part in (info.metadata if info else []) + list(getattr(info.annotation, "__metadata__", ()) if info else []):
-        pattern = getattr(part, "pattern", None) or next(
-            (getattr(m, "pattern", None) for m in getattr(part, "metadata", ()) if getattr(m, "pattern", None)), None)
-        if pattern:
-            return pattern
+    if info is None:
+        return None
+    annotations = (info.annotation, *getattr(info.annotation, "__args__", ()))  # Key, or Key | None
+    for meta in [*info.metadata, *(m for a in annotations for m in getattr(a, "__metadata__", ()))]:
+        for inner in (meta, *getattr(meta, "metadata", ())):
+            if getattr(inner, "pattern", None):
+                return inner.pattern
     return None
 
 
