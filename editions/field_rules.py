@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -60,7 +60,7 @@ Problem = tuple[tuple[Any, ...], str, bool]
 
 
 def shown(value: Any) -> str:
-    """Name a value of the file with its kind, in French: « la date 2019-01-01 », « le texte "abc" »."""
+    """Name a value of the file with its kind, in French: « la date 2019-01-01 », « le texte « abc » »."""
     if isinstance(value, bool):
         return f"la valeur {str(value).lower()}"
     if isinstance(value, dt.datetime):
@@ -78,6 +78,10 @@ def shown(value: Any) -> str:
     return "une valeur vide" if value is None else f"« {value} »"
 
 
+def _plain(value: Any) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
 def _bound_fits(kind: str, value: Any) -> bool:
     if kind == DATE:
         return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
@@ -86,7 +90,7 @@ def _bound_fits(kind: str, value: Any) -> bool:
     return kind == NUMBER or float(value).is_integer()
 
 
-def field_problems(field: FieldDef, refused: set[str] = frozenset()) -> Iterator[Problem]:  # type: ignore[assignment]
+def field_problems(field: FieldDef, refused: Collection[str] = ()) -> Iterator[Problem]:
     """Yield what does not fit the field's type: ignored options, bounds of the wrong kind, crossed bounds.
 
     `refused` names the options whose values the schema already refused (left out of `field`): nothing
@@ -103,7 +107,7 @@ def field_problems(field: FieldDef, refused: set[str] = frozenset()) -> Iterator
                 yield (name,), f"« {name} » d’un champ {field.type} doit être {rules.bound}, pas {shown(value)}", False
         if (field.min is not None and field.max is not None and _bound_fits(rules.bound, field.min)
                 and _bound_fits(rules.bound, field.max) and field.min > field.max):
-            yield ("min",), f"« min » ({field.min}) est plus grand que « max » ({field.max})", False
+            yield ("min",), f"« min » ({_plain(field.min)}) est plus grand que « max » ({_plain(field.max)})", False
     if "widget" in given & rules.options and field.widget not in rules.widgets:
         yield (("widget",), f"un champ {field.type} s’affiche en {' ou '.join(rules.widgets)}, "
                             f"pas en {field.widget}", False)

@@ -172,3 +172,25 @@ def test_each_error_is_printed_once(tmp_path: Path) -> None:
         "file, group, heading, paragraph)"]
     assert "Traceback" not in output
     assert "1 erreur dans 1 fichier sur 1." in run.stderr
+
+
+FIELD_RULES = {
+    "crossed bounds": ({41: ["        type: amount", "        min: 5000", "        max: 100"]},
+                       ["42:14: « min » (5000) est plus grand que « max » (100)"]),
+    "date bound on an amount": ({41: ["        type: amount", "        max: 2019-12-31"]},
+                                ["42:14: « max » d’un champ amount doit être un nombre, pas la date 2019-12-31"]),
+    "pattern message alone": ({42: ["        label: Décrivez", "        pattern_message: Chiffres seulement"]},
+                              ["43:9: « pattern_message » n’a pas de sens sans « pattern »"]),
+    "widget on a textarea": ({42: ["        label: Décrivez", "        widget: select"]},
+                             ["43:9: « widget » ne s’applique pas à un champ textarea"]),
+    "file column": ({41: ["        type: group", "        fields:", "          - key: piece", "            type: file",
+                          "            label: Pièce"]},
+                    ["44:19: une colonne de tableau ne peut pas être de type file"]),
+    "choice without choices": ({41: "        type: choice"},
+                               ["41:15: un champ choice a besoin de « choices » (ses options)"]),
+}
+
+
+@pytest.mark.parametrize("changes, expected", FIELD_RULES.values(), ids=FIELD_RULES.keys())
+def test_options_that_do_not_fit_the_type_are_refused(tmp_path: Path, changes, expected: list[str]) -> None:
+    assert errors_of(edited(changes), tmp_path) == [f"F:{line}" for line in expected]
