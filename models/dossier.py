@@ -43,6 +43,7 @@ class Dossier(db.Model):
     set_aside: Mapped[dict[str, Any]] = mapped_column(JSONData, default=dict)
     completed_steps: Mapped[list[str]] = mapped_column(JSONData, default=list)
     draft_input: Mapped[dict[str, Any]] = mapped_column(JSONData, default=dict)  # raw input of unfinished steps
+    last_edit: Mapped[dict[str, Any] | None] = mapped_column(JSONData)  # which page wrote last (dossiers.editing)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=now)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=now, onupdate=now)
     submitted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
