@@ -1,13 +1,17 @@
-"""Work out, from the answers alone, which steps a dossier shows, which are done, and where to go next."""
+"""Work out, from the answers and the input still pending, which steps a dossier shows, which are done, and where
+to go next. A step whose latest input is not validated is not done, whatever its older answers say."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections import OrderedDict
 from dataclasses import dataclass
 
 from editions.model import LoadedEdition
 from editions.schema import Step
 from forms.answers import step_is_complete, visible_steps
+from forms.pending import PendingInput, pending_input
 from models import Dossier
 
 
@@ -15,8 +19,9 @@ from models import Dossier
 class StepState:
     step: Step
     number: int
-    complete: bool
+    complete: bool  # its answers are valid and no other input of it is pending
     visited: bool
+    pending: PendingInput | None = None  # input typed since its last validated save, not validated yet
 
 
 @dataclass(frozen=True)
@@ -44,6 +49,10 @@ class Progress:
         i = self.index_of(key)
         return self.steps[i - 1] if i is not None and i > 0 else None
 
+    def pending(self) -> list[StepState]:
+        """The steps whose latest input is not validated: they hold the deposit back."""
+        return [s for s in self.steps if s.pending is not None]
+
     def first_incomplete(self) -> StepState | None:
         return next((s for s in self.steps if not s.complete), None)
 
@@ -58,27 +67,39 @@ def progress(edition: LoadedEdition, dossier: Dossier) -> Progress:
     answers = dossier.answers or {}
     visited = set(dossier.completed_steps or [])
     steps = visible_steps(edition, answers)
-    complete = _completeness(edition, dossier, tuple(s.key for s in steps if s.key in visited))
+    complete, pending = _completeness(edition, dossier, tuple(s.key for s in steps if s.key in visited),
+                                      tuple(s.key for s in steps))
     return Progress([
-        StepState(step=step, number=i + 1, complete=step.key in complete, visited=step.key in visited)
+        StepState(step=step, number=i + 1, complete=step.key in complete and step.key not in pending,
+                  visited=step.key in visited, pending=pending.get(step.key))
         for i, step in enumerate(steps)
     ])
 
 
-_complete_steps: OrderedDict[tuple, frozenset[str]] = OrderedDict()
+_Checked = tuple[frozenset[str], dict[str, PendingInput]]
+_checked: OrderedDict[tuple, _Checked] = OrderedDict()
 _CACHE_SIZE = 4096
 
 
-def _completeness(edition: LoadedEdition, dossier: Dossier, keys: tuple[str, ...]) -> frozenset[str]:
-    """Which of `keys` pass validation; remembered per dossier version (any change of a dossier bumps it)."""
-    cache_key = (dossier.id, dossier.version, edition.revision, keys)
-    if dossier.id is not None and cache_key in _complete_steps:
-        _complete_steps.move_to_end(cache_key)
-        return _complete_steps[cache_key]
+def _completeness(edition: LoadedEdition, dossier: Dossier, keys: tuple[str, ...],
+                  shown: tuple[str, ...]) -> _Checked:
+    """Which of `keys` pass validation, and the pending input of the `shown` steps.
+
+    Remembered by content (answers and kept input), so that no change, flushed or not, can be missed.
+    """
     answers = dossier.answers or {}
-    result = frozenset(k for k in keys if step_is_complete(edition, edition.step(k), answers))
-    if dossier.id is not None:
-        _complete_steps[cache_key] = result
-        if len(_complete_steps) > _CACHE_SIZE:
-            _complete_steps.popitem(last=False)
+    drafts = dossier.draft_input or {}
+    content = json.dumps([answers, {k: drafts[k] for k in shown if k in drafts}, keys, shown],
+                         sort_keys=True, default=str)
+    cache_key = (edition.revision, hashlib.blake2b(content.encode(), digest_size=16).digest())
+    if cache_key in _checked:
+        _checked.move_to_end(cache_key)
+        return _checked[cache_key]
+    complete = frozenset(k for k in keys if step_is_complete(edition, edition.step(k), answers))
+    pending = {k: p for k in shown if k in drafts
+               and (p := pending_input(edition, edition.step(k), answers, drafts[k])) is not None}
+    result = (complete, pending)
+    _checked[cache_key] = result
+    if len(_checked) > _CACHE_SIZE:
+        _checked.popitem(last=False)
     return result

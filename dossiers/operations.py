@@ -7,12 +7,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from werkzeug.datastructures import MultiDict
+
 from dossiers import deadline, lifecycle, permissions
 from dossiers.carry_over import carry_over, copy_files
 from dossiers.navigation import progress
 from dossiers.references import next_reference
 from dossiers.revisions import record_revision
 from editions.model import LoadedEdition
+from editions.schema import Step
+from forms.pending import BoundedInput, bounded_input
 from jobs.queue import after_commit
 from mail.messages import send_submission_receipt
 from models import Dossier, User, db
@@ -78,7 +82,26 @@ def save_step(edition: LoadedEdition, dossier: Dossier, user: User, step_key: st
     record_revision(edition)
     if mark_visited and step_key not in (dossier.completed_steps or []):
         dossier.completed_steps = [*(dossier.completed_steps or []), step_key]
+    if mark_visited:  # validated: the step's input is its answers now, none is pending
+        dossier.draft_input = {k: v for k, v in (dossier.draft_input or {}).items() if k != step_key}
     _copy_indexed_answers(edition, dossier)
+    dossier.updated_at = now()
+    db.session.flush()
+
+
+def keep_input(edition: LoadedEdition, dossier: Dossier, user: User, step: Step, form: MultiDict) -> BoundedInput:
+    """Keep what was typed in a step and not validated, within the step's own fields and their bounds."""
+    ensure_editable(edition, dossier, user)
+    bounded = bounded_input(step, form)
+    dossier.draft_input = {**(dossier.draft_input or {}), step.key: bounded.kept}
+    dossier.updated_at = now()
+    return bounded
+
+
+def discard_input(edition: LoadedEdition, dossier: Dossier, user: User, step_key: str) -> None:
+    """Drop the pending input of a step: its last validated answers stand again."""
+    ensure_editable(edition, dossier, user)
+    dossier.draft_input = {k: v for k, v in (dossier.draft_input or {}).items() if k != step_key}
     dossier.updated_at = now()
     db.session.flush()
 
@@ -95,7 +118,13 @@ def _copy_indexed_answers(edition: LoadedEdition, dossier: Dossier) -> None:
 def submit(edition: LoadedEdition, dossier: Dossier, user: User) -> None:
     """Submit a complete draft before the deadline: give it a reference and queue the receipt."""
     ensure_editable(edition, dossier, user)
-    if not progress(edition, dossier).all_complete:
+    state = progress(edition, dossier)
+    if state.pending():
+        raise ActionRefused(
+            "Modifications non validées ou à corriger avant le dépôt : « "
+            + " », « ".join(s.step.title for s in state.pending()) + " ». Ouvrez l'étape et cliquez sur « Suivant », "
+            "ou abandonnez la modification depuis le récapitulatif.")
+    if not state.all_complete:
         raise ActionRefused("Le dossier est incomplet : complétez chaque étape avant de le déposer.")
     dossier.submitted_at = now()
     lifecycle.transition(dossier, lifecycle.SUBMITTED, user)  # flushes: a concurrent edit fails here, lock-free

@@ -201,6 +201,11 @@ def step_errors(edition, step: Step, answers: Mapping[str, Any]) -> dict[str, li
     form = form_for(edition, step, answers, csrf=False)
     if validate_step(form, edition, step, answers):
         return {}
+    return step_errors_of(form, step)
+
+
+def step_errors_of(form, step: Step) -> dict[str, list[str]]:
+    """The errors `validate_step` left on `form`, by field label."""
     problems: dict[str, list[str]] = {}
     for field in answerable(step.fields):
         messages = list(form.group_errors.get(field.key, []))
