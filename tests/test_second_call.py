@@ -41,6 +41,9 @@ def test_an_applicant_completes_the_second_call(app, client, clock):
 
     too_much = post_step(client, dossier_id, "financement", {**STEPS["financement"], "montant_demande": "70 000"})
     assert too_much.status_code == 422 and "80\u00a0% du coût total du projet" in text(too_much)
+    submit(client, dossier_id)  # the amount last typed is wrong: the older, valid one is not deposited instead
+    assert db.session.get(Dossier, dossier_id).state == lifecycle.DRAFT
+    assert post_step(client, dossier_id, "financement", STEPS["financement"]).status_code == 302
 
     submit(client, dossier_id)
     dossier = db.session.get(Dossier, dossier_id)

@@ -8,7 +8,7 @@ from flask_wtf import FlaskForm
 from sqlalchemy.orm.exc import StaleDataError
 
 from documents.generate import documents_for
-from dossiers import deadline, lifecycle, operations, permissions
+from dossiers import deadline, editing, lifecycle, operations, permissions
 from dossiers.carry_over import previous_dossiers
 from dossiers.navigation import progress
 from forms.answers import step_errors
@@ -75,6 +75,7 @@ def summary(dossier_id: int):
     editable = permissions.can_edit_answers(current_user, dossier) and deadline.accepts_submissions(edition)
     return render_template("applicant/summary.html", dossier=dossier, edition=edition, progress=state,
                            errors=errors, editable=editable, form=FlaskForm(), phase=deadline.phase(edition),
+                           page_token=editing.new_page_token(),
                            files={f.id: f for f in dossier.files},
                            documents=[] if dossier.is_draft else documents_for(dossier, "applicant"))
 
@@ -89,6 +90,11 @@ def submit(dossier_id: int):
         return redirect(url_for("applicant.summary", dossier_id=dossier.id))
     if dossier.state != lifecycle.DRAFT and permissions.is_owner(current_user, dossier):
         flash(f"Ce dossier a déjà été déposé sous la référence {dossier.reference}.", "info")
+        return redirect(url_for("applicant.summary", dossier_id=dossier.id))
+    seen = request.form.get("version", "")
+    if seen.isdigit() and int(seen) != dossier.version:  # what is deposited is what the summary showed
+        flash("Ce dossier a été modifié depuis l'affichage de ce récapitulatif (dans un autre onglet ?) : "
+              "vérifiez-le avant de le déposer.", "warning")
         return redirect(url_for("applicant.summary", dossier_id=dossier.id))
     try:
         operations.submit(edition, dossier, current_user)

@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.datastructures import CombinedMultiDict, MultiDict
 
-from documents.formatting import format_time
-from dossiers import annexes, deadline, operations, permissions
+from dossiers import annexes, deadline, editing, operations, permissions
 from dossiers.navigation import progress
 from forms.answers import extract_answers, form_for, validate_step
 from forms.files import pending_uploads
 from forms.groups import apply_row_action, row_action
 from models import db
-from timekeeping import now
 from web.applicant import bp
 from web.applicant.access import dossier_or_404
+from web.applicant.drafts import keep_typing
 
 ACTIONS = ("next", "previous", "save_quit")
 
@@ -27,7 +26,7 @@ def _render(dossier, edition, step, form, state, status=200, upload_errors=None)
         current=state.steps[state.index_of(step.key)], next_step=state.after(step.key),
         previous_step=state.before(step.key), upload_errors=upload_errors or {},
         files={f.id: f for f in dossier.files}, phase=deadline.phase(edition),
-        days_left=deadline.time_left(edition).days,
+        days_left=deadline.time_left(edition).days, page_token=editing.new_page_token(),
     ), status
 
 
@@ -35,6 +34,8 @@ def _render(dossier, edition, step, form, state, status=200, upload_errors=None)
 @login_required
 def step(dossier_id: int, step_key: str):
     dossier, edition = dossier_or_404(dossier_id)
+    if request.method == "POST":
+        editing.lock(dossier)  # a save and an autosave of the same dossier take turns
     if not permissions.can_edit_answers(current_user, dossier) or not deadline.accepts_submissions(edition):
         if permissions.is_owner(current_user, dossier) and dossier.is_draft:
             flash(deadline.refusal_message(edition), "error")
@@ -53,6 +54,8 @@ def step(dossier_id: int, step_key: str):
         form = form_for(edition, current, answers, formdata=MultiDict(raw) if raw else None)
         return _render(dossier, edition, current, form, state)
 
+    if request.form.get("action") == "autosave":  # a page loaded before autosaves had their own address
+        return keep_typing(dossier, edition, current)
     formdata = CombinedMultiDict([request.form, request.files])
     form = form_for(edition, current, answers, formdata=formdata)
     try:
@@ -61,14 +64,10 @@ def step(dossier_id: int, step_key: str):
         flash(str(refused), "error")
         return redirect(url_for("applicant.summary", dossier_id=dossier.id))
 
-    if request.form.get("action") == "autosave":
-        return _autosave(dossier, edition, step_key)
-
-    if _edited_elsewhere(dossier):  # optimistic locking: this page was loaded before another save
-        _keep_raw_input(dossier, step_key, request.form)
-        db.session.commit()
+    page, seen = request.form.get("page-token", ""), request.form.get("version")
+    if editing.standing(dossier, page, seen) is editing.Standing.CONFLICT:  # nothing is written
         flash("Ce dossier a été modifié entre-temps, dans un autre onglet ou par une autre personne. Vos saisies "
-              "ci-dessous sont conservées mais pas encore validées (joignez à nouveau les fichiers éventuels) : "
+              "ci-dessous ne sont pas encore enregistrées (joignez à nouveau les fichiers éventuels) : "
               "vérifiez-les, puis enregistrez à nouveau.", "warning")
         return _render(dossier, edition, current, form, state, 409)
 
@@ -76,7 +75,8 @@ def step(dossier_id: int, step_key: str):
     if pending_row is not None:
         changed = apply_row_action(request.form, pending_row, current)
         form = form_for(edition, current, answers, formdata=changed)
-        _keep_raw_input(dossier, step_key, changed)
+        operations.keep_input(edition, dossier, current_user, current, changed)
+        editing.record(dossier, page, seen, ended=True)
         db.session.commit()
         return _render(dossier, edition, current, form, state)
 
@@ -92,10 +92,10 @@ def step(dossier_id: int, step_key: str):
         if valid:
             operations.save_step(edition, dossier, current_user, step_key,
                                  extract_answers(form, edition, current, answers))
-            dossier.draft_input = {k: v for k, v in (dossier.draft_input or {}).items() if k != step_key}
         else:
             operations.save_step(edition, dossier, current_user, step_key, answers, mark_visited=False)
-            _keep_raw_input(dossier, step_key, request.form)
+            operations.keep_input(edition, dossier, current_user, current, request.form)
+        editing.record(dossier, page, seen, ended=True)  # this page is done: its late autosaves are past
         db.session.commit()
     except StaleDataError:
         db.session.rollback()
@@ -119,28 +119,3 @@ def step(dossier_id: int, step_key: str):
         return redirect(url_for("applicant.summary", dossier_id=dossier.id) if action == "next"
                         else url_for("applicant.step", dossier_id=dossier.id, step_key=step_key))
     return redirect(url_for("applicant.step", dossier_id=dossier.id, step_key=target.step.key))
-
-
-def _edited_elsewhere(dossier) -> bool:
-    """The page posts the version it was built from; another save since then moved it on."""
-    posted = request.form.get("version", "")
-    return posted.isdigit() and int(posted) != dossier.version
-
-
-def _autosave(dossier, edition, step_key: str):
-    """Keep what is being typed (the page script posts it every few seconds); nothing is validated yet."""
-    _keep_raw_input(dossier, step_key, request.form)
-    dossier.updated_at = now()
-    try:
-        db.session.commit()
-    except StaleDataError:
-        db.session.rollback()
-        return jsonify(saved=False, message="Modifié dans un autre onglet : rechargez la page."), 409
-    return jsonify(saved=True, version=dossier.version,
-                   message=f"Brouillon enregistré à {format_time(now(), edition.zone)}")
-
-
-def _keep_raw_input(dossier, step_key: str, form: MultiDict) -> None:
-    """Keep exactly what was typed in an unfinished step, so going back or leaving loses nothing."""
-    raw = {k: form.getlist(k) for k in form if k not in ("csrf_token", "action")}
-    dossier.draft_input = {**(dossier.draft_input or {}), step_key: raw}
