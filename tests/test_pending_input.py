@@ -134,3 +134,32 @@ def test_a_deposit_from_a_summary_older_than_the_dossier_is_refused(app, client,
     assert refused.status_code == 302
     assert db.session.get(Dossier, dossier_id).state == lifecycle.DRAFT
     assert "modifié depuis l'affichage de ce récapitulatif" in _summary(client, dossier_id)
+
+
+def test_the_step_page_offers_to_discard_its_pending_input(app, client, filled):
+    dossier_id = filled
+    url = f"/dossiers/{dossier_id}/etapes/cas_usage"
+    changed = dict(ETNA_STEPS["cas_usage"], titre="")
+    assert post_step(client, dossier_id, "cas_usage", changed, action="save_quit").status_code == 302
+    page = client.get(url).get_data(as_text=True)
+    assert "Cette étape contient des saisies non validées, à corriger" in text(client.get(url))
+    form = re.search(rf'<form[^>]+action="{url}/abandonner".*?</form>', page, re.S).group(0)
+    fields = dict(re.findall(r'name="([^"]+)"[^>]*value="([^"]*)"', form))
+    assert fields["from"] == "step"
+    back = client.post(f"{url}/abandonner", data=fields)
+    assert back.status_code == 302 and back.headers["Location"].endswith(url)
+    page = text(client.get(url))
+    assert "saisies non validées" not in page and f'value="{ETNA_STEPS["cas_usage"]["titre"]}"' in page
+
+
+def test_an_autosave_after_the_deposit_is_refused_in_french(app, client, filled):
+    dossier_id = filled
+    url = f"/dossiers/{dossier_id}/etapes/porteur"
+    page = client.get(url).get_data(as_text=True)
+    fields = {name: re.search(rf'name="{name}"[^>]*value="([^"]*)"', page).group(1)
+              for name in ("csrf_token", "version", "page-token")}
+    assert submit(client, dossier_id).status_code == 302
+    late = client.post(url + "/brouillon", data={**ETNA_STEPS["porteur"], **fields, "direction": "Trop tard"})
+    assert late.status_code == 403
+    assert late.json == {"saved": False, "message": "Ce dossier a été déposé : il ne peut plus être modifié."}
+    assert (db.session.get(Dossier, dossier_id).draft_input or {}).get("porteur") is None
