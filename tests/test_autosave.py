@@ -186,3 +186,26 @@ def test_an_invalid_full_save_keeps_bounded_input_too(app, client, dossier_id):
     assert response.status_code == 302
     kept = _draft(dossier_id)
     assert kept["contact_email"] == ["faux"] and not any(k.startswith("champ_inconnu") for k in kept)
+
+
+def test_the_longest_input_of_every_shipped_step_fits_in_one_autosave(app):
+    """The body cap refuses abuse, never a real step: each field at its bound, 4 bytes a character."""
+    from forms.answers import answerable
+    from forms.pending import BODY_CAP, ROWS_CAP, value_cap
+
+    def longest(definition) -> int:
+        values = len(definition.choices or ()) if definition.type == "multiple_choice" else 1
+        return values * (4 * value_cap(definition) + 200)  # 200: the multipart headers of one value
+
+    registry = app.extensions["editions"]
+    sizes = {}
+    for edition_id in ("etna-2019-1", "etna-2019-2", "innovation-2020-1"):
+        for step in registry.get(edition_id).steps:
+            size = 0
+            for field in answerable(step.fields):
+                if field.type == "group":
+                    size += (field.max_rows or ROWS_CAP) * sum(longest(c) for c in answerable(field.fields or []))
+                elif field.type != "file":
+                    size += longest(field)
+            sizes[f"{edition_id}/{step.key}"] = size
+    assert max(sizes.values()) < BODY_CAP, sorted(sizes.items(), key=lambda item: item[1])[-3:]

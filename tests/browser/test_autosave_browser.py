@@ -75,10 +75,17 @@ def test_a_stale_tab_is_told_and_overwrites_nothing(live_server, page_checker):
     assert dossier.answers["direction"] == ETNA_STEPS["porteur"]["direction"]
     assert dossier.draft_input["porteur"]["direction"] == ["Saisie de l'onglet B"]
 
+    tab_a.goto(url.rsplit("/etapes/", 1)[0] + "/recapitulatif")  # B's change is pending: no deposit yet
+    expect(tab_a.get_by_text(re.compile("Modification non validée"))).to_be_visible()
+    expect(tab_a.get_by_role("button", name=re.compile("Abandonner cette modification"))).to_be_visible()
+    expect(tab_a.get_by_role("button", name="Déposer le dossier")).to_have_count(0)
+    page_checker.check("recapitulatif-en-attente")
+
     tab_b.get_by_role("button", name="Suivant").last.click()  # tab B was not disturbed
     expect(tab_b.get_by_text("Étape 2 sur 6")).to_be_visible()
     assert _dossier(app).answers["direction"] == "Saisie de l'onglet B"
     assert page_checker.violations == [], page_checker.violations
+    assert page_checker.nu_errors() == []
 
 
 def test_autosave_and_next_from_one_tab_never_conflict(live_server, page_checker):

@@ -34,8 +34,8 @@ def _bound_autosave_body(endpoint: str | None, values: dict | None) -> None:
     request.max_content_length = BODY_CAP
     if (request.content_length or 0) > BODY_CAP:
         abort(_answer(413, "Saisie trop volumineuse pour l'enregistrement automatique "
-                           f"({BODY_CAP // 1024} ko au plus) : elle n'est pas enregistrée. Raccourcissez les textes, "
-                           "puis cliquez sur « Suivant »."))
+                           f"({BODY_CAP // (1024 * 1024)} Mo au plus) : elle n'est pas enregistrée. "
+                           "Raccourcissez les textes, puis cliquez sur « Suivant »."))
 
 
 @bp.post("/dossiers/<int:dossier_id>/etapes/<step_key>/brouillon")
