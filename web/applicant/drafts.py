@@ -76,7 +76,9 @@ def keep_typing(dossier, edition, step):
     except StaleDataError:
         db.session.rollback()
         return _answer(409, CONFLICT, conflict=True)
-    return _answer(200, f"Brouillon enregistré à {format_time(now(), edition.zone)}", saved=True)
+    # `version`: what a page script of before this release adopts; safe, as this page's standing was checked
+    return _answer(200, f"Brouillon enregistré à {format_time(now(), edition.zone)}", saved=True,
+                   version=dossier.version)
 
 
 @bp.post("/dossiers/<int:dossier_id>/etapes/<step_key>/abandonner")
