@@ -49,7 +49,7 @@ class Progress:
         i = self.index_of(key)
         return self.steps[i - 1] if i is not None and i > 0 else None
 
-    def pending(self) -> list[StepState]:
+    def unvalidated(self) -> list[StepState]:
         """The steps whose latest input is not validated: they hold the deposit back."""
         return [s for s in self.steps if s.pending is not None]
 

@@ -119,11 +119,10 @@ def submit(edition: LoadedEdition, dossier: Dossier, user: User) -> None:
     """Submit a complete draft before the deadline: give it a reference and queue the receipt."""
     ensure_editable(edition, dossier, user)
     state = progress(edition, dossier)
-    if state.pending():
-        raise ActionRefused(
-            "Modifications non validées ou à corriger avant le dépôt : « "
-            + " », « ".join(s.step.title for s in state.pending()) + " ». Ouvrez l'étape et cliquez sur « Suivant », "
-            "ou abandonnez la modification depuis le récapitulatif.")
+    if unvalidated := state.unvalidated():
+        titles = " », « ".join(s.step.title for s in unvalidated)
+        raise ActionRefused(f"Modifications non validées ou à corriger avant le dépôt : « {titles} ». Ouvrez l'étape "
+                            "et cliquez sur « Suivant », ou abandonnez la modification depuis le récapitulatif.")
     if not state.all_complete:
         raise ActionRefused("Le dossier est incomplet : complétez chaque étape avant de le déposer.")
     dossier.submitted_at = now()
