@@ -30,8 +30,9 @@ def init_extensions(app: Flask) -> None:
     login_manager.login_message = "Connectez-vous pour accéder à cette page."
     login_manager.login_message_category = "info"
 
+    from accounts.identities import user_of_session
     from models import User
 
     @login_manager.user_loader
-    def load_user(user_id: str) -> User | None:
-        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    def load_user(session_id: str) -> User | None:
+        return user_of_session(session_id)

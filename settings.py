@@ -35,7 +35,14 @@ def defaults(instance_path: str) -> dict:
         "UPLOAD_MAX_PAGES": 200,
         "MAX_CONTENT_LENGTH": 64 * 1024 * 1024,
         "RATELIMIT_STORAGE_URI": "memory://",
-        "RATELIMIT_LOGIN": "5 per minute;30 per hour",
+        "RATELIMIT_LOGIN": "5 per minute;30 per hour",  # per visitor (see TRUSTED_PROXIES)
+        "RATELIMIT_WORKSHOP": "5 per minute;30 per hour",  # workshop sign-ups per visitor
+        "TRUSTED_PROXIES": 0,  # reverse proxies in front of the app whose X-Forwarded-For is believed
+        "LINKS_PER_ADDRESS_PER_HOUR": 3,  # sign-in and workshop links mailed to one address; more send nothing
+        "STAFF_IDLE_MINUTES": 60,  # a staff or jury session ends after this long without a request
+        "APPLICANT_IDLE_HOURS": 24,  # an applicant's session ends after this long without a request
+        "LOG_SIGN_IN_LINKS": True,  # the embedded default writes sign-in links in the log; false in production
+        "HEALTHZ_TOKEN": None,  # a probe sending "Authorization: Bearer <token>" reads /healthz details
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": False,  # True in production (HTTPS); see docs/production.md

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 from pathlib import Path
 
@@ -10,9 +11,11 @@ from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask.cli import with_appcontext
 
+from accounts.identities import revoke_sessions
 from accounts.passwords import set_password
 from models import User, db
 from models.user import ROLES
+from timekeeping import now
 
 users_cli = click.Group("users", help="Comptes de l'équipe et du jury.")
 
@@ -38,6 +41,37 @@ def create_user(email: str, role: str, name: str | None, password: str | None) -
     set_password(user, password)
     db.session.commit()
     click.echo(f"Compte {role} {email} prêt ; mot de passe : {password}")
+
+
+def _account(email: str) -> User:
+    user = db.session.execute(db.select(User).filter_by(email=email.strip().lower())).scalar_one_or_none()
+    if user is None:
+        raise click.BadParameter(f"aucun compte pour {email}")
+    return user
+
+
+@users_cli.command("lock")
+@click.argument("email")
+@click.option("--days", type=click.IntRange(min=1), default=36500, show_default=True, help="Durée du blocage")
+@with_appcontext
+def lock_user(email: str, days: int) -> None:
+    """Bloquer un compte : plus aucune connexion (lien ou mot de passe), ses sessions ouvertes prennent fin."""
+    user = _account(email)
+    user.locked_until = now() + dt.timedelta(days=days)
+    revoke_sessions(user)
+    db.session.commit()
+    click.echo(f"Compte {user.email} bloqué ; ses sessions sont fermées.")
+
+
+@users_cli.command("unlock")
+@click.argument("email")
+@with_appcontext
+def unlock_user(email: str) -> None:
+    """Débloquer un compte bloqué par `flask users lock`."""
+    user = _account(email)
+    user.locked_until = None
+    db.session.commit()
+    click.echo(f"Compte {user.email} débloqué.")
 
 
 @click.command("bootstrap")

@@ -1,47 +1,54 @@
-"""Staff passwords: argon2 hashes and a lockout after repeated failures."""
+"""Staff passwords: argon2 hashes, checked at the same cost whether the account exists or not."""
 
 from __future__ import annotations
 
-import datetime as dt
+import secrets
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from accounts import identities, throttle
 from models import User, db
 from timekeeping import now
 
-MAX_FAILURES = 5
-LOCKOUT = dt.timedelta(minutes=15)
 _hasher = PasswordHasher()
+# Verified against when there is no password to check, so every answer costs one argon2 verification.
+_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(24))
+REFUSED = "Adresse électronique ou mot de passe incorrect."
 
 
 class LoginRefused(Exception):
-    """Wrong credentials or a locked account; the message is French and never says which."""
+    """Wrong credentials, a locked account or too many tries; the French message never says which account."""
 
 
 def set_password(user: User, password: str) -> None:
     user.password_hash = _hasher.hash(password)
 
 
-def check_login(email: str, password: str) -> User:
-    """Return the staff user whose credentials these are, counting failures towards a lockout."""
-    user = db.session.execute(db.select(User).filter_by(email=email.strip().lower())).scalar_one_or_none()
-    if user is None or user.password_hash is None:
-        _hasher.hash(password)  # same cost whether the account exists or not
-        raise LoginRefused("Adresse électronique ou mot de passe incorrect.")
-    if user.locked_until and user.locked_until > now():
-        raise LoginRefused("Trop d'essais infructueux : le compte est bloqué pendant 15 minutes.")
+def _verified(password_hash: str, password: str) -> bool:
     try:
-        _hasher.verify(user.password_hash, password)
+        return _hasher.verify(password_hash, password)
     except (VerificationError, InvalidHashError):
-        user.failed_logins += 1
-        if user.failed_logins >= MAX_FAILURES:
-            user.locked_until = now() + LOCKOUT
-            user.failed_logins = 0
-        db.session.commit()
-        raise LoginRefused("Adresse électronique ou mot de passe incorrect.") from None
-    user.failed_logins = 0
-    user.locked_until = None
+        return False
+
+
+def check_login(email: str, password: str, client: str | None = None) -> User:
+    """Return the staff or jury user whose credentials these are; failures slow this client down.
+
+    Flushes, never commits: the caller commits the failure count with the refusal, or the sign-in.
+    """
+    email = email.strip().lower()
+    wait = throttle.seconds_to_wait(email, client)
+    if wait:
+        raise LoginRefused(f"Trop d'essais infructueux depuis ce poste. Patientez {wait} seconde"
+                           f"{'s' if wait > 1 else ''} avant de réessayer.")
+    user = db.session.execute(db.select(User).filter_by(email=email)).scalar_one_or_none()
+    usable = user is not None and user.password_hash is not None and user.role in identities.PASSWORD_ROLES
+    verified = _verified(user.password_hash if usable else _DUMMY_HASH, password)
+    if not (verified and usable and identities.may_use_password(user)):
+        throttle.record_failure(email, client)
+        raise LoginRefused(REFUSED)
+    throttle.clear(email, client)
     user.last_login_at = now()
     if _hasher.check_needs_rehash(user.password_hash):
         set_password(user, password)

@@ -1,4 +1,9 @@
-"""One-time sign-in links: signed, expiring, usable once; only a hash of the secret is stored."""
+"""One-time sign-in links: signed, expiring, usable once; only a hash of the secret is stored.
+
+A link goes to applicant accounts only (accounts.identities), and at most LINKS_PER_ADDRESS_PER_HOUR
+per address: asking again shows the same page and sends nothing, so nobody can flood a mailbox nor
+lock an applicant out, and the links already sent keep working.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +11,11 @@ import datetime as dt
 import hashlib
 import secrets
 
+import sqlalchemy as sa
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 
+from accounts import identities
 from models import LoginToken, User, db
 from timekeeping import now
 
@@ -40,6 +47,15 @@ def find_or_create_applicant(email: str) -> User:
     return user
 
 
+def may_send_link(user: User) -> bool:
+    """Whether a new link may go to this account now: an applicant, not locked, under the hourly cap."""
+    if not identities.may_use_link(user):
+        return False
+    recent = db.session.execute(sa.select(sa.func.count(LoginToken.id)).where(
+        LoginToken.user_id == user.id, LoginToken.created_at > now() - dt.timedelta(hours=1))).scalar()
+    return recent < current_app.config["LINKS_PER_ADDRESS_PER_HOUR"]
+
+
 def issue_link_token(user: User, next_url: str | None = None) -> str:
     """Create a token for `user` and return its signed form, to put in the emailed URL."""
     secret = secrets.token_urlsafe(32)
@@ -63,6 +79,9 @@ def peek(signed: str) -> LoginToken:
         raise LinkRefused("Ce lien de connexion a déjà été utilisé. Demandez un nouveau lien.")
     if token.expires_at < now():
         raise LinkRefused("Ce lien de connexion a expiré. Demandez un nouveau lien.")
+    if not identities.may_use_link(token.user):
+        raise LinkRefused("Ce lien de connexion n'est pas valide. Les membres de l'équipe et du jury se "
+                          "connectent avec leur mot de passe.")
     return token
 
 

@@ -9,11 +9,11 @@ from models.files import StoredFile
 from models.outbox import OutboxMessage
 from models.review import JuryAssignment, Score
 from models.revision import EditionRevision
-from models.user import LoginToken, User
+from models.user import LoginToken, SignInThrottle, User
 from models.workshop import WorkshopRegistration, WorkshopSeats
 
 __all__ = [
     "db", "Agreement", "DecisionBatch", "DecisionNotice", "Dossier", "EditionRevision", "GeneratedDocument",
-    "JuryAssignment", "LoginToken", "OutboxMessage", "ReferenceCounter", "Score", "StoredFile", "Transition", "User",
-    "WorkshopRegistration", "WorkshopSeats",
+    "JuryAssignment", "LoginToken", "OutboxMessage", "ReferenceCounter", "Score", "SignInThrottle", "StoredFile",
+    "Transition", "User", "WorkshopRegistration", "WorkshopSeats",
 ]

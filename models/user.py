@@ -1,4 +1,4 @@
-"""People who sign in: applicants (one-time links) and staff (password, with roles)."""
+"""People who sign in: applicants (one-time links) and staff (password, with roles), and what guards it."""
 
 from __future__ import annotations
 
@@ -22,14 +22,18 @@ class User(UserMixin, db.Model):
     role: Mapped[str] = mapped_column(String(20), default="applicant")
     display_name: Mapped[str | None] = mapped_column(String(200))
     password_hash: Mapped[str | None] = mapped_column(String(200))
-    failed_logins: Mapped[int] = mapped_column(default=0)
-    locked_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)  # set by `flask users lock`
+    session_generation: Mapped[int] = mapped_column(default=0, server_default="0")  # bumped: sessions end
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=now)
     last_login_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
     @property
     def is_staff(self) -> bool:
         return self.role in ("instructeur", "admin")
+
+    def get_id(self) -> str:
+        """What the session cookie names: the account and its session generation (see accounts.identities)."""
+        return f"{self.id}:{self.session_generation or 0}"
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.role}>"
@@ -49,3 +53,15 @@ class LoginToken(db.Model):
     next_url: Mapped[str | None] = mapped_column(String(500))
 
     user = relationship("User")
+
+
+class SignInThrottle(db.Model):
+    """Failed staff sign-ins of one (address, client) pair: growing delays that slow a guesser down without
+    locking the account for anyone else. Keyed by a hash, so the table holds no address."""
+
+    __tablename__ = "sign_in_throttles"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    retry_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=now, index=True)

@@ -81,9 +81,12 @@ def make_user(email: str, role: str, password: str | None = PASSWORD) -> User:
 
 def sign_in_as(client, user: User) -> None:
     """Open a session for `user` as Flask-Login would after signing in (the sign-in itself is tested apart)."""
+    import time
+
     with client.session_transaction() as session:
-        session["_user_id"] = str(user.id)
+        session["_user_id"] = user.get_id()
         session["_fresh"] = True
+        session["_seen"] = int(time.time())
 
 
 def staff_sign_in(client, email: str, password: str = PASSWORD):

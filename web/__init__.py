@@ -6,7 +6,7 @@ from flask import Flask
 
 
 def register_web(app: Flask) -> None:
-    from web import errors, filters, health, security
+    from web import errors, filters, health, security, sessions
     from web.applicant import bp as applicant_bp
     from web.auth import bp as auth_bp
     from web.preview import bp as preview_bp
@@ -14,6 +14,7 @@ def register_web(app: Flask) -> None:
     from web.staff import bp as staff_bp
 
     security.init_app(app)
+    sessions.init_app(app)
     filters.init_app(app)
     errors.init_app(app)
     health.init_app(app)

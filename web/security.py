@@ -1,11 +1,14 @@
-"""Security headers on every response, and the DSFR assets served from node_modules."""
+"""Security headers on every response, the client's real address behind trusted proxies, the request id,
+and the DSFR assets served from node_modules."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from pathlib import Path
 
 from flask import Flask, abort, g, request, send_from_directory
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from jobs.context import set_request_id
 
@@ -23,10 +26,30 @@ CSP = "; ".join([
 ])
 
 
+PLAIN_REQUEST_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,63}")
+
+
+def request_id_from(header: str | None) -> str:
+    """The proxy's request id when it is short and plain (it goes into every log line), else a new one."""
+    if header and PLAIN_REQUEST_ID.fullmatch(header):
+        return header
+    return uuid.uuid4().hex[:16]
+
+
+def trust_proxies(app: Flask) -> None:
+    """Believe X-Forwarded-For/-Proto from the TRUSTED_PROXIES nearest hops only, so that the limits and logs
+    see each visitor's own address behind a reverse proxy, and nobody can pick theirs by sending the header."""
+    hops = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if hops > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
+
+
 def init_app(app: Flask) -> None:
+    trust_proxies(app)
+
     @app.before_request
     def tag_request() -> None:
-        g.request_id = request.headers.get("X-Request-Id", "")[:64] or uuid.uuid4().hex[:16]
+        g.request_id = request_id_from(request.headers.get("X-Request-Id"))
         set_request_id(g.request_id)
 
     @app.after_request
