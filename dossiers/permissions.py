@@ -21,6 +21,11 @@ def is_staff(user: User | None) -> bool:
     return user is not None and user.is_authenticated and user.role in STAFF_ROLES
 
 
+def is_admin(user: User | None) -> bool:
+    """Admins alone read the mail kept on the server (it may hold what only its addressee should read)."""
+    return user is not None and user.is_authenticated and user.role == "admin"
+
+
 def is_jury(user: User | None) -> bool:
     return user is not None and user.is_authenticated and user.role == "jury"
 

@@ -28,6 +28,7 @@ ROLES = ("anonymous", "owner", "other applicant", "instructeur", "admin", "jury 
          "jury in conflict")
 
 TEAM = "the programme team"  # instructeur, admin
+ADMIN = "admins"  # kept mail may hold what only its addressee should read
 BACK_OFFICE = "the team and the jury"
 JURY = "jury members"
 JURY_DOSSIER = "the jury member reviewing the dossier"
@@ -54,7 +55,7 @@ ACCESS = {
     "staff.export_xlsx": TEAM,
     "staff.export_pdfs": TEAM,
     "staff.mails": TEAM,
-    "staff.kept_mail": TEAM,
+    "staff.kept_mail": ADMIN,
     "staff.send_again": TEAM,
     "staff.my_reviews": JURY,
     "staff.review": JURY_DOSSIER,
@@ -68,6 +69,7 @@ ACCESS = {
 }
 ALLOWED = {
     TEAM: {"instructeur", "admin"},
+    ADMIN: {"admin"},
     BACK_OFFICE: {"instructeur", "admin", "jury assigned", "jury not assigned", "jury in conflict"},
     JURY: {"jury assigned", "jury not assigned", "jury in conflict"},
     JURY_DOSSIER: {"jury assigned"},

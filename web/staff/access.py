@@ -25,6 +25,18 @@ def manage_required(view):
     return guarded
 
 
+def admin_required(view):
+    """Admins only: others of the team and the jury get 403."""
+
+    @wraps(view)
+    def guarded(*args, **kwargs):
+        if not permissions.is_admin(current_user):
+            abort(403)
+        return view(*args, **kwargs)
+
+    return guarded
+
+
 def jury_required(view):
     @wraps(view)
     def guarded(*args, **kwargs):

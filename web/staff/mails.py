@@ -3,23 +3,25 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
+from flask_login import current_user
 
+from dossiers import permissions
 from models import db
 from staff import mailbox
 from web.staff import bp
-from web.staff.access import manage_required
+from web.staff.access import admin_required, manage_required
 from web.staff.forms import ButtonForm
 
 
 @bp.get("/courriels")
 @manage_required
 def mails():
-    return render_template("staff/mails.html", kept=mailbox.kept_messages(), failed=mailbox.failed_messages(),
-                           button=ButtonForm())
+    kept = mailbox.kept_messages() if permissions.is_admin(current_user) else None
+    return render_template("staff/mails.html", kept=kept, failed=mailbox.failed_messages(), button=ButtonForm())
 
 
 @bp.get("/courriels/conserves/<name>")
-@manage_required
+@admin_required
 def kept_mail(name: str):
     try:
         message = mailbox.read_local_message(name)
