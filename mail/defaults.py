@@ -60,6 +60,19 @@ Pour le compléter et le déposer :
 
 — {{ edition.organisation }}""",
     ),
+    "workshop_address_check": (  # fixed text: it goes to any address typed, so it carries nothing typed
+        "Confirmez votre inscription : {{ workshop.title }} — {{ workshop.date }}",
+        """Bonjour,
+
+Une inscription à « {{ workshop.title }} » ({{ workshop.date }}) a été demandée avec cette adresse électronique.
+
+Pour la confirmer, ouvrez ce lien (valable 48 heures) puis appuyez sur « Confirmer mon inscription » :
+{{ confirm_url }}
+
+Aucune place n'est réservée avant cette confirmation. Si vous n'êtes pas à l'origine de cette demande, ignorez ce message : aucune inscription ne sera enregistrée.
+
+— {{ edition.organisation }}""",
+    ),
     "workshop_registration": (
         "{{ 'Inscription confirmée' if registered else 'Liste d’attente' }} : {{ workshop.title }} — {{ workshop.date }}",
         """Bonjour {{ name }},

@@ -22,11 +22,12 @@ from editions.model import LoadedEdition
 from editions.schema import BUILTIN_EMAILS, DocumentDef, Workshop
 from mail.addresses import InvalidAddress, checked_address
 from mail.attachments import document_attachment, inline_attachment
-from mail.html import html_email
+from mail.defaults import DEFAULTS
+from mail.html import URL, html_email
 from mail.ics import CONTENT_TYPE as ICS_TYPE
 from mail.ics import workshop_invitation
 from mail.outbox import enqueue
-from mail.templating import base_context, render
+from mail.templating import base_context, render, texts
 from models import Dossier, OutboxMessage, User, db
 from models.workshop import REGISTERED, WAITING
 from timekeeping import now
@@ -48,8 +49,21 @@ def _queue(kind: str, edition: LoadedEdition | None, context: dict[str, Any], to
     subject, text = render(edition, kind, context)
     organisation = edition.definition.organisation if edition is not None else None
     contact = edition.definition.contact_email if edition is not None else None
-    return enqueue(kind, to, subject, text, html_email(subject, text, organisation, contact),
+    html = html_email(subject, text, organisation, contact, links=_our_links(edition, kind, context))
+    return enqueue(kind, to, subject, text, html,
                    edition_id=edition.id if edition is not None else None, reply_to=reply_to or contact, **options)
+
+
+def _our_links(edition: LoadedEdition | None, kind: str, context: dict[str, Any]) -> set[str]:
+    """The URLs that may become links in the HTML part: those the app made (`url`, `…_url`) and those the
+    staff wrote in the text itself; never one that came in a value somebody typed (a name, an answer)."""
+    links = {value for key, value in context.items()
+             if (key == "url" or key.endswith("_url")) and isinstance(value, str)}
+    _, body, _ = texts(edition, kind)
+    links.update(URL.findall(body))
+    if kind in DEFAULTS:
+        links.update(URL.findall(DEFAULTS[kind][1]))
+    return links
 
 
 def edition_of(dossier: Dossier) -> LoadedEdition:
@@ -173,19 +187,32 @@ def send_convention(dossier: Dossier) -> OutboxMessage | None:
     return _send_about_dossier("convention_sent", dossier, f"convention_sent:{dossier.id}")
 
 
+def _workshop_facts(edition: LoadedEdition, workshop: Workshop) -> dict[str, str]:
+    starts = workshop.starts if workshop.starts.tzinfo else workshop.starts.replace(tzinfo=edition.zone)
+    ends = workshop.ends if workshop.ends.tzinfo else workshop.ends.replace(tzinfo=edition.zone)
+    return {"title": workshop.title, "place": workshop.place, "description": workshop.description or "",
+            "date": f"{format_datetime(starts, edition.zone)} – {format_time(ends, edition.zone)}"}
+
+
+def send_workshop_address_check(edition: LoadedEdition, workshop: Workshop, registration, token: str) -> None:
+    """Ask the address typed in a sign-up to confirm it; the message carries nothing the stranger typed."""
+    context = {**base_context(edition), "workshop": _workshop_facts(edition, workshop),
+               "confirm_url": public_url(f"/ateliers/confirmation/{token}")}
+    _queue("workshop_address_check", edition, context, registration.email,
+           dedup_key=f"workshop_address_check:{registration.id}:{registration.checks_sent}:"
+                     f"{registration.check_sent_at:%Y%m%d%H%M%S}")
+
+
 def send_workshop_confirmation(edition: LoadedEdition, workshop: Workshop, registration) -> None:
     """Confirm a seat (with the .ics invitation) or a place on the waiting list; again when a seat frees up."""
     from workshops.registrations import cancel_token
 
     if registration.status not in (REGISTERED, WAITING):
         return
-    starts = workshop.starts if workshop.starts.tzinfo else workshop.starts.replace(tzinfo=edition.zone)
-    ends = workshop.ends if workshop.ends.tzinfo else workshop.ends.replace(tzinfo=edition.zone)
     registered = registration.status == REGISTERED
     context = {
         **base_context(edition), "name": registration.name, "registered": registered, "remote": registration.remote,
-        "workshop": {"title": workshop.title, "place": workshop.place, "description": workshop.description or "",
-                     "date": f"{format_datetime(starts, edition.zone)} – {format_time(ends, edition.zone)}"},
+        "workshop": _workshop_facts(edition, workshop),
         "cancel_url": public_url(f"/ateliers/annulation/{cancel_token(registration)}"),
     }
     attachments = []

@@ -43,12 +43,16 @@ EXTRAS: dict[str, dict[str, Any]] = {
                      "place": "20 avenue de Ségur, 75007 Paris", "description": ""},
         "cancel_url": "https://appels.example.gouv.fr/ateliers/annulation/exemple",
     },
+    "workshop_address_check": {
+        "workshop": {"title": "Session d'information", "date": "17 juillet 2019 à 14 h – 17 h"},
+        "confirm_url": "https://appels.example.gouv.fr/ateliers/confirmation/exemple",
+    },
     "result_laureate": {**_DOSSIER_LINKS, "reason": "Projet exemplaire."},
     "result_not_selected": {**_DOSSIER_LINKS, "reason": "Projet hors du périmètre de l'appel."},
     "convention_sent": _DOSSIER_LINKS,
 }
 # Messages about one dossier carry the whole documents' context; the others only the edition's facts.
-WITHOUT_DOSSIER = ("sign_in_link", "workshop_registration")
+WITHOUT_DOSSIER = ("sign_in_link", "workshop_address_check", "workshop_registration")
 
 
 class MessageTemplateError(Exception):

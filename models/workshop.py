@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from models.base import UTCDateTime, db
 from timekeeping import now
 
+PENDING = "à confirmer"  # the address has not yet answered the check mail: no seat taken, not listed
 REGISTERED = "inscrit"
 WAITING = "liste d'attente"
 CANCELLED = "annulé"
@@ -32,6 +33,8 @@ class WorkshopRegistration(db.Model):
     status: Mapped[str] = mapped_column(String(20), default=REGISTERED)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=now)
     cancelled_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    checks_sent: Mapped[int] = mapped_column(default=0, server_default="0")  # address checks this hour
+    check_sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)  # first check of that hour
 
 
 class WorkshopSeats(db.Model):

@@ -141,3 +141,21 @@ def _errors(response) -> list[str]:
 def submit(client, dossier_id: int, headers: dict | None = None):
     token = csrf_token(client, f"/dossiers/{dossier_id}/recapitulatif")
     return client.post(f"/dossiers/{dossier_id}/deposer", data={"csrf_token": token}, headers=headers or {})
+
+
+def register_to_workshop(client, url: str, name: str, email: str, remote: bool = False, machine: str = "192.0.2.1"):
+    """Sign up to a workshop, then confirm the address with the link mailed to it (as its owner would)."""
+    from models import OutboxMessage, db
+
+    data = {"csrf_token": csrf_token(client, url), "name": name, "email": email, "administration": "Préfecture du Nord"}
+    if remote:
+        data["remote"] = "y"
+    environ = {"REMOTE_ADDR": machine}
+    response = client.post(url, data=data, environ_base=environ)
+    check = db.session.execute(db.select(OutboxMessage).filter_by(kind="workshop_address_check")
+                               .order_by(OutboxMessage.id.desc())).scalars().first()
+    if response.status_code != 200 or check is None or check.to != [email.lower()] or \
+            "Confirmez votre adresse" not in response.get_data(as_text=True):
+        return response
+    link = re.search(r"https?://[^/]+(/ateliers/confirmation/\S+)", check.text_body).group(1)
+    return client.post(link, data={"csrf_token": csrf_token(client, link)}, environ_base=environ)

@@ -13,7 +13,7 @@ from dossiers import decisions, lifecycle
 from mail.messages import send_convention, send_result
 from mail.sender import deliver_pending
 from models import Dossier, GeneratedDocument, OutboxMessage, User, WorkshopSeats, db
-from tests.journey import EDITION, csrf_token, fill_all_steps, sign_in, start_dossier, submit
+from tests.journey import EDITION, fill_all_steps, register_to_workshop, sign_in, start_dossier, submit
 
 OWNER = "porteur@interieur.gouv.fr"
 CONTACT = "camille.martin@interieur.gouv.fr"  # the contact address typed in the dossier (tests/journey.py)
@@ -148,9 +148,7 @@ def test_workshop_registration_brings_an_invitation_or_a_waiting_list_notice(app
     url = f"/appels/{EDITION}/ateliers/presentation"
 
     def register(name: str, email: str):
-        data = {"csrf_token": csrf_token(client, url), "name": name, "email": email,
-                "administration": "Préfecture du Nord"}
-        assert client.post(url, data=data).status_code == 302
+        assert register_to_workshop(client, url, name, email).status_code == 302
 
     register("Camille Martin", CONTACT)
     db.session.get(WorkshopSeats, (EDITION, "presentation")).taken = 40  # the room is full
@@ -158,7 +156,8 @@ def test_workshop_registration_brings_an_invitation_or_a_waiting_list_notice(app
     register("Dominique Bernard", "dominique.bernard@nord.gouv.fr")
     deliver_pending()
 
-    [confirmed] = smtp.to(CONTACT)
+    [check, confirmed] = smtp.to(CONTACT)
+    assert check["Subject"].startswith("Confirmez votre inscription : Présentation générale")
     assert confirmed["Subject"] == ("Inscription confirmée : Présentation générale et questions-réponses — "
                                     "17 juillet 2019 à 14 h – 17 h")
     text = plain(confirmed)
@@ -174,7 +173,7 @@ def test_workshop_registration_brings_an_invitation_or_a_waiting_list_notice(app
     assert f'ATTENDEE;CN="Camille Martin";ROLE=REQ-PARTICIPANT;PARTSTAT=ACCEPTED;RSVP=FALSE:mailto:{CONTACT}' \
            in ics.replace("\r\n ", "")
 
-    [waiting] = smtp.to("dominique.bernard@nord.gouv.fr")
+    [_, waiting] = smtp.to("dominique.bernard@nord.gouv.fr")
     assert waiting["Subject"].startswith("Liste d’attente : Présentation générale")
     assert "vous êtes sur la liste d'attente" in plain(waiting)
     assert attachments(waiting) == []

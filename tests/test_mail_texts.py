@@ -134,12 +134,14 @@ def test_an_edition_writes_its_own_texts(app, client, smtp, clock, tmp_path: Pat
 
 def test_the_html_part_keeps_what_people_typed_as_text() -> None:
     html = str(text_to_html("Projet « A & B <script> »\nsuite\n\n- un **point**\n- deux\n\n"
-                            "Lien : https://exemple.gouv.fr/a?b=1&c=2."))
+                            "Lien : https://exemple.gouv.fr/a?b=1&c=2. Autre : https://ailleurs.example/x",
+                            links={"https://exemple.gouv.fr/a?b=1&c=2"}))
 
     assert "Projet « A &amp; B &lt;script&gt; »<br>suite" in html
     assert "<li" in html and "un <strong>point</strong>" in html
     assert '<a href="https://exemple.gouv.fr/a?b=1&amp;c=2"' in html and "</a>." in html
     assert "<script>" not in html
+    assert 'href="https://ailleurs.example' not in html and "https://ailleurs.example/x" in html  # not vouched for
 
 
 STAFF_DOCUMENT = """\

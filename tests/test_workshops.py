@@ -5,17 +5,14 @@ from __future__ import annotations
 import re
 
 from models import OutboxMessage, WorkshopRegistration, db
-from tests.journey import csrf_token
+from tests.journey import csrf_token, register_to_workshop
 
 URL = "/appels/etna-2019-2/ateliers/presentation"
 
 
 def _register(client, name: str, email: str, remote: bool = False):
-    data = {"csrf_token": csrf_token(client, URL), "name": name, "email": email,
-            "administration": "Préfecture du Nord"}
-    if remote:
-        data["remote"] = "y"
-    return client.post(URL, data=data)
+    """Sign up and confirm the address, each person from a machine of their own."""
+    return register_to_workshop(client, URL, name, email, remote, machine=f"192.0.2.{sum(email.encode()) % 250 + 1}")
 
 
 def test_seats_then_waiting_list_then_a_freed_seat(app, client, clock):

@@ -1,18 +1,24 @@
 """Register people to a workshop: a seat while there are some, else the waiting list; a cancellation
-gives the seat to the first person waiting. Flushes, never commits; the confirmation mail is queued in
-the same transaction.
+gives the seat to the first person waiting. Flushes, never commits; the mails are queued in the same
+transaction.
+
+Anyone may type any address: a sign-up first only asks the address to confirm (a mail with a link and
+nothing the stranger typed); the seat is taken, and the confirmation with the invitation sent, when
+the link is used. An address gets at most LINKS_PER_ADDRESS_PER_HOUR checks per workshop.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+
 import sqlalchemy as sa
 from flask import current_app
-from itsdangerous import BadSignature, URLSafeSerializer
+from itsdangerous import BadSignature, SignatureExpired, URLSafeSerializer, URLSafeTimedSerializer
 
 from editions.model import LoadedEdition
 from editions.schema import Workshop
 from models import WorkshopRegistration, WorkshopSeats, db
-from models.workshop import CANCELLED, REGISTERED, WAITING
+from models.workshop import CANCELLED, PENDING, REGISTERED, WAITING
 from timekeeping import now
 
 
@@ -45,22 +51,52 @@ def _take_seat(edition: LoadedEdition, workshop: Workshop) -> bool:
     return db.session.execute(bump).scalar() is not None
 
 
-def register(edition: LoadedEdition, workshop: Workshop, email: str, name: str, administration: str,
-             remote: bool = False) -> WorkshopRegistration:
-    """Register one person; raise RegistrationRefused when already registered or the session is past."""
+CHECK_VALID = dt.timedelta(days=2)
+
+
+def _not_past(edition: LoadedEdition, workshop: Workshop) -> None:
     if workshop.starts.replace(tzinfo=workshop.starts.tzinfo or edition.zone) <= now():
         raise RegistrationRefused("Cette session a déjà eu lieu : les inscriptions sont closes.")
+
+
+def request_registration(edition: LoadedEdition, workshop: Workshop, email: str, name: str, administration: str,
+                         remote: bool = False) -> WorkshopRegistration:
+    """Record a sign-up awaiting its address check and mail the check (unless this address had its share).
+
+    Raise RegistrationRefused when the address is already registered or the session is past.
+    """
+    _not_past(edition, workshop)
     email = email.strip().lower()
-    existing = db.session.execute(db.select(WorkshopRegistration).filter_by(
+    registration = db.session.execute(db.select(WorkshopRegistration).filter_by(
         edition_id=edition.id, workshop_key=workshop.key, email=email)).scalar_one_or_none()
-    if existing is not None and existing.status != CANCELLED:
-        raise RegistrationRefused(f"L'adresse {email} est déjà inscrite à cette session ({existing.status}).")
-    status = REGISTERED if (remote and workshop.remote) or _take_seat(edition, workshop) else WAITING
-    registration = existing or WorkshopRegistration(edition_id=edition.id, workshop_key=workshop.key, email=email)
+    if registration is not None and registration.status in (REGISTERED, WAITING):
+        raise RegistrationRefused(f"L'adresse {email} est déjà inscrite à cette session ({registration.status}).")
+    if registration is None:
+        registration = WorkshopRegistration(edition_id=edition.id, workshop_key=workshop.key, email=email,
+                                            checks_sent=0)
+        db.session.add(registration)
     registration.name, registration.administration = name.strip(), administration.strip()
     registration.remote = bool(remote and workshop.remote)
-    registration.status, registration.created_at, registration.cancelled_at = status, now(), None
-    db.session.add(registration)
+    registration.status, registration.created_at, registration.cancelled_at = PENDING, now(), None
+    if registration.check_sent_at is None or registration.check_sent_at < now() - dt.timedelta(hours=1):
+        registration.check_sent_at, registration.checks_sent = now(), 0
+    db.session.flush()
+    if registration.checks_sent < current_app.config["LINKS_PER_ADDRESS_PER_HOUR"]:
+        registration.checks_sent += 1
+        from mail.messages import send_workshop_address_check
+
+        send_workshop_address_check(edition, workshop, registration, confirm_token(registration))
+    return registration
+
+
+def confirm(edition: LoadedEdition, workshop: Workshop, registration: WorkshopRegistration) -> WorkshopRegistration:
+    """The address answered: take a seat (or a place on the waiting list) and send the confirmation."""
+    _not_past(edition, workshop)
+    if registration.status != PENDING:
+        raise RegistrationRefused("Cette inscription est déjà confirmée.")
+    remote = registration.remote
+    registration.status = REGISTERED if remote or _take_seat(edition, workshop) else WAITING
+    registration.created_at = now()
     db.session.flush()
     from mail.messages import send_workshop_confirmation
 
@@ -95,8 +131,8 @@ def cancel(edition: LoadedEdition, workshop: Workshop,
 def registrations(edition: LoadedEdition, workshop: Workshop) -> list[WorkshopRegistration]:
     """Everyone registered or waiting, in order of registration (for the staff list and its CSV)."""
     return list(db.session.execute(db.select(WorkshopRegistration).filter_by(
-        edition_id=edition.id, workshop_key=workshop.key).filter(WorkshopRegistration.status != CANCELLED)
-        .order_by(WorkshopRegistration.id)).scalars())
+        edition_id=edition.id, workshop_key=workshop.key)
+        .filter(WorkshopRegistration.status.in_((REGISTERED, WAITING))).order_by(WorkshopRegistration.id)).scalars())
 
 
 def seats_left(edition: LoadedEdition, workshop: Workshop) -> int | None:
@@ -121,6 +157,28 @@ def registration_from_token(token: str) -> WorkshopRegistration:
     except BadSignature:
         raise RegistrationRefused("Ce lien d'annulation n'est pas valide.") from None
     registration = db.session.get(WorkshopRegistration, registration_id)
-    if registration is None or registration.status == CANCELLED:
+    if registration is None or registration.status not in (REGISTERED, WAITING):
         raise RegistrationRefused("Cette inscription est déjà annulée.")
+    return registration
+
+
+def _check_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="workshop-address-check")
+
+
+def confirm_token(registration: WorkshopRegistration) -> str:
+    return _check_serializer().dumps(registration.id)
+
+
+def registration_to_confirm(token: str) -> WorkshopRegistration:
+    """The sign-up a check link names, while it awaits confirmation and the link is less than two days old."""
+    try:
+        registration_id = _check_serializer().loads(token, max_age=int(CHECK_VALID.total_seconds()))
+    except SignatureExpired:
+        raise RegistrationRefused("Ce lien de confirmation a expiré : inscrivez-vous de nouveau.") from None
+    except BadSignature:
+        raise RegistrationRefused("Ce lien de confirmation n'est pas valide.") from None
+    registration = db.session.get(WorkshopRegistration, registration_id) if isinstance(registration_id, int) else None
+    if registration is None or registration.status != PENDING:
+        raise RegistrationRefused("Ce lien a déjà servi : l'inscription est confirmée (ou annulée).")
     return registration

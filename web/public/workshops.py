@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, StringField
 from wtforms.validators import Email, InputRequired, Length
 
+from extensions import limiter
 from models import db
 from web.public import bp
 from web.public.routes import get_edition_or_404
@@ -29,7 +30,16 @@ class CancelForm(FlaskForm):
     """A button to press, so that a mail scanner opening the link cancels nothing."""
 
 
+class ConfirmForm(FlaskForm):
+    """A button to press, so that a mail scanner opening the link confirms nothing."""
+
+
+def _sign_up_limit() -> str:
+    return current_app.config["RATELIMIT_WORKSHOP"]
+
+
 @bp.route("/appels/<edition_id>/ateliers/<workshop_key>", methods=["GET", "POST"])
+@limiter.limit(_sign_up_limit, methods=["POST"])
 def workshop_registration(edition_id: str, workshop_key: str):
     edition = get_edition_or_404(edition_id)
     workshop = registrations.find_workshop(edition, workshop_key)
@@ -40,22 +50,47 @@ def workshop_registration(edition_id: str, workshop_key: str):
         del form.remote
     if form.validate_on_submit():
         try:
-            registration = registrations.register(edition, workshop, form.email.data, form.name.data,
-                                                  form.administration.data, bool(form.remote and form.remote.data))
+            registration = registrations.request_registration(
+                edition, workshop, form.email.data, form.name.data, form.administration.data,
+                bool(form.remote and form.remote.data))
         except registrations.RegistrationRefused as refused:
             db.session.rollback()
             flash(str(refused), "error")
         else:
             db.session.commit()
-            if registration.status == "inscrit":
-                flash(f"Votre inscription est enregistrée. Une confirmation et une invitation sont envoyées à "
-                      f"{registration.email}.", "success")
-            else:
-                flash("La session est complète : vous êtes sur la liste d'attente. Vous recevrez un courriel si "
-                      "une place se libère.", "info")
-            return redirect(url_for("public.call_page", edition_id=edition.id))
+            return render_template("public/workshop_check_sent.html", edition=edition, workshop=workshop,
+                                   email=registration.email)
     return render_template("public/workshop.html", edition=edition, workshop=workshop, form=form,
                            seats_left=registrations.seats_left(edition, workshop))
+
+
+@bp.route("/ateliers/confirmation/<token>", methods=["GET", "POST"])
+def workshop_confirm(token: str):
+    try:
+        registration = registrations.registration_to_confirm(token)
+    except registrations.RegistrationRefused as refused:
+        return render_template("public/workshop_confirm.html", error=str(refused)), 410
+    edition = get_edition_or_404(registration.edition_id)
+    workshop = registrations.find_workshop(edition, registration.workshop_key)
+    if workshop is None:
+        abort(404)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            registration = registrations.confirm(edition, workshop, registration)
+        except registrations.RegistrationRefused as refused:
+            db.session.rollback()
+            return render_template("public/workshop_confirm.html", error=str(refused)), 410
+        db.session.commit()
+        if registration.status == "inscrit":
+            flash(f"Votre inscription est enregistrée. Une confirmation et une invitation sont envoyées à "
+                  f"{registration.email}.", "success")
+        else:
+            flash("La session est complète : vous êtes sur la liste d'attente. Vous recevrez un courriel si "
+                  "une place se libère.", "info")
+        return redirect(url_for("public.call_page", edition_id=edition.id))
+    return render_template("public/workshop_confirm.html", edition=edition, workshop=workshop,
+                           registration=registration, form=form)
 
 
 @bp.route("/ateliers/annulation/<token>", methods=["GET", "POST"])
