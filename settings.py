@@ -41,7 +41,7 @@ def defaults(instance_path: str) -> dict:
         "LINKS_PER_ADDRESS_PER_HOUR": 3,  # sign-in and workshop links mailed to one address; more send nothing
         "STAFF_IDLE_MINUTES": 60,  # a staff or jury session ends after this long without a request
         "APPLICANT_IDLE_HOURS": 24,  # an applicant's session ends after this long without a request
-        "LOG_SIGN_IN_LINKS": True,  # the embedded default writes sign-in links in the log; false in production
+        "LOG_SIGN_IN_LINKS": None,  # sign-in links in the log of kept mail; None: yes unless LOG_JSON (production)
         "HEALTHZ_TOKEN": None,  # a probe sending "Authorization: Bearer <token>" reads /healthz details
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

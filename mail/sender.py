@@ -181,11 +181,18 @@ def _send_smtp(connection: SmtpConnection, message: OutboxMessage) -> str:
     return connection.description
 
 
+def sign_in_links_in_log() -> bool:
+    """The embedded default writes sign-in links in its log (README); production logs (LOG_JSON) never do."""
+    setting = current_app.config.get("LOG_SIGN_IN_LINKS")
+    return not current_app.config.get("LOG_JSON") if setting is None else bool(setting)
+
+
 def _keep_locally(message: OutboxMessage) -> str:
     """The embedded default: write the message as an .eml file and say where in the log."""
     mime = build_message(message, resolve_attachments(message.attachments or []))
     path = keep_locally(mime.as_bytes(), message.id, message.kind)
-    links = re.findall(r"https?://\S+", message.text_body) if message.kind == "sign_in_link" else []
+    links = re.findall(r"https?://\S+", message.text_body) if message.kind == "sign_in_link" and \
+        sign_in_links_in_log() else []
     log.info("mail kept locally (no MAIL_SERVER): to=%s subject=%r file=%s%s", ", ".join(message.to),
              message.subject, path, "".join(f" link={link}" for link in links))
     return path.name
