@@ -53,7 +53,7 @@ def may_send_link(user: User) -> bool:
         return False
     recent = db.session.execute(sa.select(sa.func.count(LoginToken.id)).where(
         LoginToken.user_id == user.id, LoginToken.created_at > now() - dt.timedelta(hours=1))).scalar()
-    return recent < current_app.config["LINKS_PER_ADDRESS_PER_HOUR"]
+    return recent < int(current_app.config["LINKS_PER_ADDRESS_PER_HOUR"])
 
 
 def issue_link_token(user: User, next_url: str | None = None) -> str:

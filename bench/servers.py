@@ -86,8 +86,13 @@ def signed_in_cookie(app, user_id: int | None) -> tuple[str, str]:
     with app.test_request_context():
         g.pop("csrf_token", None)  # cached per app context, which the caller may hold open
         if user_id is not None:
-            session["_user_id"] = str(user_id)
+            import time
+
+            from models import User, db
+
+            session["_user_id"] = db.session.get(User, user_id).get_id()  # the id and its session generation
             session["_fresh"] = True
+            session["_seen"] = int(time.time())
         token = generate_csrf()
         cookie = app.session_interface.get_signing_serializer(app).dumps(dict(session))
     return f"session={cookie}", token

@@ -37,8 +37,8 @@ def end_session() -> None:
 def idle_limit(user: User) -> dt.timedelta:
     """Staff and jury hold more than their own dossier: their sessions end sooner."""
     if user.role in identities.PASSWORD_ROLES:
-        return dt.timedelta(minutes=current_app.config["STAFF_IDLE_MINUTES"])
-    return dt.timedelta(hours=current_app.config["APPLICANT_IDLE_HOURS"])
+        return dt.timedelta(minutes=float(current_app.config["STAFF_IDLE_MINUTES"]))
+    return dt.timedelta(hours=float(current_app.config["APPLICANT_IDLE_HOURS"]))
 
 
 def init_app(app: Flask) -> None:

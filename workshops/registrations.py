@@ -81,7 +81,7 @@ def request_registration(edition: LoadedEdition, workshop: Workshop, email: str,
     if registration.check_sent_at is None or registration.check_sent_at < now() - dt.timedelta(hours=1):
         registration.check_sent_at, registration.checks_sent = now(), 0
     db.session.flush()
-    if registration.checks_sent < current_app.config["LINKS_PER_ADDRESS_PER_HOUR"]:
+    if registration.checks_sent < int(current_app.config["LINKS_PER_ADDRESS_PER_HOUR"]):
         registration.checks_sent += 1
         from mail.messages import send_workshop_address_check
 
