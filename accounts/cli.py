@@ -36,6 +36,8 @@ def create_user(email: str, role: str, name: str | None, password: str | None) -
     if user is None:
         user = User(email=email)
         db.session.add(user)
+    elif user.role != role:
+        revoke_sessions(user)  # a session opened by link must not become a staff session without a password
     user.role, user.display_name = role, name or user.display_name
     password = password or secrets.token_urlsafe(12)
     set_password(user, password)

@@ -92,6 +92,13 @@ def test_a_link_issued_before_someone_became_staff_does_not_sign_them_in(app, cl
     assert client.get("/equipe/").status_code == 302  # not signed in
 
 
+def test_an_applicant_made_staff_keeps_no_session_opened_by_link(app, client, runner):
+    sign_in(client, "porteur@numerique.gouv.fr")
+    result = runner.invoke(args=["users", "create", "porteur@numerique.gouv.fr", "--role", "admin"])
+    assert result.exit_code == 0, result.output
+    assert client.get("/equipe/").status_code == 302  # the password is needed now
+
+
 def test_a_locked_account_cannot_sign_in_by_any_route(app, client, runner):
     from timekeeping import now
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 
-from flask import Flask, current_app, session
+from flask import Flask, current_app, request, session
 from flask_login import current_user, login_user, logout_user
 
 from accounts import identities
@@ -44,7 +44,7 @@ def idle_limit(user: User) -> dt.timedelta:
 def init_app(app: Flask) -> None:
     @app.before_request
     def end_idle_sessions() -> None:
-        if "_user_id" not in session or not current_user.is_authenticated:
+        if request.endpoint in ("static", "dsfr") or "_user_id" not in session or not current_user.is_authenticated:
             return
         seen, moment = session.get(SEEN), int(time.time())
         if not isinstance(seen, int) or moment - seen > idle_limit(current_user).total_seconds():
