@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 
-from flask import Flask, current_app, request, session
+from flask import Flask, current_app, g, request, session
 from flask_login import current_user, login_user, logout_user
 
 from accounts import identities
@@ -21,6 +21,7 @@ SEEN = "_seen"  # wall-clock second of the last request (not the app clock, whic
 def start_session(user: User) -> None:
     """Sign `user` in on a brand-new session: nothing planted before (nor the CSRF secret) survives."""
     session.clear()
+    g.pop("csrf_token", None)  # Flask-WTF caches the signed token per app context: drop the old secret's
     login_user(user)
     session[SEEN] = int(time.time())
 
