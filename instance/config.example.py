@@ -5,6 +5,10 @@
 # SQLALCHEMY_DATABASE_URI = "postgresql+psycopg://appels@127.0.0.1:5432/appels"
 # PUBLIC_URL = "https://appels.numerique.gouv.fr"   # the address used in emailed links
 # SESSION_COOKIE_SECURE = True                  # behind HTTPS
+# TRUSTED_PROXIES = 1                           # reverse proxies in front: the limits then see each visitor
+# HEALTHZ_TOKEN = "…"                           # a probe outside the local network reads /healthz details
+# LOG_SIGN_IN_LINKS = False                     # sign-in links out of the log (already so with LOG_JSON)
+# STAFF_IDLE_MINUTES = 60                       # staff and jury sessions end after this long idle
 
 # Mail: without MAIL_SERVER, messages are kept as .eml files in instance/mail/.
 # MAIL_SERVER = "smtp.example.gouv.fr"
