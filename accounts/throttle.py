@@ -34,25 +34,31 @@ def delay_for(failures: int) -> dt.timedelta:
 
 def seconds_to_wait(email: str, client: str | None) -> int:
     """How long this client must wait before trying this address again (0: it may try now)."""
-    row = db.session.get(SignInThrottle, _key(email, client))
-    if row is None or row.retry_at is None:
+    retry_at = db.session.execute(sa.select(SignInThrottle.retry_at)
+                                  .where(SignInThrottle.key == _key(email, client))).scalar()
+    if retry_at is None:
         return 0
-    left = (row.retry_at - now()).total_seconds()
+    left = (retry_at - now()).total_seconds()
     return math.ceil(left) if left > 0 else 0
 
 
 def record_failure(email: str, client: str | None) -> None:
-    """Count one more failure and set the next allowed instant; old pairs are forgotten. Flushes."""
+    """Count one more failure (atomically: two guesses at once both count) and set the next allowed instant;
+    pairs idle for a day are forgotten. Flushes, never commits."""
     key = _key(email, client)
-    row = db.session.get(SignInThrottle, key)
-    if row is None:
-        row = SignInThrottle(key=key, failures=0)
-        db.session.add(row)
-    row.failures += 1
-    row.updated_at = now()
-    row.retry_at = now() + delay_for(row.failures)
+    table = SignInThrottle.__table__
+    bump = table.update().where(table.c.key == key).values(failures=table.c.failures + 1, updated_at=now()) \
+        .returning(table.c.failures)
+    failures = db.session.execute(bump).scalar()
+    if failures is None:
+        try:
+            with db.session.begin_nested():
+                db.session.execute(table.insert().values(key=key, failures=0, updated_at=now()))
+        except sa.exc.IntegrityError:
+            pass  # the same pair failed at the same instant in another request
+        failures = db.session.execute(bump).scalar()
+    db.session.execute(table.update().where(table.c.key == key).values(retry_at=now() + delay_for(failures)))
     db.session.execute(sa.delete(SignInThrottle).where(SignInThrottle.updated_at < now() - FORGET_AFTER))
-    db.session.flush()
 
 
 def clear(email: str, client: str | None) -> None:
