@@ -2,7 +2,7 @@
 (sign-out revokes every copy of the cookie), and the address checks of workshop sign-ups
 
 Revision ID: 7794a013e042
-Revises: d42651349abd
+Revises: 3b7c1e5a9d20
 Create Date: 2026-12-01 01:34:32.425026
 
 """
@@ -13,7 +13,7 @@ import models.base  # noqa: F401  (the column types of the models)
 
 # revision identifiers, used by Alembic.
 revision = '7794a013e042'
-down_revision = 'd42651349abd'
+down_revision = '3b7c1e5a9d20'
 branch_labels = None
 depends_on = None
 
