@@ -156,7 +156,7 @@ def test_a_required_group_needs_one_filled_row(app, client, during_call):
 @pytest.mark.parametrize(("content", "name", "message"), [
     (b"Bonjour", "lettre.docx", "n'est pas un fichier PDF"),
     (b"%PDF-1.4 garbage", "lettre.pdf", "illisible ou endommagé"),
-    (pdf_bytes(11), "lettre.pdf", "compte 11 pages : 10 au plus"),
+    (pdf_bytes(11), "lettre.pdf", "compte plus de 10 pages : 10 au plus"),
 ])
 def test_bad_annexes_are_refused_in_french(app, client, during_call, content, name, message):
     sign_in(client, "agent@interieur.gouv.fr")

@@ -1,0 +1,31 @@
+"""File names as people gave them, made safe to keep, show and send back: data, never markup or headers."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+MAX_LENGTH = 120  # characters, extension included
+DEFAULT = "document.pdf"
+_SPACES = re.compile(r"\s+")
+
+
+def clean_filename(raw: str | None, default: str = DEFAULT) -> str:
+    """The last path segment of `raw`, without control or format characters, spaces collapsed, length capped.
+
+    Control characters (NUL, CR, LF…) break headers and spreadsheets; format characters (such as the
+    right-to-left override) make « fdp.exe » read as « exe.pdf ».
+    """
+    name = unicodedata.normalize("NFC", raw or "").replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(" " if unicodedata.category(c) in ("Cc", "Zl", "Zp") else c for c in name
+                   if unicodedata.category(c) not in ("Cf", "Cs", "Co", "Cn"))
+    name = _SPACES.sub(" ", name).strip(" .")
+    if not name:
+        return default
+    if len(name) > MAX_LENGTH:
+        stem, dot, extension = name.rpartition(".")
+        if dot and 0 < len(extension) <= 10:
+            name = stem[:MAX_LENGTH - len(extension) - 1].rstrip(" .") + "." + extension
+        else:
+            name = name[:MAX_LENGTH].rstrip(" .")
+    return name
