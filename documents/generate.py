@@ -16,7 +16,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask import current_app
 
-from documents.assemble import Part, assemble
+from documents.assemble import AssemblyFailed, Part, assemble
 from documents.context import build_context, visible_answers
 from documents.convert import docx_to_pdf
 from documents.formatting import format_date
@@ -95,7 +95,10 @@ def _inputs_hash(template: bytes, context: dict, annexes: list[StoredFile], fmt:
 
 
 def ensure_document(dossier: Dossier, doc_key: str, fmt: str) -> GeneratedDocument | None:
-    """The stored document, made now if missing or out of date; None for a PDF without LibreOffice."""
+    """The stored document, made now if missing or out of date; None for a PDF without LibreOffice.
+
+    Raises AssemblyFailed when an annex cannot be merged: that dossier's PDF only is missing.
+    """
     edition = edition_of(dossier)
     document = edition.document(doc_key) if edition else None
     if document is None or fmt not in ("docx", "pdf"):
@@ -123,7 +126,7 @@ def ensure_document(dossier: Dossier, doc_key: str, fmt: str) -> GeneratedDocume
         if converted is None:
             return None
         store = file_store()
-        parts = [Part(document.title, converted)] + [
+        parts = [Part(document.title, converted, ours=True)] + [
             Part(f"Annexe — {a.original_name}", store.read(a.storage_key)) for a in annexes]
         data, pages = assemble(parts, title=described.title, subject=described.subject, author=described.author)
     return _store(dossier, document, edition, fmt, data, pages, inputs, existing)
@@ -156,7 +159,11 @@ def produce_documents(dossier: Dossier, produced_on: str) -> list[GeneratedDocum
         if document.produced_on != produced_on:
             continue
         for fmt in ("docx", "pdf"):
-            generated = ensure_document(dossier, document.key, fmt)
+            try:
+                generated = ensure_document(dossier, document.key, fmt)
+            except AssemblyFailed as failed:
+                log.warning("no PDF of %s for %s: %s", document.key, dossier.reference, failed)
+                continue
             if generated is not None:
                 made.append(generated)
     log.info("documents for %s (%s): %s", dossier.reference, produced_on, ", ".join(g.filename for g in made))

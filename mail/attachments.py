@@ -4,7 +4,7 @@ A message is queued in the same transaction as its event, before its documents e
 is produced after the commit. So the outbox keeps what to attach, and the sender resolves it:
 
 - `{"document": "dossier", "format": "pdf", "dossier_id": 42}`: a generated document of a dossier;
-  a PDF that cannot be produced (no LibreOffice) is left out, the DOCX still goes;
+  a PDF that cannot be produced (no LibreOffice, an annex that cannot be merged) is left out, the DOCX still goes;
 - `{"storage_key": "…", "filename": "…", "content_type": "…"}`: a file already in storage;
 - `{"inline": "<base64>", "filename": "…", "content_type": "…"}`: a small generated file (an .ics).
 """
@@ -81,6 +81,7 @@ def _resolve(descriptor: dict[str, Any]) -> ResolvedAttachment | None:
 def _document(descriptor: dict[str, Any]) -> ResolvedAttachment | None:
     """Produce (or reuse) a generated document; None for a PDF that this machine cannot convert."""
     try:
+        from documents.assemble import AssemblyFailed
         from documents.generate import ensure_document
     except ImportError as exc:
         raise AttachmentError(f"document generation is not available: {exc}") from None
@@ -88,7 +89,11 @@ def _document(descriptor: dict[str, Any]) -> ResolvedAttachment | None:
     if dossier is None:
         raise AttachmentError(f"dossier {descriptor['dossier_id']} no longer exists")
     fmt = descriptor["format"]
-    generated = ensure_document(dossier, descriptor["document"], fmt)
+    try:
+        generated = ensure_document(dossier, descriptor["document"], fmt)
+    except AssemblyFailed as failed:  # a hostile annex: the message goes with the DOCX, never stuck behind it
+        log.warning("no PDF for %s of dossier %s (%s): sent without it", descriptor["document"], dossier.id, failed)
+        return None
     if generated is None:
         if fmt == "pdf":
             log.warning("no PDF for %s of dossier %s (LibreOffice absent): sent without it",

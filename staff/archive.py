@@ -1,7 +1,8 @@
 """A ZIP of the dossier PDFs of an edition (each the rendered dossier followed by its annexes).
 
 PDFs are made at submission (documents.generate); one missing or out of date is made here when LibreOffice
-is available; without it, the PDF made earlier is taken, and dossiers with none are listed in LISEZMOI.txt.
+is available; without it, the PDF made earlier is taken. Dossiers with no PDF are listed in LISEZMOI.txt
+with the reason (no LibreOffice here, or an annex that cannot be merged): one dossier never stops the others.
 The ZIP is written to a temporary file, one dossier at a time, so memory stays flat.
 """
 
@@ -13,6 +14,7 @@ from typing import IO
 import sqlalchemy as sa
 
 from documents import convert
+from documents.assemble import AssemblyFailed
 from documents.generate import ensure_document
 from dossiers import lifecycle
 from editions.model import LoadedEdition
@@ -30,6 +32,7 @@ def dossier_document_key(edition: LoadedEdition) -> str | None:
 
 def write_pdf_archive(edition: LoadedEdition, target: IO[bytes], filters: Filters | None = None) -> tuple[int, int]:
     """Write the ZIP of every submitted dossier's PDF to `target`; return (PDFs included, dossiers missing)."""
+    no_libreoffice = "LibreOffice n'est pas installé sur le serveur"
     doc_key = dossier_document_key(edition)
     conditions = [*filter_conditions(edition, filters or Filters()), Dossier.state != lifecycle.DRAFT]
     included, missing = 0, []
@@ -43,9 +46,15 @@ def write_pdf_archive(edition: LoadedEdition, target: IO[bytes], filters: Filter
                 break
             for dossier_id in ids:
                 dossier = db.session.get(Dossier, dossier_id)
-                generated = ensure_document(dossier, doc_key, "pdf") if can_convert else _kept_pdf(dossier, doc_key)
+                reference = dossier.reference or str(dossier.id)
+                try:
+                    generated = ensure_document(dossier, doc_key, "pdf") if can_convert else _kept_pdf(dossier,
+                                                                                                       doc_key)
+                except AssemblyFailed as failed:
+                    missing.append((reference, str(failed)))
+                    continue
                 if generated is None:
-                    missing.append(dossier.reference or str(dossier.id))
+                    missing.append((reference, no_libreoffice))
                     continue
                 archive.write(file_store().path(generated.storage_key), arcname=generated.filename)
                 included += 1
@@ -62,9 +71,9 @@ def _kept_pdf(dossier: Dossier, doc_key: str) -> GeneratedDocument | None:
         dossier_id=dossier.id, doc_key=doc_key, fmt="pdf")).scalar_one_or_none()
 
 
-def _readme(missing: list[str], no_document: bool) -> str:
+def _readme(missing: list[tuple[str, str]], no_document: bool) -> str:
     if no_document:
         return "Cette édition ne déclare aucun document produit au dépôt : il n'y a pas de PDF de dossier.\n"
-    return ("Le PDF des dossiers suivants n'a pas pu être produit (LibreOffice n'est pas installé sur le "
-            "serveur) ; leur version Word reste disponible sur la page de chaque dossier :\n"
-            + "\n".join(f"- {reference}" for reference in missing) + "\n")
+    return ("Le PDF des dossiers suivants n'a pas pu être produit ; leur version Word reste disponible sur la "
+            "page de chaque dossier :\n" + "\n".join(f"- {reference} : {reason}" for reference, reason in missing)
+            + "\n")

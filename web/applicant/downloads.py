@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from flask import abort, send_file
+from flask import abort, render_template
 from flask_login import current_user, login_required
 
 from documents import CONTENT_TYPES
+from documents.assemble import AssemblyFailed
 from documents.generate import documents_for, ensure_document
 from dossiers import annexes, permissions
 from storage import file_store
 from web.applicant import bp
 from web.applicant.access import dossier_or_404
+from web.downloads import send_download
 
 
 @bp.get("/dossiers/<int:dossier_id>/pieces/<int:file_id>")
@@ -20,8 +22,7 @@ def annex(dossier_id: int, file_id: int):
     stored = annexes.file_of(dossier, file_id)
     if stored is None:
         abort(404)
-    return send_file(file_store().path(stored.storage_key), mimetype="application/pdf",
-                     as_attachment=True, download_name=stored.original_name)
+    return send_download(file_store().path(stored.storage_key), "application/pdf", stored.original_name)
 
 
 @bp.get("/dossiers/<int:dossier_id>/documents/<doc_key>.<fmt>")
@@ -33,8 +34,12 @@ def document(dossier_id: int, doc_key: str, fmt: str):
     audience = "staff" if permissions.is_staff(current_user) else "applicant"
     if doc_key not in {d.key for d in documents_for(dossier, audience)}:
         abort(404)
-    generated = ensure_document(dossier, doc_key, fmt)
+    try:
+        generated = ensure_document(dossier, doc_key, fmt)
+    except AssemblyFailed as failed:
+        return render_template("error.html", status=422, title="PDF indisponible",
+                               text=f"Le PDF de ce dossier n'a pas pu être produit : {failed}. La version Word "
+                                    "reste disponible ; les pièces jointes se téléchargent une à une."), 422
     if generated is None:
         abort(404)
-    return send_file(file_store().path(generated.storage_key), mimetype=CONTENT_TYPES[fmt],
-                     as_attachment=True, download_name=generated.filename)
+    return send_download(file_store().path(generated.storage_key), CONTENT_TYPES[fmt], generated.filename)
