@@ -33,6 +33,7 @@ def defaults(instance_path: str) -> dict:
         "LOGIN_LINK_MINUTES": 30,
         "UPLOAD_MAX_MB": 20,
         "UPLOAD_MAX_PAGES": 200,
+        "UPLOAD_MAX_FILES": 5,  # files per file field when the YAML gives no max_files
         "MAX_CONTENT_LENGTH": 64 * 1024 * 1024,
         "RATELIMIT_STORAGE_URI": "memory://",
         "RATELIMIT_LOGIN": "5 per minute;30 per hour",  # per visitor (see TRUSTED_PROXIES)

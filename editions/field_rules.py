@@ -44,7 +44,7 @@ RULES: dict[str, TypeRules] = {
     "choice": TypeRules(_QUESTION | {"choices", "widget"}, widgets=("radio", "select")),
     "multiple_choice": TypeRules(_QUESTION | {"choices", "widget"}, widgets=("checkboxes",)),
     "yes_no": TypeRules(_QUESTION),
-    "file": TypeRules(_QUESTION | {"max_size_mb", "max_pages"}),
+    "file": TypeRules(_QUESTION | {"max_size_mb", "max_pages", "max_files"}),
     "group": TypeRules(_QUESTION | {"fields", "min_rows", "max_rows", "add_label"}),
     "heading": TypeRules(frozenset()),
     "paragraph": TypeRules(frozenset()),

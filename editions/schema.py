@@ -140,6 +140,7 @@ class FieldDef(Strict):
     # file
     max_size_mb: Number | None = Field(default=None, gt=0)
     max_pages: Integer | None = Field(default=None, ge=1)
+    max_files: Integer | None = Field(default=None, ge=1, le=20)
     # group
     fields: list[FieldDef] | None = None
     min_rows: Integer | None = Field(default=None, ge=0)

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from werkzeug.datastructures import FileStorage
 
 from dossiers import lifecycle
-from dossiers.annexes import store_upload
+from dossiers.annexes import receive_upload
 from models import Agreement, Dossier, User, db
 from timekeeping import now
 from uploads.pdf import UploadRefused
@@ -60,32 +60,25 @@ def stage(dossier: Dossier, agreement: Agreement | None = None) -> AgreementStag
 
 
 def upload_signed_copy(dossier: Dossier, upload: FileStorage, user: User) -> Agreement:
-    """Keep the laureate's signed copy (a real PDF, checked by uploads.pdf); a new copy replaces the previous."""
+    """Keep the laureate's signed copy (a real PDF, checked by uploads.pdf, kept as received so that its
+    signature holds); a new copy replaces the previous."""
     if dossier.state != lifecycle.AGREEMENT_SENT:
         raise AgreementRefused("La convention signée ne peut être déposée qu'après son envoi et avant sa "
                                "contresignature.")
     if upload is None or not upload.filename:
         raise AgreementRefused("Choisissez le fichier PDF de la convention signée.")
     try:
-        stored = store_upload(dossier, SIGNED_COPY_FIELD, upload, user, SIGNED_COPY_MAX_MB, SIGNED_COPY_MAX_PAGES)
+        stored, info = receive_upload(dossier, SIGNED_COPY_FIELD, upload, user, SIGNED_COPY_MAX_MB,
+                                      SIGNED_COPY_MAX_PAGES, normalise=False)
     except UploadRefused as refused:
         raise AgreementRefused(str(refused)) from None
     agreement = agreement_of(dossier) or Agreement(dossier_id=dossier.id, sent_at=dossier.updated_at or now())
     agreement.signed_file_id = stored.id
     agreement.signed_uploaded_at = now()
-    agreement.signature_fields = _signature_fields(stored)
+    agreement.signature_fields = info.signature_fields
     db.session.add(agreement)
     db.session.flush()
     return agreement
-
-
-def _signature_fields(stored) -> int:
-    """Read back the signature fields pypdf finds in the stored copy."""
-    from storage import file_store
-    from uploads.pdf import inspect_pdf
-
-    data = file_store().read(stored.storage_key)
-    return inspect_pdf(data, max_mb=SIGNED_COPY_MAX_MB, max_pages=SIGNED_COPY_MAX_PAGES).signature_fields
 
 
 def countersign(dossier: Dossier, actor: User, comment: str | None = None) -> Agreement:

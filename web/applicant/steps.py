@@ -83,8 +83,8 @@ def step(dossier_id: int, step_key: str):
     uploads = pending_uploads(form, current)
     removals = {f.key: [int(i) for i in request.form.getlist(f"{f.key}-remove") if i.isdigit()]
                 for f in current.fields if f.type == "file"}
-    limits = {f.key: (f.max_size_mb, f.max_pages) for f in current.fields if f.type == "file"}
-    answers, upload_errors = annexes.apply_file_changes(dossier, answers, uploads, removals, current_user, limits)
+    answers, upload_errors = annexes.apply_file_changes(dossier, answers, uploads, removals, current_user,
+                                                        current.fields)
     valid = validate_step(form, edition, current, answers) and not upload_errors
     action = request.form.get("action") if request.form.get("action") in ACTIONS else "next"
 
