@@ -19,6 +19,7 @@ from typing import IO, Any
 import sqlalchemy as sa
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 
 from documents.context import display
@@ -142,13 +143,18 @@ def write_xlsx(edition: LoadedEdition, target: IO[bytes], filters: Filters | Non
     bold, wrap = Font(bold=True), Alignment(wrap_text=True, vertical="top")
     header = []
     for column in columns(edition):
-        cell = WriteOnlyCell(sheet, value=column.label)
+        cell = WriteOnlyCell(sheet, value=xlsx_text(column.label))
         cell.font = bold
         header.append(cell)
     sheet.append(header)
     for row in rows(edition, filters):
         sheet.append([_xlsx_cell(sheet, value, wrap) for value in row])
     workbook.save(target)
+
+
+def xlsx_text(text: str) -> str:
+    """Text a spreadsheet cell can hold: the control characters XML 1.0 forbids (NUL…) are left out."""
+    return ILLEGAL_CHARACTERS_RE.sub("", text)
 
 
 def _xlsx_cell(sheet, value: Any, wrap: Alignment):
@@ -161,6 +167,7 @@ def _xlsx_cell(sheet, value: Any, wrap: Alignment):
         elif isinstance(value, Decimal):
             cell.number_format = "#,##0.00 €"
         return cell
+    value = xlsx_text(value)
     cell = WriteOnlyCell(sheet, value=value)
     cell.data_type = "s"  # text, even when it starts with « = »
     if "\n" in value:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 from types import SimpleNamespace
 
-from flask import abort, current_app, redirect, render_template, request, send_file, url_for
+from flask import abort, current_app, redirect, render_template, request, url_for
 from itsdangerous import BadSignature, URLSafeSerializer
 from werkzeug.datastructures import CombinedMultiDict
 
@@ -17,6 +17,7 @@ from documents.generate import template_path
 from documents.render import render_docx
 from forms.answers import extract_answers, form_for, validate_step, visible_steps
 from forms.groups import apply_row_action, row_action
+from web.downloads import send_download
 from web.preview import bp
 from web.public.routes import get_edition_or_404
 
@@ -91,5 +92,4 @@ def document(edition_id: str, doc_key: str, fmt: str):
         data = docx_to_pdf(data)
         if data is None:
             return redirect(url_for("preview.document", edition_id=edition.id, doc_key=doc_key, fmt="docx"))
-    return send_file(io.BytesIO(data), mimetype=CONTENT_TYPES[fmt], as_attachment=True,
-                     download_name=f"exemple-{edition.id}-{doc_key}.{fmt}")
+    return send_download(io.BytesIO(data), CONTENT_TYPES[fmt], f"exemple-{edition.id}-{doc_key}.{fmt}")

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, redirect, render_template, send_file, url_for
+from flask import abort, current_app, redirect, render_template, url_for
 
 from documents import CONTENT_TYPES
 from documents.specifications import ensure_specifications
 from dossiers import deadline
 from editions.model import LoadedEdition
+from web.downloads import send_download
 from web.public import bp
 
 
@@ -44,8 +45,7 @@ def specifications(edition_id: str, fmt: str):
     if path is None:
         abort(404)
     name = f"cahier-des-charges-{edition.id}.{fmt}"
-    return send_file(path, mimetype=CONTENT_TYPES[fmt], as_attachment=fmt == "docx", download_name=name,
-                     max_age=300)
+    return send_download(path, CONTENT_TYPES[fmt], name, as_attachment=fmt == "docx", max_age=300)
 
 
 @bp.get("/mentions-legales")

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import tempfile
 
-from flask import Response, render_template, request, send_file, stream_with_context
+from flask import Response, render_template, request, stream_with_context
 
 from staff import archive, exports, listing
+from web.downloads import content_disposition, send_download
 from web.staff import bp
 from web.staff.access import edition_or_404, manage_required
 
@@ -29,7 +30,7 @@ def export_csv(edition_id: str):
     edition = edition_or_404(edition_id)
     filters = listing.Filters.from_args(request.args)
     return Response(stream_with_context(exports.csv_chunks(edition, filters)), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{edition.id}-dossiers.csv"'})
+                    headers={"Content-Disposition": content_disposition(f"{edition.id}-dossiers.csv")})
 
 
 @bp.get("/editions/<edition_id>/exports/dossiers.xlsx")
@@ -39,7 +40,7 @@ def export_xlsx(edition_id: str):
     target = tempfile.TemporaryFile()  # deleted when the response closes it
     exports.write_xlsx(edition, target, listing.Filters.from_args(request.args))
     target.seek(0)
-    return send_file(target, mimetype=XLSX, as_attachment=True, download_name=f"{edition.id}-dossiers.xlsx")
+    return send_download(target, XLSX, f"{edition.id}-dossiers.xlsx")
 
 
 @bp.get("/editions/<edition_id>/exports/dossiers-pdf.zip")
@@ -49,5 +50,4 @@ def export_pdfs(edition_id: str):
     target = tempfile.TemporaryFile()
     archive.write_pdf_archive(edition, target, listing.Filters.from_args(request.args))
     target.seek(0)
-    return send_file(target, mimetype="application/zip", as_attachment=True,
-                     download_name=f"{edition.id}-dossiers-pdf.zip")
+    return send_download(target, "application/zip", f"{edition.id}-dossiers-pdf.zip")
