@@ -13,12 +13,12 @@ _SPACES = re.compile(r"\s+")
 def clean_filename(raw: str | None, default: str = DEFAULT) -> str:
     """The last path segment of `raw`, without control or format characters, spaces collapsed, length capped.
 
-    Control characters (NUL, CR, LF…) break headers and spreadsheets; format characters (such as the
-    right-to-left override) make « fdp.exe » read as « exe.pdf ».
+    Control characters break headers (CR, LF) and spreadsheets (NUL): those that space words become a
+    space, the others go, with format characters (the right-to-left override makes « fdp.exe » read as
+    « exe.pdf »), unassigned and private-use ones.
     """
     name = unicodedata.normalize("NFC", raw or "").replace("\\", "/").rsplit("/", 1)[-1]
-    name = "".join(" " if unicodedata.category(c) in ("Cc", "Zl", "Zp") else c for c in name
-                   if unicodedata.category(c) not in ("Cf", "Cs", "Co", "Cn"))
+    name = "".join(" " if c.isspace() else c for c in name if c.isspace() or unicodedata.category(c)[0] != "C")
     name = _SPACES.sub(" ", name).strip(" .")
     if not name:
         return default
