@@ -27,7 +27,7 @@ from tests.staff_world import make_dossier, make_user, sign_in_as
 
 pytestmark = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
 
-HOSTILE = corpus.MALFORMED_CATALOGS["flux géant annoncé"]  # passed the old upload check, breaks the merge
+HOSTILE = corpus.MALFORMED_CATALOGS["page sans type"]  # passed the old upload check, breaks the merge
 
 
 def with_annex(dossier: Dossier, data: bytes, name: str = "lettre-engagement.pdf") -> Dossier:
