@@ -5,6 +5,9 @@ the worst it can do is get that child killed, and the web worker answers with a 
 `python -m uploads.confinement`: it sets its own limits first, then reads a JSON header line and the
 input files from stdin, calls the named function and writes a JSON header line and the output files.
 Input and output go through unlinked temporary files, so neither side blocks on a full pipe.
+
+The child's peak memory is its VmHWM (/proc), read by the child at its end and by the parent while it
+waits: the kernel's ru_maxrss of a child also counts the parent's memory at fork time, so it says nothing.
 """
 
 from __future__ import annotations
@@ -66,19 +69,21 @@ def run_confined(task: str, files: list[bytes], limits: Limits, **arguments: Any
         child = subprocess.Popen([sys.executable, "-m", "uploads.confinement"], stdin=given, stdout=returned,
                                  stderr=errors, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
                                  start_new_session=True)
-        status, usage, timed_out = _wait(child, started + limits.wall_seconds)
+        status, usage, timed_out, peak_kb = _wait(child, started + limits.wall_seconds)
         wall = time.monotonic() - started
-        cpu, peak = usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
         returned.seek(0)
-        result, out = _read_result(returned) if status == 0 and not timed_out else (None, [])
+        header, out = _read_result(returned) if not timed_out else ({}, [])
+        result = header.get("result") if status == 0 else None
         stopped = _why_stopped(status, timed_out, result, errors)
-    return Outcome(result, out, stopped, cpu, peak, wall)
+        peak_kb = max(peak_kb, header.get("peak_kb", 0))
+    return Outcome(result, out, stopped, usage.ru_utime + usage.ru_stime, peak_kb / 1024, wall)
 
 
 def _wait(child: subprocess.Popen, deadline: float):
-    """Reap the child with os.wait4 (to get its resource usage); kill it at the deadline."""
-    pause, timed_out = 0.002, False
+    """Reap the child with os.wait4 (to get its CPU time); kill it at the deadline; note its peak memory."""
+    pause, timed_out, peak_kb = 0.002, False, 0
     while True:
+        peak_kb = max(peak_kb, peak_memory_kb(child.pid))
         pid, status, usage = os.wait4(child.pid, os.WNOHANG)
         if pid:
             break
@@ -90,15 +95,27 @@ def _wait(child: subprocess.Popen, deadline: float):
         time.sleep(pause)
         pause = min(pause * 2, 0.05)
     child.returncode = os.waitstatus_to_exitcode(status)  # reaped here: Popen must not wait for it again
-    return child.returncode, usage, timed_out
+    return child.returncode, usage, timed_out, peak_kb
 
 
-def _read_result(returned: IO[bytes]) -> tuple[dict[str, Any] | None, list[bytes]]:
+def peak_memory_kb(pid: int | str = "self") -> int:
+    """The peak resident memory of a live process (VmHWM), in kB; 0 when it cannot be read."""
+    try:
+        with open(f"/proc/{pid}/status", "rb") as status:
+            for line in status:
+                if line.startswith(b"VmHWM:"):
+                    return int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
+
+
+def _read_result(returned: IO[bytes]) -> tuple[dict[str, Any], list[bytes]]:
     try:
         header = json.loads(returned.readline())
-        return header["result"], [returned.read(size) for size in header["sizes"]]
-    except (ValueError, KeyError, TypeError):
-        return None, []
+        return header, [returned.read(size) for size in header.get("sizes", [])]
+    except (ValueError, TypeError, AttributeError):
+        return {}, []
 
 
 def _why_stopped(status: int, timed_out: bool, result: dict | None, errors: IO[bytes]) -> str | None:
@@ -143,9 +160,12 @@ def _child() -> int:
             result, out = function(files, **header["arguments"])
         except refusal as error:
             result, out = error.result, []
-    except MemoryError:
+    except MemoryError:  # what was taken is freed by now: enough to say so
+        stdout.write(json.dumps({"result": None, "peak_kb": peak_memory_kb()}).encode() + b"\n")
+        stdout.flush()
         return 3
-    stdout.write(json.dumps({"result": result, "sizes": [len(o) for o in out]}).encode() + b"\n")
+    stdout.write(json.dumps({"result": result, "sizes": [len(o) for o in out],
+                             "peak_kb": peak_memory_kb()}).encode() + b"\n")
     for data in out:
         stdout.write(data)
     stdout.flush()

@@ -17,7 +17,7 @@ SMALL = Limits(cpu_seconds=1, memory_mb=256, wall_seconds=8)
 def test_a_task_that_burns_cpu_is_stopped_at_the_cpu_limit():
     outcome = run_confined("tests.security.hungry:spin", [], SMALL)
     assert outcome.stopped == "cpu" and outcome.result is None
-    assert SMALL.cpu_seconds * 0.9 <= outcome.cpu_seconds <= SMALL.cpu_seconds + 1.5  # soft limit, then hard
+    assert SMALL.cpu_seconds * 0.5 <= outcome.cpu_seconds <= SMALL.cpu_seconds + 1.5  # soft limit, then hard
 
 
 def test_a_task_that_eats_memory_is_stopped_below_the_memory_limit():
@@ -59,3 +59,13 @@ def test_a_large_tree_stops_counting_at_the_page_limit():
     outcome = run_confined("uploads.reading:inspect", [corpus.raw_pdf(objects)], INSPECTION_LIMITS, max_pages=200,
                            normalise=True)
     assert outcome.result == {"refused": "too_many_pages"}
+
+
+def test_the_peak_memory_measured_is_the_childs_not_its_parents():
+    """ru_maxrss of a child counts the parent's memory at fork; the measure taken must not."""
+    ballast = bytearray(200 * 1024 * 1024)
+    ballast[::4096] = b"\1" * len(ballast[::4096])  # resident, not only reserved
+    outcome = run_confined("uploads.reading:inspect", [corpus.plain_pdf()], INSPECTION_LIMITS, max_pages=200,
+                           normalise=True)
+    assert outcome.result["pages"] == 2 and 5 < outcome.peak_rss_mb < 150
+    del ballast
