@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import logging
 import os
 import resource
 import signal
@@ -26,6 +27,7 @@ from pathlib import Path
 from typing import IO, Any
 
 ROOT = Path(__file__).resolve().parent.parent
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -127,23 +129,18 @@ def _why_stopped(status: int, timed_out: bool, result: dict | None, errors: IO[b
         return "memory"
     if status != 0 or result is None:
         errors.seek(0)
-        tail = errors.read()[-2000:].decode(errors="replace")
-        _log_crash(status, tail)
+        log.warning("confined child ended with status %s: %s", status, errors.read()[-2000:].decode(errors="replace"))
         return "crash"
     return None
 
 
-def _log_crash(status: int, tail: str) -> None:
-    import logging
-
-    logging.getLogger(__name__).warning("confined child ended with status %s: %s", status, tail)
-
-
 def _limit_self(cpu_seconds: int, memory_mb: int) -> None:
-    """Bound this process (the child): CPU seconds (SIGXCPU, then SIGKILL), address space, no core file."""
+    """Bound this process (the child): CPU seconds (SIGXCPU, then SIGKILL), address space, size of what it
+    writes (its output file), no core file."""
     resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 1))
     memory = memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    resource.setrlimit(resource.RLIMIT_FSIZE, (memory, memory))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
 

@@ -43,8 +43,13 @@ def inspect_pdf(data: bytes, max_mb: float, max_pages: int, filename: str = "Le 
         raise UploadRefused(f"« {filename} » dépasse la taille maximale de {max_mb:g} Mo.")
     if not data.lstrip()[:5] == b"%PDF-":
         raise UploadRefused(f"« {filename} » n'est pas un fichier PDF. Enregistrez-le au format PDF, puis joignez-le.")
-    outcome = run_confined("uploads.reading:inspect", [data], INSPECTION_LIMITS, max_pages=max_pages,
-                           normalise=normalise)
+    try:
+        outcome = run_confined("uploads.reading:inspect", [data], INSPECTION_LIMITS, max_pages=max_pages,
+                               normalise=normalise)
+    except OSError:  # no process or temporary file to be had: the server is busy, not the file bad
+        log.exception("PDF %r could not be inspected", filename)
+        raise UploadRefused(f"« {filename} » n'a pas pu être vérifié pour le moment. Réessayez dans quelques "
+                            "minutes.") from None
     if outcome.stopped is not None:
         log.warning("PDF %r stopped the inspection (%s, %.1f s CPU, %.0f MB)", filename, outcome.stopped,
                     outcome.cpu_seconds, outcome.peak_rss_mb)

@@ -87,3 +87,11 @@ def test_mutated_pdfs_through_the_whole_upload_check_never_raise_anything_else()
             assert str(refused).startswith("« annexe.pdf » ")
         else:
             assert len(PdfReader(io.BytesIO(info.data)).pages) == info.pages
+
+
+def test_without_room_for_the_child_the_applicant_is_asked_to_try_again(monkeypatch, tmp_path):
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "absent"))  # no temporary file can be made
+    with pytest.raises(UploadRefused, match="n'a pas pu être vérifié pour le moment"):
+        inspect_pdf(corpus.plain_pdf(), max_mb=10, max_pages=50, filename="annexe.pdf")
