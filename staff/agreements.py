@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from werkzeug.datastructures import FileStorage
 
 from dossiers import lifecycle
-from dossiers.annexes import receive_upload
+from dossiers.annexes import discard, receive_upload
 from models import Agreement, Dossier, User, db
 from timekeeping import now
 from uploads.pdf import UploadRefused
@@ -61,7 +61,7 @@ def stage(dossier: Dossier, agreement: Agreement | None = None) -> AgreementStag
 
 def upload_signed_copy(dossier: Dossier, upload: FileStorage, user: User) -> Agreement:
     """Keep the laureate's signed copy (a real PDF, checked by uploads.pdf, kept as received so that its
-    signature holds); a new copy replaces the previous."""
+    signature holds); a new copy replaces the previous, which is deleted."""
     if dossier.state != lifecycle.AGREEMENT_SENT:
         raise AgreementRefused("La convention signée ne peut être déposée qu'après son envoi et avant sa "
                                "contresignature.")
@@ -73,7 +73,10 @@ def upload_signed_copy(dossier: Dossier, upload: FileStorage, user: User) -> Agr
     except UploadRefused as refused:
         raise AgreementRefused(str(refused)) from None
     agreement = agreement_of(dossier) or Agreement(dossier_id=dossier.id, sent_at=dossier.updated_at or now())
-    agreement.signed_file_id = stored.id
+    replaced = agreement.signed_file
+    agreement.signed_file = stored
+    if replaced is not None and replaced is not stored:  # never countersigned: gone with its bytes, as an annex the applicant removes
+        discard(replaced)
     agreement.signed_uploaded_at = now()
     agreement.signature_fields = info.signature_fields
     db.session.add(agreement)

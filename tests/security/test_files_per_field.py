@@ -94,3 +94,25 @@ def test_a_file_of_another_field_or_dossier_is_not_removed(app, client, dossier_
     post_files(client, dossier_id, "budget_detaille", [], remove=[letter.id])
     db.session.expire_all()
     assert db.session.get(StoredFile, letter.id) is not None and file_store().exists(letter.storage_key)
+
+
+def test_a_replaced_signed_convention_is_deleted_row_and_bytes(app, client, clock):
+    from dossiers import lifecycle
+    from staff.agreements import agreement_of
+    from tests.staff_world import form_token, make_dossier
+
+    clock(2019, 11, 4, 10)
+    owner = make_user("porteur@interieur.gouv.fr", "applicant")
+    dossier = make_dossier(app, owner, lifecycle.AGREEMENT_SENT)
+    sign_in_as(client, owner)
+    page = f"/dossiers/{dossier.id}/convention"
+    token = form_token(client.get(page).get_data(as_text=True))
+    for data, name in ((pdf_bytes(1), "premiere.pdf"), (pdf_bytes(2), "seconde.pdf")):
+        response = client.post(page, data={"csrf_token": token, "signed_copy": (io.BytesIO(data), name)},
+                               content_type="multipart/form-data")
+        assert response.status_code == 302
+        db.session.expire_all()
+        if name == "premiere.pdf":
+            first_id, first_key = agreement_of(dossier).signed_file_id, agreement_of(dossier).signed_file.storage_key
+    assert agreement_of(dossier).signed_file.original_name == "seconde.pdf"
+    assert db.session.get(StoredFile, first_id) is None and not file_store().exists(first_key)
