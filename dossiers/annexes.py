@@ -17,7 +17,7 @@ from flask import current_app
 from werkzeug.datastructures import FileStorage
 
 from editions.schema import FieldDef
-from models import Dossier, GeneratedDocument, StoredFile, User, db
+from models import Agreement, Dossier, GeneratedDocument, StoredFile, User, db
 from storage import file_store
 from storage.files import FileStore
 from uploads.names import clean_filename
@@ -61,9 +61,17 @@ def receive_upload(dossier: Dossier, field_key: str, upload: FileStorage, user: 
 
 
 def file_of(dossier: Dossier, file_id: int) -> StoredFile | None:
-    """Return the file only if it belongs to this dossier."""
+    """Return the file only if it belongs to this dossier and is still listed (an answer, the signed copy).
+
+    A file removed before removals deleted files stays unreachable all the same.
+    """
     stored = db.session.get(StoredFile, file_id)
-    return stored if stored is not None and stored.dossier_id == dossier.id else None
+    if stored is None or stored.dossier_id != dossier.id:
+        return None
+    if file_id in ((dossier.answers or {}).get(stored.field_key) or []):
+        return stored
+    signed = db.session.execute(sa.select(Agreement.id).filter_by(dossier_id=dossier.id, signed_file_id=file_id))
+    return stored if signed.first() is not None else None
 
 
 def apply_file_changes(dossier: Dossier, answers: dict, uploads: list[tuple[str, FileStorage]],

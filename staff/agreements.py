@@ -75,7 +75,7 @@ def upload_signed_copy(dossier: Dossier, upload: FileStorage, user: User) -> Agr
     agreement = agreement_of(dossier) or Agreement(dossier_id=dossier.id, sent_at=dossier.updated_at or now())
     replaced = agreement.signed_file
     agreement.signed_file = stored
-    if replaced is not None and replaced is not stored:  # never countersigned: gone with its bytes, as an annex the applicant removes
+    if replaced is not None and replaced is not stored:  # never countersigned: deleted like a removed annex
         discard(replaced)
     agreement.signed_uploaded_at = now()
     agreement.signature_fields = info.signature_fields

@@ -116,3 +116,14 @@ def test_a_replaced_signed_convention_is_deleted_row_and_bytes(app, client, cloc
             first_id, first_key = agreement_of(dossier).signed_file_id, agreement_of(dossier).signed_file.storage_key
     assert agreement_of(dossier).signed_file.original_name == "seconde.pdf"
     assert db.session.get(StoredFile, first_id) is None and not file_store().exists(first_key)
+
+
+def test_a_file_left_behind_by_an_earlier_removal_is_not_downloadable(app, client, dossier_id):
+    """Removed before removals deleted files: the row is there, no longer listed in the answers."""
+    post_files(client, dossier_id, "lettre_engagement", [(pdf_bytes(1), "lettre.pdf")])
+    [letter] = files_of(dossier_id, "lettre_engagement")
+    assert client.get(f"/dossiers/{dossier_id}/pieces/{letter.id}", buffered=True).status_code == 200
+    dossier = db.session.get(Dossier, dossier_id)
+    dossier.answers = {**dossier.answers, "lettre_engagement": []}
+    db.session.commit()
+    assert client.get(f"/dossiers/{dossier_id}/pieces/{letter.id}").status_code == 404
