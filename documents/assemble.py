@@ -8,6 +8,7 @@ The pages of annexes lose their active content (actions, scripts, links) on the 
 from __future__ import annotations
 
 import io
+import logging
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,6 +16,8 @@ from pypdf import PdfReader, PdfWriter
 
 from uploads.active_content import strip_page
 from uploads.confinement import ChildError, Limits, run_confined
+
+log = logging.getLogger(__name__)
 
 # Merging one dossier: the rendered dossier and its annexes, each already checked when uploaded.
 ASSEMBLY_LIMITS = Limits(cpu_seconds=30, memory_mb=1024, wall_seconds=90)
@@ -42,8 +45,9 @@ def assemble(parts: list[Part], title: str, subject: str, author: str) -> tuple[
         raise AssemblyFailed("l'assemblage a dépassé les limites de temps ou de mémoire (une pièce est trop "
                              "complexe)")
     if "failed_part" in outcome.result:
-        raise AssemblyFailed(f"la pièce « {parts[outcome.result['failed_part']].title} » est illisible "
-                             f"({outcome.result['detail']})")
+        failed = parts[outcome.result["failed_part"]].title
+        log.warning("part %r cannot be merged: %s", failed, outcome.result["detail"])
+        raise AssemblyFailed(f"la pièce « {failed} » est illisible")
     return outcome.files[0], outcome.result["pages"]
 
 

@@ -70,6 +70,16 @@ def broken_resources() -> bytes:
                     4: b"<< /Font << /F1 <4g9z> >> >>"})
 
 
+def nested_array_chain(depth: int = 5000) -> bytes:
+    """One page whose resources hold an array that holds an array… each its own object, `depth` deep: a
+    check that counts pages passes it, a copy that follows references recurses until it overflows."""
+    objects = {1: b"<< /Type /Catalog /Pages 2 0 R >>", 2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               3: b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Deep 4 0 R >> >>"}
+    objects.update({n: b"[%d 0 R]" % (n + 1) for n in range(4, 4 + depth)})
+    objects[4 + depth] = b"1"
+    return raw_pdf(objects)
+
+
 def nested_dictionaries(depth: int = 5000) -> bytes:
     nested = b"<< /A " * depth + b"1" + b" >>" * depth
     return raw_pdf({1: b"<< /Type /Catalog /Pages 2 0 R >>",

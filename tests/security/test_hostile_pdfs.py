@@ -15,6 +15,7 @@ from uploads.confinement import run_confined
 from uploads.pdf import INSPECTION_LIMITS, UploadRefused, inspect_pdf
 
 NAMED = {"bombe d'arbre de pages": corpus.page_tree_bomb(), "tableaux imbriqués": corpus.nested_arrays(),
+         "chaîne de tableaux": corpus.nested_array_chain(),
          "dictionnaires imbriqués": corpus.nested_dictionaries(), "contenu actif": corpus.active_content(),
          "ressources cassées": corpus.broken_resources(), **corpus.MALFORMED_CATALOGS}
 
@@ -49,6 +50,8 @@ def test_the_bomb_and_the_broken_catalogs_are_refused():
     for name in ("bombe d'arbre de pages", "catalogue sans /Pages", "arbre de pages cyclique", "racine absente"):
         with pytest.raises(UploadRefused, match="illisible ou endommagé"):
             inspect_pdf(NAMED[name], max_mb=10, max_pages=50, filename="annexe.pdf")
+    with pytest.raises(UploadRefused, match="structure trop complexe"):
+        inspect_pdf(NAMED["chaîne de tableaux"], max_mb=10, max_pages=50, filename="annexe.pdf")
 
 
 def test_active_content_is_stripped_when_the_annex_is_accepted():
