@@ -1,0 +1,60 @@
+"""Hand over the jobs the queue never got: Redis was down at their commit, or their worker died.
+
+`flask --app app jobs worker` runs `relay_once` every JOBS_RELAY_SECONDS in a thread beside the RQ
+worker; `flask --app app jobs relay` runs it once. Waiting jobs younger than JOBS_RELAY_GRACE_SECONDS are
+left to the request that recorded them; a job "running" for longer than JOBS_TIMEOUT lost its worker.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+
+from flask import Flask
+
+from jobs.queue import hand_to_rq, in_order
+from models import db
+from models.jobs import RUNNING, WAITING, Job
+from timekeeping import now
+
+log = logging.getLogger(__name__)
+
+
+def left_behind(app: Flask) -> list[int]:
+    """The ids of the jobs to hand over again, in running order."""
+    config = app.config
+    grace = now() - dt.timedelta(seconds=float(config.get("JOBS_RELAY_GRACE_SECONDS", 2)))
+    dead = now() - dt.timedelta(seconds=float(config.get("JOBS_TIMEOUT", 600)) + 60)
+    rows = db.session.execute(
+        db.select(Job.id, Job.task).where(db.or_(db.and_(Job.status == WAITING, Job.created_at < grace),
+                                                 db.and_(Job.status == RUNNING, Job.started_at < dead)))
+    ).all()
+    db.session.commit()
+    return in_order([(row.id, row.task) for row in rows])
+
+
+def relay_once(app: Flask) -> int:
+    """Hand the left-behind jobs to RQ; return how many were handed (0 when Redis still does not answer)."""
+    with app.app_context():
+        ids = left_behind(app)
+        if ids and hand_to_rq(app, ids):
+            log.info("relay: %d job(s) handed to the queue: %s", len(ids), ids)
+            return len(ids)
+        return 0
+
+
+def start_relay(app: Flask, stop: threading.Event) -> threading.Thread:
+    """Run the relay every JOBS_RELAY_SECONDS in a daemon thread until `stop` is set."""
+    interval = float(app.config.get("JOBS_RELAY_SECONDS", 5))
+
+    def loop() -> None:
+        while not stop.wait(interval):
+            try:
+                relay_once(app)
+            except Exception:  # the database may be down too: try again next time
+                log.exception("jobs relay pass failed")
+
+    thread = threading.Thread(target=loop, name="jobs-relay", daemon=True)
+    thread.start()
+    return thread
