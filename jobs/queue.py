@@ -90,15 +90,15 @@ def hand_to_rq(app: Flask, ids: list[int]) -> bool:
     from models import db
 
     try:
-        rq_queue(app).enqueue("jobs.tasks.run_jobs_in_worker", ids, job_timeout=app.config.get("JOBS_TIMEOUT", 600),
-                              retry=_retry(app))
+        handed = rq_queue(app).enqueue("jobs.tasks.run_jobs_in_worker", ids, retry=_retry(app),
+                                       job_timeout=app.config.get("JOBS_TIMEOUT", 600))
     except Exception as exc:  # Redis down, frozen (timeout), refusing: the jobs wait in the database
         log.warning("job queue unavailable, jobs %s wait in the database for the relay: %s: %s", ids,
                     type(exc).__name__, exc)
         return False
     with db.engine.begin() as connection:  # the session's transaction is over: a connection of its own
-        connection.execute(sa.update(Job).where(Job.id.in_(ids), Job.status == WAITING)
-                           .values(status=QUEUED, queued_at=now()))
+        connection.execute(sa.update(Job).where(Job.id.in_(ids), Job.status.in_((WAITING, QUEUED)))
+                           .values(status=QUEUED, queued_at=now(), rq_job_id=handed.id))
     return True
 
 

@@ -1,4 +1,5 @@
-"""Hand over the jobs the queue never got: Redis was down at their commit, or their worker died.
+"""Hand over the jobs the queue never got or lost: Redis was down at their commit, or restarted empty, or
+their worker died.
 
 `flask --app app jobs worker` runs `relay_once` every JOBS_RELAY_SECONDS in a thread beside the RQ
 worker; `flask --app app jobs relay` runs it once. Waiting jobs younger than JOBS_RELAY_GRACE_SECONDS are
@@ -15,7 +16,7 @@ from flask import Flask
 
 from jobs.queue import hand_to_rq, in_order
 from models import db
-from models.jobs import RUNNING, WAITING, Job
+from models.jobs import QUEUED, RUNNING, WAITING, Job
 from timekeeping import now
 
 log = logging.getLogger(__name__)
@@ -30,8 +31,29 @@ def left_behind(app: Flask) -> list[int]:
         db.select(Job.id, Job.task).where(db.or_(db.and_(Job.status == WAITING, Job.created_at < grace),
                                                  db.and_(Job.status == RUNNING, Job.started_at < dead)))
     ).all()
+    queued = db.session.execute(
+        db.select(Job.id, Job.task, Job.rq_job_id).where(Job.status == QUEUED, Job.queued_at < grace)).all()
     db.session.commit()
+    lost = _lost_by_redis(app, {row.rq_job_id for row in queued})
+    rows += [row for row in queued if row.rq_job_id in lost]
     return in_order([(row.id, row.task) for row in rows])
+
+
+def _lost_by_redis(app: Flask, rq_job_ids: set[str | None]) -> set[str | None]:
+    """The RQ jobs Redis no longer has (restarted without its data); none when Redis does not answer."""
+    from jobs.queue import redis_connection
+
+    if not rq_job_ids:
+        return set()
+    connection = redis_connection(app)
+    try:
+        pipeline = connection.pipeline(transaction=False)
+        ordered = sorted(rq_job_ids, key=str)
+        for rq_job_id in ordered:
+            pipeline.exists(f"rq:job:{rq_job_id}")
+        return {rq_job_id for rq_job_id, found in zip(ordered, pipeline.execute(), strict=True) if not found}
+    except Exception:  # Redis down: the next pass looks again
+        return set()
 
 
 def relay_once(app: Flask) -> int:

@@ -38,6 +38,7 @@ class Job(db.Model):
     args: Mapped[list[Any]] = mapped_column(JSONData, default=list)
     request_id: Mapped[str | None] = mapped_column(String(80))
     status: Mapped[str] = mapped_column(String(10), default=WAITING)
+    rq_job_id: Mapped[str | None] = mapped_column(String(64))  # the RQ job it was last handed in
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=now)

@@ -25,6 +25,7 @@ def upgrade():
     sa.Column('args', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
     sa.Column('request_id', sa.String(length=80), nullable=True),
     sa.Column('status', sa.String(length=10), nullable=False),
+    sa.Column('rq_job_id', sa.String(length=64), nullable=True),
     sa.Column('attempts', sa.Integer(), nullable=False),
     sa.Column('last_error', sa.Text(), nullable=True),
     sa.Column('created_at', models.base.UTCDateTime(timezone=True), nullable=False),
