@@ -15,6 +15,7 @@ import threading
 from flask import Flask
 
 from jobs.queue import hand_to_rq, in_order
+from jobs.runner import lost_since
 from models import db
 from models.jobs import QUEUED, RUNNING, WAITING, Job
 from timekeeping import now
@@ -26,7 +27,7 @@ def left_behind(app: Flask) -> list[int]:
     """The ids of the jobs to hand over again, in running order."""
     config = app.config
     grace = now() - dt.timedelta(seconds=float(config.get("JOBS_RELAY_GRACE_SECONDS", 2)))
-    dead = now() - dt.timedelta(seconds=float(config.get("JOBS_TIMEOUT", 600)) + 60)
+    dead = lost_since()
     rows = db.session.execute(
         db.select(Job.id, Job.task).where(db.or_(db.and_(Job.status == WAITING, Job.created_at < grace),
                                                  db.and_(Job.status == RUNNING, Job.started_at < dead)))

@@ -56,11 +56,16 @@ def run_job(job_id: int, will_retry: bool) -> bool:
     return True
 
 
-def _claim(job_id: int) -> bool:
-    """Mark the job running, if it is waiting, queued, or running for longer than a worker can (it died)."""
+def lost_since() -> dt.datetime:
+    """A job "running" since before this instant lost its worker: RQ stops a job after JOBS_TIMEOUT."""
     from flask import current_app
 
-    dead = now() - dt.timedelta(seconds=float(current_app.config.get("JOBS_TIMEOUT", 600)) + 60)
+    return now() - dt.timedelta(seconds=float(current_app.config.get("JOBS_TIMEOUT", 600)) + 10)
+
+
+def _claim(job_id: int) -> bool:
+    """Mark the job running, if it is waiting, queued, or running for longer than a worker can (it died)."""
+    dead = lost_since()
     claimable = db.or_(Job.status.in_((WAITING, QUEUED)), db.and_(Job.status == RUNNING, Job.started_at < dead))
     claimed = db.session.execute(
         db.update(Job).where(Job.id == job_id, claimable)

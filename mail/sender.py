@@ -147,6 +147,7 @@ def _deliver_one(message: OutboxMessage, connection: SmtpConnection | None, by_s
         log.exception("mail %s (%s) could not be built", message.id, message.kind)
         _record_failure(message, f"Erreur interne : {_describe(exc)}", final=False, report=report)
     else:
+        kill_point("mail-after-data")
         _record_sent(message, via, report)
     if connection is not None and getattr(connection.host, "sock", None) is None:
         return None  # closed after a 421: the next message opens a new connection
