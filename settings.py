@@ -50,13 +50,14 @@ def defaults(instance_path: str) -> dict:
         "REDIS_URL": None,  # set: documents and mail go through RQ workers (`flask --app app jobs worker`)
         "JOBS_EAGER": False,  # run after-commit tasks at once, in the committing thread (tests)
         "JOBS_IN_THREADS": True,  # without Redis, run them in a thread of the app (off in tests: made on demand)
-        "JOBS_TIMEOUT": 600,  # seconds a job may run; a job "running" longer lost its worker and is run again
+        "JOBS_TIMEOUT": 600,  # seconds a job may run before RQ stops it (a failure, retried)
+        "JOBS_LOST_SECONDS": 30,  # a running job whose heartbeat stopped this long lost its worker: run again
         "JOBS_RETRY_DELAYS": (10, 60, 300),  # seconds before each new try of a failed job (RQ)
         "JOBS_RELAY_SECONDS": 5,  # how often `jobs worker` hands over the jobs Redis missed
         "REDIS_TIMEOUT_SECONDS": 0.5,  # per Redis call from a request: a frozen Redis never hangs a page
         "MAIL_POLL_SECONDS": 2,  # a pass of the mail sender; during an outage, each pass probes the server
         "MAIL_TIMEOUT": 30,  # seconds per SMTP call
-        "MAIL_PREPARE_TIMEOUT": 900,  # a message "preparing" longer lost its sender: back in the queue
+        "MAIL_PREPARE_TIMEOUT": 30,  # a message "preparing" without a heartbeat this long lost its sender: requeued
         "MAIL_SENDING_TIMEOUT": 600,  # a message "sending" longer lost its sender mid-hand-over: failed, shown
         "MAIL_LINK_MIN_MINUTES": 5,  # a sign-in link with less validity left is replaced by « redemandez-en un »
         "FAULT_INJECTION": False,  # tests/faults only: honour APPELS_KILL_AT (kill_points.py); never in production

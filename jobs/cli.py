@@ -26,9 +26,10 @@ def worker(burst: bool) -> None:
     if not app.config.get("REDIS_URL"):
         raise click.ClickException("REDIS_URL n'est pas défini : sans Redis, les tâches tournent dans l'application.")
     stop = threading.Event()
-    if not burst:
+    if burst:
+        relay_once(app)
+    else:
         start_relay(app, stop)  # jobs recorded while Redis was down, or whose worker died
-    relay_once(app)
     try:
         # SimpleWorker runs jobs in this process, inside the app context the `flask` command pushed.
         SimpleWorker([QUEUE_NAME], connection=redis_client(app)).work(burst=burst, with_scheduler=True)

@@ -3,7 +3,8 @@ their worker died.
 
 `flask --app app jobs worker` runs `relay_once` every JOBS_RELAY_SECONDS in a thread beside the RQ
 worker; `flask --app app jobs relay` runs it once. Waiting jobs younger than JOBS_RELAY_GRACE_SECONDS are
-left to the request that recorded them; a job "running" for longer than JOBS_TIMEOUT lost its worker.
+left to the request that recorded them; a job "running" without a heartbeat for JOBS_LOST_SECONDS lost its
+worker.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ def left_behind(app: Flask) -> list[int]:
     dead = lost_since()
     rows = db.session.execute(
         db.select(Job.id, Job.task).where(db.or_(db.and_(Job.status == WAITING, Job.created_at < grace),
-                                                 db.and_(Job.status == RUNNING, Job.started_at < dead)))
+                                                 db.and_(Job.status == RUNNING, Job.alive_at < dead)))
     ).all()
     queued = db.session.execute(
         db.select(Job.id, Job.task, Job.rq_job_id).where(Job.status == QUEUED, Job.queued_at < grace)).all()
@@ -41,7 +42,9 @@ def left_behind(app: Flask) -> list[int]:
 
 
 def _lost_by_redis(app: Flask, rq_job_ids: set[str | None]) -> set[str | None]:
-    """The RQ jobs Redis no longer has (restarted without its data); none when Redis does not answer."""
+    """The RQ jobs that will not run: gone (Redis restarted empty) or ended by RQ without running our claim
+    (stopped, canceled, or abandoned by a worker that died and moved to the failed jobs); none when Redis
+    does not answer."""
     from jobs.queue import redis_connection
 
     if not rq_job_ids:
@@ -51,8 +54,9 @@ def _lost_by_redis(app: Flask, rq_job_ids: set[str | None]) -> set[str | None]:
         pipeline = connection.pipeline(transaction=False)
         ordered = sorted(rq_job_ids, key=str)
         for rq_job_id in ordered:
-            pipeline.exists(f"rq:job:{rq_job_id}")
-        return {rq_job_id for rq_job_id, found in zip(ordered, pipeline.execute(), strict=True) if not found}
+            pipeline.hget(f"rq:job:{rq_job_id}", "status")
+        states = zip(ordered, pipeline.execute(), strict=True)
+        return {rq_job_id for rq_job_id, state in states if state in (None, b"failed", b"stopped", b"canceled")}
     except Exception:  # Redis down: the next pass looks again
         return set()
 
@@ -72,11 +76,13 @@ def start_relay(app: Flask, stop: threading.Event) -> threading.Thread:
     interval = float(app.config.get("JOBS_RELAY_SECONDS", 5))
 
     def loop() -> None:
-        while not stop.wait(interval):
+        while True:
             try:
                 relay_once(app)
             except Exception:  # the database may be down too: try again next time
                 log.exception("jobs relay pass failed")
+            if stop.wait(interval):
+                return
 
     thread = threading.Thread(target=loop, name="jobs-relay", daemon=True)
     thread.start()

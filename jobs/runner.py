@@ -1,7 +1,9 @@
 """Run recorded jobs: claim each row, run its task, record done or the failure, and let RQ see failures.
 
 A job runs to success at most once: the claim is a conditional UPDATE (waiting/queued → running), so a
-job handed to RQ twice (the relay after a lost acknowledgement) runs once. A failure is written on the
+job handed to RQ twice (the relay after a lost acknowledgement) runs once. While it runs, its row is
+re-stamped (jobs.heartbeat); a row whose stamp stopped for JOBS_LOST_SECONDS lost its worker and is
+run again. A failure is written on the
 row with its reason, then raised to RQ, which records it and retries it (JOBS_RETRY_DELAYS); after the
 last try the row is "failed" and listed by `flask --app app jobs status` and on the staff page « Tâches ».
 """
@@ -14,6 +16,7 @@ import logging
 from flask import Flask
 
 from jobs import context
+from jobs.heartbeat import heartbeat
 from models import db
 from models.jobs import DONE, FAILED, QUEUED, RUNNING, WAITING, Job
 from timekeeping import now
@@ -43,7 +46,10 @@ def run_job(job_id: int, will_retry: bool) -> bool:
         log.info("job %s already done or in hand elsewhere: skipped", job_id)
         return True
     job = db.session.get(Job, job_id)
-    with context.bound_request_id(job.request_id):
+    attempt = job.attempts
+    stamp = lambda: (db.update(Job).where(Job.id == job_id, Job.status == RUNNING,  # noqa: E731
+                                          Job.attempts == attempt).values(alive_at=now()))
+    with context.bound_request_id(job.request_id), heartbeat(db.engine, stamp, every=_lost_seconds() / 3):
         try:
             TASKS[job.task](*job.args)
         except Exception as exc:
@@ -57,19 +63,23 @@ def run_job(job_id: int, will_retry: bool) -> bool:
 
 
 def lost_since() -> dt.datetime:
-    """A job "running" since before this instant lost its worker: RQ stops a job after JOBS_TIMEOUT."""
+    """A job "running" whose stamp is older than this instant lost its worker (no beat for JOBS_LOST_SECONDS)."""
+    return now() - dt.timedelta(seconds=_lost_seconds())
+
+
+def _lost_seconds() -> float:
     from flask import current_app
 
-    return now() - dt.timedelta(seconds=float(current_app.config.get("JOBS_TIMEOUT", 600)) + 10)
+    return float(current_app.config.get("JOBS_LOST_SECONDS", 30))
 
 
 def _claim(job_id: int) -> bool:
-    """Mark the job running, if it is waiting, queued, or running for longer than a worker can (it died)."""
+    """Mark the job running, if it is waiting, queued, or running without a heartbeat (its worker died)."""
     dead = lost_since()
-    claimable = db.or_(Job.status.in_((WAITING, QUEUED)), db.and_(Job.status == RUNNING, Job.started_at < dead))
+    claimable = db.or_(Job.status.in_((WAITING, QUEUED)), db.and_(Job.status == RUNNING, Job.alive_at < dead))
     claimed = db.session.execute(
         db.update(Job).where(Job.id == job_id, claimable)
-        .values(status=RUNNING, started_at=now(), attempts=Job.attempts + 1)
+        .values(status=RUNNING, started_at=now(), alive_at=now(), attempts=Job.attempts + 1)
         .execution_options(synchronize_session=False)).rowcount
     db.session.commit()
     return claimed == 1

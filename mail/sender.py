@@ -31,6 +31,7 @@ from flask import current_app
 from flask_mail import Message
 from sqlalchemy import exists, select, update
 
+from jobs.heartbeat import heartbeat
 from kill_points import kill_point
 from mail.attachments import AttachmentError, resolve_attachments
 from mail.late_links import replace_late_sign_in_link
@@ -118,15 +119,16 @@ def _deliver_one(message: OutboxMessage, connection: SmtpConnection | None, by_s
     """Build and send one claimed message, record the outcome; return the connection still usable."""
     claim = message.attempts  # the claim counted a try: a sender that took over since counted another
     try:
-        if replace_late_sign_in_link(message):
-            log.warning("sign-in link %s held too long by an outage: sent as « ask again »", message.id)
-        mime = build_message(message, resolve_attachments(message.attachments or []))
-        db.session.commit()  # the documents made for it are kept whatever happens next
-        kill_point("mail-before-smtp")
-        if not by_smtp:
-            via = _keep_locally(message, mime)
-        else:
-            via = _send_smtp(connection, message, mime, lambda: _hand_over(message.id, claim))
+        with _preparing(message.id, claim):
+            if replace_late_sign_in_link(message):
+                log.warning("sign-in link %s held too long by an outage: sent as « ask again »", message.id)
+            mime = build_message(message, resolve_attachments(message.attachments or []))
+            db.session.commit()  # the documents made for it are kept whatever happens next
+            kill_point("mail-before-smtp")
+            if not by_smtp:
+                via = _keep_locally(message, mime)
+            else:
+                via = _send_smtp(connection, message, mime, lambda: _hand_over(message.id, claim))
     except ServerUnavailable:
         _release(message.id)
         raise
@@ -178,6 +180,15 @@ def claim_next() -> OutboxMessage | None:
         # another sender took it between our read and our update (SQLite): look again
 
 
+def _preparing(message_id: int, claim: int):
+    """Keep re-stamping the claim while this sender prepares the message: a sender alive is never overtaken."""
+    timeout = float(current_app.config.get("MAIL_PREPARE_TIMEOUT", 30))
+    statement = lambda: (update(OutboxMessage)  # noqa: E731
+                         .where(OutboxMessage.id == message_id, OutboxMessage.status == PREPARING,
+                                OutboxMessage.attempts == claim).values(claimed_at=now()))
+    return heartbeat(db.engine, statement, every=timeout / 3)
+
+
 def _hand_over(message_id: int, claim: int) -> None:
     """Record that the message is about to reach the server ("sending"); refuse if another sender took it."""
     handed = db.session.execute(
@@ -218,11 +229,11 @@ def settle_interrupted() -> int:
 
 
 def release_stalled() -> int:
-    """Requeue the messages left "preparing" longer than MAIL_PREPARE_TIMEOUT: their sender died first.
+    """Requeue the messages whose claim was not re-stamped for MAIL_PREPARE_TIMEOUT: their sender died.
 
     The try counts, so a message whose preparation kills its sender every time ends failed, not in a loop.
     """
-    cutoff = now() - dt.timedelta(seconds=float(current_app.config.get("MAIL_PREPARE_TIMEOUT", 900)))
+    cutoff = now() - dt.timedelta(seconds=float(current_app.config.get("MAIL_PREPARE_TIMEOUT", 30)))
     stalled = (OutboxMessage.status == PREPARING, OutboxMessage.claimed_at < cutoff)
     db.session.execute(
         update(OutboxMessage).where(*stalled, OutboxMessage.attempts >= MAX_ATTEMPTS)

@@ -44,6 +44,7 @@ class Job(db.Model):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=now)
     queued_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     started_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    alive_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)  # re-stamped while it runs (jobs.heartbeat)
     finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
     @property

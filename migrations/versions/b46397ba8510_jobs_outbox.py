@@ -31,6 +31,7 @@ def upgrade():
     sa.Column('created_at', models.base.UTCDateTime(timezone=True), nullable=False),
     sa.Column('queued_at', models.base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('started_at', models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('alive_at', models.base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('finished_at', models.base.UTCDateTime(timezone=True), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_jobs'))
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import uuid
+from pathlib import Path
 
 import pytest
 
@@ -67,8 +68,8 @@ def _worker_env(config: dict) -> dict[str, str]:
            if not name.startswith("APPELS_") and name not in ("DATABASE_URL", "REDIS_URL")}
     env.update({f"APPELS_{key}": str(value) for key, value in config.items() if key != "REDIS_URL"})
     env.update(REDIS_URL=config["REDIS_URL"], APPELS_FAULT_INJECTION="true", APPELS_MAIL_POLL_SECONDS="0.2",
-               APPELS_MAIL_PREPARE_TIMEOUT="1", APPELS_MAIL_SENDING_TIMEOUT="1", APPELS_JOBS_RELAY_SECONDS="0.3",
-               APPELS_JOBS_RELAY_GRACE_SECONDS="0", APPELS_JOBS_TIMEOUT="8", APPELS_LOG_JSON="false")
+               APPELS_MAIL_PREPARE_TIMEOUT="1.5", APPELS_MAIL_SENDING_TIMEOUT="1", APPELS_JOBS_RELAY_SECONDS="0.3",
+               APPELS_JOBS_RELAY_GRACE_SECONDS="0", APPELS_JOBS_LOST_SECONDS="3", APPELS_LOG_JSON="false")
     return env
 
 
@@ -94,4 +95,7 @@ def workers(app):
 
     yield start
     for worker in started:
+        output = worker.output()
         worker.stop()
+        if os.environ.get("APPELS_FAULTS_LOGS"):  # a folder: keep what each worker logged
+            (Path(os.environ["APPELS_FAULTS_LOGS"]) / f"{worker.process.pid}.log").write_text(output)

@@ -105,15 +105,16 @@ class Worker:
         self.log.seek(0)
         return self.log.read().decode("utf-8", "replace")
 
-    def children(self) -> list[int]:
-        """The ids of this worker's child processes (LibreOffice during a conversion)."""
+    def children(self, named: str) -> list[int]:
+        """The ids of this worker's child processes whose command line holds `named` (soffice during a conversion)."""
         found = []
         for entry in Path("/proc").iterdir():
             if entry.name.isdigit():
                 try:
                     fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                    command = (entry / "cmdline").read_bytes().decode("utf-8", "replace")
                 except OSError:
                     continue
-                if int(fields[1]) == self.process.pid:
+                if int(fields[1]) == self.process.pid and named in command:
                     found.append(int(entry.name))
         return found
