@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import time
 
 import pytest
 
+from mail.attachments import inline_attachment
 from mail.outbox import enqueue
 from mail.sender import INTERRUPTED
 from models import db
@@ -21,10 +23,24 @@ KILL_POINTS = {  # where the worker dies → the state it leaves the message in
 }
 
 
+def queue_messages(client, clock) -> str:
+    """The receipt of a submission (its dossier made by LibreOffice in the sender), or three plain messages."""
+    clock(2019, 7, 10, 10, 0)
+    with_documents = "attachments" in os.environ.get("PYTEST_CURRENT_TEST", "")
+    if with_documents:
+        return f"dossier {submitted(client, clock)}"
+    ics = inline_attachment(b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n", "atelier.ics", "text/calendar")
+    enqueue("note", "agent1@culture.gouv.fr", "Première", "Bonjour.\n", attachments=[ics])
+    enqueue("note", "agent2@culture.gouv.fr", "Deuxième", "Bonjour.\n", cc=["copie@culture.gouv.fr"])
+    enqueue("note", "agent3@culture.gouv.fr", "Troisième", "Bonjour.\n")
+    db.session.commit()
+    return "three notes"
+
+
 @pytest.mark.parametrize("point", KILL_POINTS)
 def test_a_killed_mail_worker_leaves_each_message_delivered_exactly_once(app, client, clock, smtp_sink,
                                                                          workers, point):
-    dossier_id = submitted(client, clock)
+    queued = queue_messages(client, clock)
 
     assert workers("mail", kill_at=point).killed_itself(), "the worker never reached its kill point"
     [in_hand] = [m for m in outbox() if m.status in (PREPARING, SENDING)]
@@ -42,7 +58,7 @@ def test_a_killed_mail_worker_leaves_each_message_delivered_exactly_once(app, cl
         assert all(m.status == SENT for m in rows.values() if m.id != in_hand.id)
     else:
         assert all(m.status == SENT for m in rows.values())
-    report(f"mail worker killed at {point}", dossier=dossier_id, messages=len(rows),
+    report(f"mail worker killed at {point}", queued=queued, messages=len(rows),
            copies_before_restart=received_before, copies=sum(copies(smtp_sink).values()),
            seconds_from_restart_to_all_delivered=round(time.monotonic() - restarted, 2), wait=round(took, 2))
 
