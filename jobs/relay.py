@@ -2,9 +2,10 @@
 their worker died.
 
 `flask --app app jobs worker` runs `relay_once` every JOBS_RELAY_SECONDS in a thread beside the RQ
-worker; `flask --app app jobs relay` runs it once. Waiting jobs younger than JOBS_RELAY_GRACE_SECONDS are
-left to the request that recorded them; a job "running" without a heartbeat for JOBS_LOST_SECONDS lost its
-worker.
+worker; `flask --app app jobs relay` runs it once. Without Redis, the app's mail thread runs
+`run_left_behind` instead (jobs whose thread died with its process). Waiting jobs younger than
+JOBS_RELAY_GRACE_SECONDS are left to the request that recorded them; a job "running" without a heartbeat
+for JOBS_LOST_SECONDS lost its worker.
 """
 
 from __future__ import annotations
@@ -69,6 +70,18 @@ def relay_once(app: Flask) -> int:
             log.info("relay: %d job(s) handed to the queue: %s", len(ids), ids)
             return len(ids)
         return 0
+
+
+def run_left_behind(app: Flask) -> int:
+    """Embedded default (no Redis): run here the jobs whose thread died with its process; return how many."""
+    from jobs.runner import run_jobs
+
+    with app.app_context():
+        ids = left_behind(app)
+    if ids:
+        log.info("running %d job(s) left behind by a stopped process: %s", len(ids), ids)
+        run_jobs(app, ids)
+    return len(ids)
 
 
 def start_relay(app: Flask, stop: threading.Event) -> threading.Thread:

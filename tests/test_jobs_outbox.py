@@ -131,3 +131,18 @@ def test_without_redis_jobs_are_recorded_and_run_in_the_app(app, eager) -> None:
     after_commit("mail.deliver")
     db.session.commit()
     assert [j.status for j in jobs()] == [DONE if eager else WAITING]
+
+
+def test_without_redis_the_jobs_a_stopped_process_left_behind_run_later(app, clock) -> None:
+    from jobs.queue import after_commit
+    from jobs.relay import run_left_behind
+
+    clock(2019, 7, 10, 10, 0)
+    app.config["JOBS_IN_THREADS"] = False  # as if the thread died with its process before running it
+    after_commit("mail.deliver")
+    db.session.commit()
+    assert run_left_behind(app) == 0  # still within the grace left to the request that recorded it
+
+    clock(2019, 7, 10, 10, 1)
+    assert run_left_behind(app) == 1
+    assert [j.status for j in jobs()] == [DONE]
