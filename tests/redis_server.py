@@ -1,7 +1,7 @@
 """A private redis-server on a spare loopback port for the tests: started, stopped, frozen (SIGSTOP), thawed.
 
 Never the machine's shared Redis: a test may stop or freeze it. Without the redis-server binary the
-tests that need it are skipped, except in CI (CI=true), where a missing service fails them.
+tests that need it are skipped, except in CI (CI=true or APPELS_REQUIRE_REDIS=1), where it fails them.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ def require(binary: str) -> str:
     path = shutil.which(binary)
     if path is None:
         message = f"{binary} is not installed"
-        if os.environ.get("CI") == "true" or os.environ.get("APPELS_REQUIRE_BROWSER") == "1":
+        if os.environ.get("CI") == "true" or os.environ.get("APPELS_REQUIRE_REDIS") == "1":
             pytest.fail(f"{message}, and CI needs it")
         pytest.skip(message)
     return path
