@@ -135,11 +135,11 @@ def _deliver_one(message: OutboxMessage, connection: SmtpConnection | None, by_s
     except Superseded:
         db.session.rollback()
         log.warning("mail %s was claimed by another sender while this one prepared it", message.id)
-        _close(connection)
+        _drop(connection)  # the server holds a body without its final ".": closing discards it
         return None
     except Uncertain as exc:
         _record_failure(message, f"{CUT_OFF} ({exc})", final=True, report=report)
-        _close(connection)
+        _drop(connection)
         return None
     except HardFailure as exc:
         _record_failure(message, str(exc), final=True, report=report)
@@ -152,7 +152,8 @@ def _deliver_one(message: OutboxMessage, connection: SmtpConnection | None, by_s
         kill_point("mail-after-data")
         _record_sent(message, via, report)
     if connection is not None and getattr(connection.host, "sock", None) is None:
-        return None  # closed after a 421: the next message opens a new connection
+        _drop(connection)  # closed after a 421: the next message opens a new connection
+        return None
     return connection
 
 
@@ -271,6 +272,13 @@ def _connect() -> SmtpConnection:
 def _close(connection: SmtpConnection | None) -> None:
     if connection is not None:
         connection.__exit__(None, None, None)
+
+
+def _drop(connection: SmtpConnection | None) -> None:
+    """Close the socket without a QUIT, which a server in the middle of a message would take as text."""
+    if connection is not None and connection.host is not None:
+        connection.host.close()
+        connection.host = None
 
 
 def _send_smtp(connection: SmtpConnection, message: OutboxMessage, mime: Message,

@@ -54,6 +54,7 @@ ACCESS = {
     "staff.export_xlsx": TEAM,
     "staff.export_pdfs": TEAM,
     "staff.mails": TEAM,
+    "staff.jobs": TEAM,
     "staff.kept_mail": TEAM,
     "staff.send_again": TEAM,
     "staff.my_reviews": JURY,
