@@ -1,7 +1,7 @@
 """The jobs outbox: work that follows a commit, recorded in the same transaction
 
 Revision ID: b46397ba8510
-Revises: d42651349abd
+Revises: 3b7c1e5a9d20
 Create Date: 2026-12-01 01:29:51.382590
 
 """
@@ -12,7 +12,7 @@ from sqlalchemy.dialects import postgresql
 
 # revision identifiers, used by Alembic.
 revision = 'b46397ba8510'
-down_revision = 'd42651349abd'
+down_revision = '3b7c1e5a9d20'
 branch_labels = None
 depends_on = None
 
