@@ -24,6 +24,14 @@ def init_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(app.root_path + "/migrations"), render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     mail.init_app(app)
+    if str(app.config.get("RATELIMIT_STORAGE_URI", "")).startswith("redis"):
+        # a Redis down or frozen answers within REDIS_TIMEOUT_SECONDS; the limiter then counts in memory
+        from redis.backoff import NoBackoff
+        from redis.retry import Retry
+
+        timeout = float(app.config.get("REDIS_TIMEOUT_SECONDS", 0.5))
+        app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", {
+            "socket_timeout": timeout, "socket_connect_timeout": timeout, "retry": Retry(NoBackoff(), 0)})
     limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.sign_in"

@@ -44,6 +44,7 @@ def defaults(instance_path: str) -> dict:
         "APPLICANT_IDLE_HOURS": 24,  # an applicant's session ends after this long without a request
         "LOG_SIGN_IN_LINKS": None,  # sign-in links in the log of kept mail; None: yes unless LOG_JSON (production)
         "HEALTHZ_TOKEN": None,  # a probe sending "Authorization: Bearer <token>" reads /healthz details
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,  # Redis of the limits down: count in memory, log it
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": False,  # True in production (HTTPS); see docs/production.md
@@ -57,6 +58,17 @@ def defaults(instance_path: str) -> dict:
         "REDIS_URL": None,  # set: documents and mail go through RQ workers (`flask --app app jobs worker`)
         "JOBS_EAGER": False,  # run after-commit tasks at once, in the committing thread (tests)
         "JOBS_IN_THREADS": True,  # without Redis, run them in a thread of the app (off in tests: made on demand)
+        "JOBS_TIMEOUT": 600,  # seconds a job may run before RQ stops it (a failure, retried)
+        "JOBS_LOST_SECONDS": 30,  # a running job whose heartbeat stopped this long lost its worker: run again
+        "JOBS_RETRY_DELAYS": (10, 60, 300),  # seconds before each new try of a failed job (RQ)
+        "JOBS_RELAY_SECONDS": 5,  # how often `jobs worker` hands over the jobs Redis missed
+        "REDIS_TIMEOUT_SECONDS": 0.5,  # per Redis call from a request: a frozen Redis never hangs a page
+        "MAIL_POLL_SECONDS": 2,  # a pass of the mail sender; during an outage, each pass probes the server
+        "MAIL_TIMEOUT": 30,  # seconds per SMTP call
+        "MAIL_PREPARE_TIMEOUT": 30,  # a message "preparing" without a heartbeat this long lost its sender: requeued
+        "MAIL_SENDING_TIMEOUT": 600,  # a message "sending" longer lost its sender mid-hand-over: failed, shown
+        "MAIL_LINK_MIN_MINUTES": 5,  # a sign-in link with less validity left is replaced by « redemandez-en un »
+        "FAULT_INJECTION": False,  # tests/faults only: honour APPELS_KILL_AT (kill_points.py); never in production
         "EDITIONS_REFRESH_SECONDS": 5,  # how often each worker looks for edited workflows/templates (0: never)
     }
 

@@ -1,12 +1,17 @@
-"""`flask --app app jobs worker`: the RQ worker of production (documents and mail after each commit)."""
+"""`flask --app app jobs …`: the RQ worker of production, its relay, and the state of the jobs."""
 
 from __future__ import annotations
+
+import threading
 
 import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from jobs.queue import QUEUE_NAME, redis_connection
+from jobs.queue import QUEUE_NAME, redis_client
+from jobs.relay import relay_once, start_relay
+from jobs.status import failed_jobs, job_counts
+from models.jobs import JOB_STATUS_LABELS
 
 jobs_cli = AppGroup("jobs", help="Tâches en arrière-plan (RQ sur Redis, en production).")
 
@@ -14,24 +19,52 @@ jobs_cli = AppGroup("jobs", help="Tâches en arrière-plan (RQ sur Redis, en pro
 @jobs_cli.command("worker")
 @click.option("--burst", is_flag=True, help="S'arrêter quand la file est vide.")
 def worker(burst: bool) -> None:
-    """Exécuter les tâches de la file « appels » (génération des documents, envoi des courriels)."""
+    """Exécuter les tâches de la file « appels » (documents, courriels) et y remettre celles restées en attente."""
     from rq import SimpleWorker
 
-    connection = redis_connection(current_app)
-    if connection is None:
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    if not app.config.get("REDIS_URL"):
         raise click.ClickException("REDIS_URL n'est pas défini : sans Redis, les tâches tournent dans l'application.")
-    # SimpleWorker runs jobs in this process, inside the app context the `flask` command pushed.
-    SimpleWorker([QUEUE_NAME], connection=connection).work(burst=burst, with_scheduler=True)
+    stop = threading.Event()
+    if burst:
+        relay_once(app)
+    else:
+        start_relay(app, stop)  # jobs recorded while Redis was down, or whose worker died
+    try:
+        # SimpleWorker runs jobs in this process, inside the app context the `flask` command pushed.
+        SimpleWorker([QUEUE_NAME], connection=redis_client(app)).work(burst=burst, with_scheduler=True)
+    finally:
+        stop.set()
+
+
+@jobs_cli.command("relay")
+def relay() -> None:
+    """Remettre dans la file les tâches restées en attente (Redis indisponible) ou abandonnées (worker arrêté)."""
+    handed = relay_once(current_app._get_current_object())  # type: ignore[attr-defined]
+    click.echo(f"{handed} tâche(s) remise(s) dans la file.")
 
 
 @jobs_cli.command("status")
-def status() -> None:
-    """Afficher la longueur de la file et les tâches en échec."""
+@click.option("--failed", "show_failed", is_flag=True, help="Lister les tâches en échec et leur raison.")
+def status(show_failed: bool) -> None:
+    """Compter les tâches par état (et la file RQ) ; avec --failed, lister celles en échec."""
+    counts = job_counts()
+    click.echo(", ".join(f"{JOB_STATUS_LABELS[s]} : {n}" for s, n in counts.items()))
+    click.echo(queue_summary())
+    if show_failed:
+        for job in failed_jobs():
+            click.echo(f"#{job.id} {job.task} {job.args} — {job.attempts} essai(s) : {job.last_error}")
+
+
+def queue_summary() -> str:
+    """The RQ side: how many RQ jobs wait and how many RQ recorded as failed; or why it cannot tell."""
     from rq import Queue
 
-    connection = redis_connection(current_app)
-    if connection is None:
-        click.echo("Pas de file : REDIS_URL n'est pas défini (les tâches tournent dans l'application).")
-        return
-    queue = Queue(QUEUE_NAME, connection=connection)
-    click.echo(f"En attente : {len(queue)} ; en échec : {queue.failed_job_registry.count}")
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    if not app.config.get("REDIS_URL"):
+        return "File RQ : aucune (REDIS_URL n'est pas défini, les tâches tournent dans l'application)."
+    try:
+        queue = Queue(QUEUE_NAME, connection=redis_client(app))
+        return f"File RQ : {len(queue)} en attente, {queue.failed_job_registry.count} en échec."
+    except Exception as exc:
+        return f"File RQ : injoignable ({type(exc).__name__}) ; les tâches attendent dans la base."

@@ -1,8 +1,14 @@
-"""Run named tasks after the transaction that asked for them commits, and never if it rolls back.
+"""Record the work that follows a commit in that same transaction (the jobs outbox), then hand it over.
 
-Embedded default (no REDIS_URL): the task runs in a daemon thread of the app, in its own app context.
-Production (REDIS_URL): the task goes to the RQ queue "appels" and an RQ worker
-(`flask --app app jobs worker`) runs it. With JOBS_EAGER (tests), it runs at once after the commit.
+`after_commit(task, *args)` adds a Job row to the current session: the work exists if and only if the
+transaction commits. Once it has:
+
+- with REDIS_URL, the transaction's jobs go to the RQ queue "appels" as one RQ job. Redis calls have short
+  socket timeouts (REDIS_TIMEOUT_SECONDS): if Redis is down or frozen, the jobs stay "waiting" in the
+  database and the relay of `flask --app app jobs worker` hands them over when Redis answers again. The
+  request carries on: what it committed (a submission and its reference) stays committed and is shown.
+- embedded default: they run in a daemon thread of the app; with JOBS_EAGER (tests), at once.
+
 The request id travels with the job, so the log of a job names the request that caused it.
 """
 
@@ -12,11 +18,14 @@ import logging
 import threading
 from typing import Any
 
+import sqlalchemy as sa
 from flask import Flask, current_app
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from jobs import context
+from models.jobs import QUEUED, WAITING, Job
+from timekeeping import now
 
 log = logging.getLogger(__name__)
 PENDING_KEY = "jobs_after_commit"
@@ -24,11 +33,14 @@ QUEUE_NAME = "appels"
 
 
 def after_commit(task: str, *args: Any) -> None:
-    """Ask for `task(*args)` (a name from jobs.tasks.TASKS) once the current transaction commits."""
+    """Record `task(*args)` (a name from jobs.tasks.TASKS) in the current transaction, to run once it commits."""
     from models import db
 
     _listen()
-    db.session.info.setdefault(PENDING_KEY, []).append((task, args, context.current_request_id()))
+    request_id = context.current_request_id()
+    job = Job(task=task, args=list(args), request_id=request_id, status=WAITING, created_at=now())
+    db.session.add(job)
+    db.session.info.setdefault(PENDING_KEY, []).append((task, args, request_id, job))
 
 
 def _listen() -> None:
@@ -45,29 +57,72 @@ def _dispatch(session: Session) -> None:
     pending = session.info.pop(PENDING_KEY, [])
     if not pending:
         return
-    pending.sort(key=lambda item: item[0].startswith("mail."))  # documents before the mail attaching them
-    app = current_app._get_current_object()
-    queue = rq_queue(app)
-    if queue is not None and len(pending) > 1:  # one RQ job for the transaction: fewer round trips to Redis
-        queue.enqueue("jobs.tasks.run_many_in_worker", [[task, list(args)] for task, args, _ in pending],
-                      pending[0][2], job_timeout=app.config.get("JOBS_TIMEOUT", 600), retry=_retry())
+    # the ids are known without a query (the rows are committed); documents before the mail attaching them
+    ids = in_order([(sa.inspect(job).identity[0], task) for task, *_, job in pending])
+    dispatch(current_app._get_current_object(), ids)
+
+
+def in_order(jobs: list[tuple[int, str]]) -> list[int]:
+    """Job ids in running order: documents before the mail that attaches them, then oldest first."""
+    return [job_id for job_id, task in sorted(jobs, key=lambda item: (item[1].startswith("mail."), item[0]))]
+
+
+def dispatch(app: Flask, ids: list[int]) -> None:
+    """Hand committed jobs to RQ, run them now (JOBS_EAGER) or in a thread; never raise."""
+    if not ids:
         return
-    for task, args, request_id in pending:
-        dispatch(app, task, args, request_id)
+    if app.config.get("REDIS_URL"):
+        hand_to_rq(app, ids)
+        return
+    from jobs.runner import run_jobs
+
+    if app.config.get("JOBS_EAGER"):
+        run_jobs(app, ids)
+        return
+    if not app.config.get("JOBS_IN_THREADS", True):
+        log.info("jobs %s left waiting: no queue, and JOBS_IN_THREADS is off", ids)
+        return
+    threading.Thread(target=run_jobs, args=(app, ids), name="jobs", daemon=True).start()
+
+
+def hand_to_rq(app: Flask, ids: list[int]) -> bool:
+    """Put the jobs on the RQ queue as one RQ job and mark them queued; False (logged) when Redis fails."""
+    from models import db
+
+    try:
+        handed = rq_queue(app).enqueue("jobs.tasks.run_jobs_in_worker", ids, retry=_retry(app),
+                                       job_timeout=app.config.get("JOBS_TIMEOUT", 600))
+    except Exception as exc:  # Redis down, frozen (timeout), refusing: the jobs wait in the database
+        log.warning("job queue unavailable, jobs %s wait in the database for the relay: %s: %s", ids,
+                    type(exc).__name__, exc)
+        return False
+    with db.engine.begin() as connection:  # the session's transaction is over: a connection of its own
+        connection.execute(sa.update(Job).where(Job.id.in_(ids), Job.status.in_((WAITING, QUEUED)))
+                           .values(status=QUEUED, queued_at=now(), rq_job_id=handed.id))
+    return True
 
 
 def redis_connection(app: Flask):
-    """The Redis connection of the job queue, or None in the embedded default."""
+    """The Redis connection of the job queue (short timeouts: Redis down never hangs a request), or None."""
     url = app.config.get("REDIS_URL")
     if not url:
         return None
     connection = app.extensions.get("jobs_redis")
     if connection is None:
-        from redis import Redis
-
-        connection = Redis.from_url(url)
+        connection = redis_client(app)
         app.extensions["jobs_redis"] = connection
     return connection
+
+
+def redis_client(app: Flask):
+    """A new client for REDIS_URL: REDIS_TIMEOUT_SECONDS to connect and per call, no silent retries."""
+    from redis import Redis
+    from redis.backoff import NoBackoff
+    from redis.retry import Retry
+
+    timeout = float(app.config.get("REDIS_TIMEOUT_SECONDS", 0.5))
+    return Redis.from_url(app.config["REDIS_URL"], socket_timeout=timeout, socket_connect_timeout=timeout,
+                          retry=Retry(NoBackoff(), 0))
 
 
 def rq_queue(app: Flask):
@@ -79,36 +134,8 @@ def rq_queue(app: Flask):
     return Queue(QUEUE_NAME, connection=connection)
 
 
-def dispatch(app: Flask, task: str, args: tuple, request_id: str | None) -> None:
-    """Hand one task to RQ, run it now (JOBS_EAGER) or in a thread."""
-    queue = rq_queue(app)
-    if queue is not None:
-        queue.enqueue("jobs.tasks.run_in_worker", task, list(args), request_id,
-                      job_timeout=app.config.get("JOBS_TIMEOUT", 600), retry=_retry())
-        return
-    if app.config.get("JOBS_EAGER"):
-        run(app, task, args, request_id)
-        return
-    if not app.config.get("JOBS_IN_THREADS", True):
-        log.info("job %s%r not run: no queue, and JOBS_IN_THREADS is off", task, tuple(args))
-        return
-    threading.Thread(target=run, args=(app, task, args, request_id), name=f"job-{task}", daemon=True).start()
-
-
-def _retry():
+def _retry(app: Flask):
     from rq import Retry
 
-    return Retry(max=3, interval=[10, 60, 300])
-
-
-def run(app: Flask, task: str, args: tuple, request_id: str | None) -> None:
-    """Run a task in a fresh app context; log failures (RQ records and retries them in production)."""
-    from jobs.tasks import TASKS
-
-    with app.app_context(), context.bound_request_id(request_id):
-        try:
-            TASKS[task](*args)
-        except Exception:
-            log.exception("job %s%r failed", task, tuple(args))
-            if app.config.get("JOBS_RAISE"):
-                raise
+    delays = list(app.config.get("JOBS_RETRY_DELAYS", (10, 60, 300)))
+    return Retry(max=len(delays), interval=delays)

@@ -44,16 +44,16 @@ TASKS = {
 }
 
 
-def run_in_worker(task: str, args: list, request_id: str | None) -> None:
-    """The entry point RQ calls, inside the app context of `flask --app app jobs worker`."""
-    from jobs.queue import run
+def run_jobs_in_worker(ids: list[int]) -> None:
+    """The entry point RQ calls, inside the app context of `flask --app app jobs worker`.
 
-    run(current_app._get_current_object(), task, tuple(args), request_id)
+    A failure is raised, so that RQ records it and retries it; the rows say which job failed and why.
+    """
+    from rq import get_current_job
 
+    from jobs.runner import JobsFailed, run_jobs
 
-def run_many_in_worker(tasks: list, request_id: str | None) -> None:
-    """The tasks one transaction asked for, in order (documents before the mail that attaches them)."""
-    from jobs.queue import run
-
-    for task, args in tasks:
-        run(current_app._get_current_object(), task, tuple(args), request_id)
+    rq_job = get_current_job()
+    failed = run_jobs(current_app._get_current_object(), ids, will_retry=bool(rq_job and rq_job.retries_left))
+    if failed:
+        raise JobsFailed(f"job(s) {failed} failed: see `flask --app app jobs status --failed`")

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from documents import CONTENT_TYPES
+from kill_points import kill_point
 from models import Dossier, db
 from storage import file_store
 
@@ -60,6 +61,7 @@ def resolve_attachments(descriptors: Iterable[dict[str, Any]]) -> list[ResolvedA
         attachment = _resolve(descriptor)
         if attachment is not None:
             resolved.append(attachment)
+            kill_point("mail-building-attachments")
     return resolved
 
 

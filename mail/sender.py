@@ -1,14 +1,21 @@
-"""Deliver the outbox: claim each due message, send it, record the outcome; retry with growing delays.
+"""Deliver the outbox: claim each due message, build it, send it, record the outcome; retry with growing delays.
 
-At most once. A message is marked "sending" and committed before it is handed to SMTP, then marked
-"sent". If the process dies between the two, nobody knows whether the server got it: such a message,
-still "sending" after MAIL_SENDING_TIMEOUT, is marked failed with a note for staff, who check with the
-recipient before sending it again (`flask --app app mail requeue ID`). Sending it twice silently would be
-worse for a decision or a convention than a visible failure; and the Message-ID stays the same, so a
-receiver that saw the first copy can drop a second one.
+Exactly once, as far as SMTP allows. A message is claimed "preparing" (committed), its attachments are
+built (LibreOffice included) and committed, then the SMTP conversation runs up to the end of the body.
+Only then is it marked "sending" (committed) and the final "." sent. A sender that dies before that
+commit leaves a message the server never got: after MAIL_PREPARE_TIMEOUT it goes back to the queue.
+The one uncertain window is from that commit to the recorded "sent" (the final "." and the server's
+reply): a message left "sending" after MAIL_SENDING_TIMEOUT, or whose connection dropped inside that
+window, is marked failed with a note; staff check with the recipient before `flask --app app mail
+requeue ID`. The Message-ID stays the same, so a receiver that saw a first copy can drop a second.
+
+An outage is not a failure of each message: when the server cannot be reached, refuses the connection
+or drops it before a message was handed over, that message goes back to the queue untouched and the pass
+stops (the queue is paused). The next pass, every MAIL_POLL_SECONDS, is the probe: as soon as the server
+answers, the whole backlog goes out over one connection.
 
 Claiming works with several senders at once: SELECT … FOR UPDATE SKIP LOCKED on PostgreSQL; on SQLite
-(which ignores row locks) a conditional UPDATE from pending to sending lets exactly one sender win.
+(which ignores row locks) a conditional UPDATE from pending to preparing lets exactly one sender win.
 """
 
 from __future__ import annotations
@@ -17,16 +24,21 @@ import datetime as dt
 import logging
 import re
 import smtplib
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import current_app
-from sqlalchemy import select, update
+from flask_mail import Message
+from sqlalchemy import exists, select, update
 
+from jobs.heartbeat import heartbeat
+from kill_points import kill_point
 from mail.attachments import AttachmentError, resolve_attachments
+from mail.late_links import replace_late_sign_in_link
 from mail.local import keep_locally
 from mail.transport import BadHeaderError, SmtpConnection, build_message, open_smtp
 from models import OutboxMessage, db
-from models.outbox import FAILED, PENDING, SENDING, SENT
+from models.outbox import FAILED, PENDING, PREPARING, SENDING, SENT
 from timekeeping import now
 
 log = logging.getLogger(__name__)
@@ -37,6 +49,9 @@ MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
 
 INTERRUPTED = ("Envoi interrompu (arrêt du processus d'envoi) : le message a peut-être été remis. "
                "Vérifiez auprès du destinataire avant de le renvoyer.")
+CUT_OFF = ("Connexion perdue juste après la remise du message au serveur, avant sa réponse : le message a "
+           "peut-être été remis. Vérifiez auprès du destinataire avant de le renvoyer.")
+STALLED = "Préparation interrompue (arrêt du processus d'envoi) : rien n'avait été remis, nouvel essai."
 
 
 class HardFailure(Exception):
@@ -44,7 +59,15 @@ class HardFailure(Exception):
 
 
 class ServerUnavailable(Exception):
-    """The server cannot be reached or dropped the connection: retry later, stop this pass."""
+    """The server cannot be reached or dropped the connection before the message was handed over."""
+
+
+class Uncertain(Exception):
+    """The connection failed after the end of the message was sent: the server may have it."""
+
+
+class Superseded(Exception):
+    """This sender took too long preparing: another one claimed the message since."""
 
 
 @dataclass
@@ -53,55 +76,89 @@ class DeliveryReport:
 
     sent: int = 0
     retried: int = 0  # failed this time, tried again later
-    failed: int = 0  # failed for good (hard refusal or last try)
+    failed: int = 0  # failed for good (hard refusal, last try, or possibly delivered)
     interrupted: int = 0  # left "sending" by a sender that died, now marked failed
+    released: int = 0  # left "preparing" by a sender that died, back in the queue
+    paused: str | None = None  # the server is unavailable: why; the queue waits for it as a whole
 
     @property
     def attempted(self) -> int:
         return self.sent + self.retried + self.failed
 
     def __str__(self) -> str:
-        return (f"{self.sent} envoyé(s), {self.retried} à réessayer, {self.failed} en échec, "
+        text = (f"{self.sent} envoyé(s), {self.retried} à réessayer, {self.failed} en échec, "
                 f"{self.interrupted} interrompu(s)")
+        return text + (f" ; file en pause : {self.paused}" if self.paused else "")
 
 
 def deliver_pending(limit: int | None = None) -> DeliveryReport:
     """Send the due messages (at most `limit`), committing each outcome; safe to run in several processes."""
-    report = DeliveryReport(interrupted=settle_interrupted())
+    report = DeliveryReport(interrupted=settle_interrupted(), released=release_stalled())
+    by_smtp = bool(current_app.config.get("MAIL_SERVER"))
     connection: SmtpConnection | None = None
     try:
         while limit is None or report.attempted < limit:
+            if by_smtp and connection is None:
+                if not _anything_due():
+                    break
+                connection = _connect()
             message = claim_next()
             if message is None:
                 break
-            try:
-                if current_app.config.get("MAIL_SERVER"):
-                    connection = connection or _connect()
-                    via = _send_smtp(connection, message)
-                else:
-                    via = _keep_locally(message)
-            except HardFailure as exc:
-                _record_failure(message, str(exc), final=True, report=report)
-            except ServerUnavailable as exc:
-                _record_failure(message, str(exc), final=False, report=report)
-                if connection is not None:
-                    connection.__exit__(None, None, None)
-                break  # the server is down: leave the other messages pending for the next pass
-            except (AttachmentError, smtplib.SMTPException, OSError) as exc:
-                _record_failure(message, _describe(exc), final=False, report=report)
-            except Exception as exc:  # a document that fails to render, a bug: retried, then failed and shown
-                log.exception("mail %s (%s) could not be built", message.id, message.kind)
-                _record_failure(message, f"Erreur interne : {_describe(exc)}", final=False, report=report)
-            else:
-                _record_sent(message, via, report)
+            connection = _deliver_one(message, connection, by_smtp, report)
+    except ServerUnavailable as exc:
+        report.paused = str(exc)
+        log.warning("mail server unavailable, the queue waits for it: %s", exc)
     finally:
-        if connection is not None:
-            connection.__exit__(None, None, None)
+        _close(connection)
     return report
 
 
+def _deliver_one(message: OutboxMessage, connection: SmtpConnection | None, by_smtp: bool,
+                 report: DeliveryReport) -> SmtpConnection | None:
+    """Build and send one claimed message, record the outcome; return the connection still usable."""
+    claim = message.attempts  # the claim counted a try: a sender that took over since counted another
+    try:
+        with _preparing(message.id, claim):
+            if replace_late_sign_in_link(message):
+                log.warning("sign-in link %s held too long by an outage: sent as « ask again »", message.id)
+            mime = build_message(message, resolve_attachments(message.attachments or []))
+            db.session.commit()  # the documents made for it are kept whatever happens next
+            kill_point("mail-before-smtp")
+            if not by_smtp:
+                via = _keep_locally(message, mime)
+            else:
+                via = _send_smtp(connection, message, mime, lambda: _hand_over(message.id, claim))
+    except ServerUnavailable:
+        _release(message.id)
+        raise
+    except Superseded:
+        db.session.rollback()
+        log.warning("mail %s was claimed by another sender while this one prepared it", message.id)
+        _drop(connection)  # the server holds a body without its final ".": closing discards it
+        return None
+    except Uncertain as exc:
+        _record_failure(message, f"{CUT_OFF} ({exc})", final=True, report=report)
+        _drop(connection)
+        return None
+    except HardFailure as exc:
+        _record_failure(message, str(exc), final=True, report=report)
+    except (AttachmentError, smtplib.SMTPException, OSError) as exc:
+        _record_failure(message, _describe(exc), final=False, report=report)
+    except Exception as exc:  # a document that fails to render, a bug: retried, then failed and shown
+        log.exception("mail %s (%s) could not be built", message.id, message.kind)
+        _record_failure(message, f"Erreur interne : {_describe(exc)}", final=False, report=report)
+    else:
+        kill_point("mail-after-data")
+        _record_sent(message, via, report)
+    if connection is not None and getattr(connection.host, "sock", None) is None:
+        _drop(connection)  # closed after a 421: the next message opens a new connection
+        return None
+    return connection
+
+
 def claim_next() -> OutboxMessage | None:
-    """Take the next due message, mark it "sending" and commit; None when nothing is due."""
+    """Take the next due message, mark it "preparing" and commit; None when nothing is due."""
     while True:
         at = now()
         query = (select(OutboxMessage)
@@ -115,13 +172,46 @@ def claim_next() -> OutboxMessage | None:
         claimed = db.session.execute(
             update(OutboxMessage)
             .where(OutboxMessage.id == message.id, OutboxMessage.status == PENDING)
-            .values(status=SENDING, claimed_at=at, attempts=OutboxMessage.attempts + 1)
+            .values(status=PREPARING, claimed_at=at, attempts=OutboxMessage.attempts + 1)
             .execution_options(synchronize_session=False)
         ).rowcount
         db.session.commit()
         if claimed == 1:
             return message  # expired by the commit: its attributes are read afresh
         # another sender took it between our read and our update (SQLite): look again
+
+
+def _preparing(message_id: int, claim: int):
+    """Keep re-stamping the claim while this sender prepares the message: a sender alive is never overtaken."""
+    timeout = float(current_app.config.get("MAIL_PREPARE_TIMEOUT", 30))
+    statement = lambda: (update(OutboxMessage)  # noqa: E731
+                         .where(OutboxMessage.id == message_id, OutboxMessage.status == PREPARING,
+                                OutboxMessage.attempts == claim).values(claimed_at=now()))
+    return heartbeat(db.engine, statement, every=timeout / 3)
+
+
+def _hand_over(message_id: int, claim: int) -> None:
+    """Record that the message is about to reach the server ("sending"); refuse if another sender took it."""
+    handed = db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, OutboxMessage.status == PREPARING, OutboxMessage.attempts == claim)
+        .values(status=SENDING, claimed_at=now())
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.commit()
+    if handed != 1:
+        raise Superseded
+
+
+def _release(message_id: int) -> None:
+    """Put back a message the server never got because it was unavailable: not a try of the message."""
+    db.session.rollback()
+    db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, OutboxMessage.status == PREPARING)
+        .values(status=PENDING, claimed_at=None, attempts=OutboxMessage.attempts - 1)
+        .execution_options(synchronize_session=False))
+    db.session.commit()
 
 
 def settle_interrupted() -> int:
@@ -139,9 +229,35 @@ def settle_interrupted() -> int:
     return stale
 
 
+def release_stalled() -> int:
+    """Requeue the messages whose claim was not re-stamped for MAIL_PREPARE_TIMEOUT: their sender died.
+
+    The try counts, so a message whose preparation kills its sender every time ends failed, not in a loop.
+    """
+    cutoff = now() - dt.timedelta(seconds=float(current_app.config.get("MAIL_PREPARE_TIMEOUT", 30)))
+    stalled = (OutboxMessage.status == PREPARING, OutboxMessage.claimed_at < cutoff)
+    db.session.execute(
+        update(OutboxMessage).where(*stalled, OutboxMessage.attempts >= MAX_ATTEMPTS)
+        .values(status=FAILED, last_error=STALLED).execution_options(synchronize_session=False))
+    released = db.session.execute(
+        update(OutboxMessage).where(*stalled)
+        .values(status=PENDING, claimed_at=None, next_attempt_at=now(), last_error=STALLED)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.commit()
+    if released:
+        log.warning("%d message(s) left 'preparing' by an interrupted sender put back in the queue", released)
+    return released
+
+
 def retry_delay(attempts: int) -> dt.timedelta | None:
     """The wait after the `attempts`-th failed try, or None when that was the last try."""
     return RETRY_DELAYS[attempts - 1] if attempts < MAX_ATTEMPTS else None
+
+
+def _anything_due() -> bool:
+    due = exists().where(OutboxMessage.status == PENDING, OutboxMessage.next_attempt_at <= now())
+    return bool(db.session.execute(select(due)).scalar())
 
 
 def _connect() -> SmtpConnection:
@@ -153,11 +269,29 @@ def _connect() -> SmtpConnection:
     return connection
 
 
-def _send_smtp(connection: SmtpConnection, message: OutboxMessage) -> str:
+def _close(connection: SmtpConnection | None) -> None:
+    if connection is not None:
+        connection.__exit__(None, None, None)
+
+
+def _drop(connection: SmtpConnection | None) -> None:
+    """Close the socket without a QUIT, which a server in the middle of a message would take as text."""
+    if connection is not None and connection.host is not None:
+        connection.host.close()
+        connection.host = None
+
+
+def _send_smtp(connection: SmtpConnection, message: OutboxMessage, mime: Message,
+               hand_over: Callable[[], None]) -> str:
     """Send over the open connection; sort SMTP errors into hard refusals, outages and passing troubles."""
-    mime = build_message(message, resolve_attachments(message.attachments or []))
+    handed: list[bool] = []
+
+    def record_hand_over() -> None:
+        hand_over()
+        handed.append(True)
+
     try:
-        refused = connection.deliver(mime)
+        refused = connection.deliver(mime, before_end_of_data=record_hand_over)
     except BadHeaderError as exc:
         raise HardFailure(f"En-tête invalide : {exc}") from None
     except smtplib.SMTPRecipientsRefused as exc:
@@ -166,15 +300,15 @@ def _send_smtp(connection: SmtpConnection, message: OutboxMessage) -> str:
         if all(code >= 500 for code in codes):
             raise HardFailure(text) from None
         raise smtplib.SMTPException(text) from None
-    except smtplib.SMTPDataError as exc:
+    except smtplib.SMTPResponseException as exc:  # the server answered with a code: it did not take the message
+        if exc.smtp_code == 421 and not handed:
+            raise ServerUnavailable(f"Serveur de messagerie indisponible : {_describe(exc)}") from None
         if exc.smtp_code >= 500:
             raise HardFailure(f"Message refusé par le serveur : {_describe(exc)}") from None
         raise
-    except smtplib.SMTPServerDisconnected as exc:
-        raise ServerUnavailable(f"Connexion au serveur perdue : {_describe(exc)}") from None
-    except smtplib.SMTPException:
-        raise  # a passing trouble with this message (4xx): tried again later
-    except OSError as exc:
+    except (smtplib.SMTPServerDisconnected, OSError) as exc:
+        if handed:
+            raise Uncertain(_describe(exc)) from None
         raise ServerUnavailable(f"Connexion au serveur perdue : {_describe(exc)}") from None
     if refused:
         message.last_error = "Remis, sauf à : " + _refusals(refused)
@@ -187,9 +321,8 @@ def sign_in_links_in_log() -> bool:
     return not current_app.config.get("LOG_JSON") if setting is None else bool(setting)
 
 
-def _keep_locally(message: OutboxMessage) -> str:
+def _keep_locally(message: OutboxMessage, mime: Message) -> str:
     """The embedded default: write the message as an .eml file and say where in the log."""
-    mime = build_message(message, resolve_attachments(message.attachments or []))
     path = keep_locally(mime.as_bytes(), message.id, message.kind)
     links = re.findall(r"https?://\S+", message.text_body) if message.kind == "sign_in_link" and \
         sign_in_links_in_log() else []
@@ -206,7 +339,7 @@ def _record_sent(message: OutboxMessage, via: str, report: DeliveryReport) -> No
 
 def _record_failure(message: OutboxMessage, error: str, final: bool, report: DeliveryReport) -> None:
     """Schedule the next try, or mark the message failed when the refusal is final or tries are spent."""
-    db.session.rollback()  # drop whatever the failed try left half-done (documents, a partial note)
+    db.session.rollback()  # drop whatever the failed try left half-done (a partial note)
     message = db.session.get(OutboxMessage, message.id)
     delay = None if final else retry_delay(message.attempts)
     message.last_error = error[:2000]

@@ -7,12 +7,15 @@ suppressed in tests: the suite sends to a real SMTP server on loopback.
 
 from __future__ import annotations
 
+import re
 import smtplib
+from collections.abc import Callable
 
 from flask import current_app
 from flask_mail import BadHeaderError, Connection, Message, sanitize_address, sanitize_addresses
 
 from extensions import mail
+from kill_points import kill_point
 from mail.attachments import ResolvedAttachment
 from models import OutboxMessage
 from timekeeping import now
@@ -59,16 +62,66 @@ class SmtpConnection(Connection):
                 self.host.close()
             self.host = None
 
-    def deliver(self, message: Message) -> dict[str, tuple[int, bytes]]:
-        """Send one message; return the recipients refused while others were accepted."""
+    def deliver(self, message: Message, before_end_of_data: Callable[[], None]) -> dict[str, tuple[int, bytes]]:
+        """Send one message; return the recipients refused while others were accepted.
+
+        The conversation is smtplib's `sendmail`, with one difference: the body goes out without its final
+        "." and `before_end_of_data` runs (the sender records that the message is in the server's hands)
+        before that "." is sent. Until then the server delivers nothing, so any failure is safe to retry.
+        """
         if message.has_bad_headers():
             raise BadHeaderError("a header holds a line break")
-        return self.host.sendmail(sanitize_address(message.sender), list(sanitize_addresses(message.send_to)),
-                                  message.as_bytes())
+        host, data = self.host, message.as_bytes()
+        sender, recipients = sanitize_address(message.sender), list(sanitize_addresses(message.send_to))
+        host.ehlo_or_helo_if_needed()
+        options = [f"size={len(data)}"] if host.does_esmtp and host.has_extn("size") else []
+        code, reply = host.mail(sender, options)
+        if code != 250:
+            _reset(host, code)
+            raise smtplib.SMTPSenderRefused(code, reply, sender)
+        refused = {}
+        for recipient in recipients:
+            code, reply = host.rcpt(recipient)
+            if code not in (250, 251):
+                refused[recipient] = (code, reply)
+            if code == 421:
+                host.close()
+                raise smtplib.SMTPRecipientsRefused(refused)
+        if len(refused) == len(recipients):
+            _reset(host, 0)
+            raise smtplib.SMTPRecipientsRefused(refused)
+        host.putcmd("data")
+        code, reply = host.getreply()
+        if code != 354:
+            _reset(host, code)
+            raise smtplib.SMTPDataError(code, reply)
+        body = re.sub(rb"(?m)^\.", b"..", data)
+        body = body if body.endswith(b"\r\n") else body + b"\r\n"
+        host.send(body[: len(body) // 2])
+        kill_point("mail-during-data")
+        host.send(body[len(body) // 2:])
+        before_end_of_data()
+        host.send(b".\r\n")
+        code, reply = host.getreply()
+        if code != 250:
+            _reset(host, code)
+            raise smtplib.SMTPDataError(code, reply)
+        return refused
 
     @property
     def description(self) -> str:
         return f"smtp {self.mail.server}:{self.mail.port}"
+
+
+def _reset(host: smtplib.SMTP, code: int) -> None:
+    """Leave the connection ready for the next message, or closed after a 421 (the server is leaving)."""
+    if code == 421:
+        host.close()
+        return
+    try:
+        host.rset()
+    except smtplib.SMTPServerDisconnected:
+        pass
 
 
 def open_smtp() -> SmtpConnection:

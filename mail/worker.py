@@ -64,19 +64,36 @@ class BackgroundSender:
         while not self._stopping.is_set():
             _wake.clear()
             run_pass(self.app)
+            _run_left_behind_jobs(self.app)
             _wake.wait(self.interval)
 
 
-def run_pass(app: Flask, limit: int | None = 200) -> None:
-    """Deliver one batch in a fresh app context; log, never raise, so the loop survives a bad moment."""
+def _run_left_behind_jobs(app: Flask) -> None:
+    """Without Redis, this thread also runs the jobs a stopped process left behind (jobs.relay)."""
+    if app.config.get("REDIS_URL") or not app.config.get("JOBS_IN_THREADS", True):
+        return
+    from jobs.relay import run_left_behind
+
+    try:
+        run_left_behind(app)
+    except Exception:
+        log.exception("jobs left behind could not be run; trying again shortly")
+
+
+def run_pass(app: Flask, limit: int | None = 200) -> bool:
+    """Deliver one batch in a fresh app context; log, never raise, so the loop survives a bad moment.
+
+    Return True when the batch was full: more messages are due, the next pass should start at once.
+    """
     with app.app_context():
         try:
             report = deliver_pending(limit=limit)
         except Exception:
             log.exception("mail sender pass failed; trying again shortly")
-            return
-        if report.attempted or report.interrupted:
+            return False
+        if report.attempted or report.interrupted or report.released:
             log.info("mail sender: %s", report)
+        return limit is not None and report.attempted >= limit
 
 
 def start_background_sender(app: Flask) -> BackgroundSender:
@@ -105,6 +122,6 @@ def run_worker(app: Flask, interval: float, stop: threading.Event) -> None:
     """The loop of `flask mail worker`: a pass every `interval` seconds until `stop` is set."""
     log.info("mail worker started, a pass every %ss", interval)
     while not stop.is_set():
-        run_pass(app)
-        stop.wait(interval)
+        if not run_pass(app):
+            stop.wait(interval)
     log.info("mail worker stopped")

@@ -6,6 +6,7 @@ from models.decision import DecisionBatch, DecisionNotice
 from models.documents import GeneratedDocument
 from models.dossier import Dossier, ReferenceCounter, Transition
 from models.files import StoredFile
+from models.jobs import Job
 from models.outbox import OutboxMessage
 from models.review import JuryAssignment, Score
 from models.revision import EditionRevision
@@ -14,6 +15,6 @@ from models.workshop import WorkshopRegistration, WorkshopSeats
 
 __all__ = [
     "db", "Agreement", "DecisionBatch", "DecisionNotice", "Dossier", "EditionRevision", "GeneratedDocument",
-    "JuryAssignment", "LoginToken", "OutboxMessage", "ReferenceCounter", "Score", "SignInThrottle", "StoredFile",
-    "Transition", "User", "WorkshopRegistration", "WorkshopSeats",
+    "Job", "JuryAssignment", "LoginToken", "OutboxMessage", "ReferenceCounter", "Score", "SignInThrottle",
+    "StoredFile", "Transition", "User", "WorkshopRegistration", "WorkshopSeats",
 ]

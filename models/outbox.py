@@ -12,13 +12,15 @@ from models.base import JSONData, UTCDateTime, db
 from timekeeping import now
 
 PENDING = "pending"
-SENDING = "sending"
+PREPARING = "preparing"  # claimed by a sender, attachments being built: the server has nothing yet
+SENDING = "sending"  # handed to the server, its answer not yet recorded
 SENT = "sent"
 FAILED = "failed"
-STATUSES = (PENDING, SENDING, SENT, FAILED)
+STATUSES = (PENDING, PREPARING, SENDING, SENT, FAILED)
 
 STATUS_LABELS = {
     PENDING: "En attente",
+    PREPARING: "En préparation",
     SENDING: "En cours d'envoi",
     SENT: "Envoyé",
     FAILED: "Échec",
@@ -44,7 +46,7 @@ class OutboxMessage(db.Model):
     status: Mapped[str] = mapped_column(String(10), default=PENDING)
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=now)
-    claimed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)  # when a sender marked it "sending"
+    claimed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)  # when a sender claimed it, then handed it over
     last_error: Mapped[str | None] = mapped_column(Text)
     delivered_via: Mapped[str | None] = mapped_column(String(300))  # "smtp host:port" or the .eml file name
     sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)

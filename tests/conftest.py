@@ -132,3 +132,23 @@ def smtp(app):
     app.config.update(MAIL_SERVER=server.host, MAIL_PORT=server.port)
     yield server
     server.stop()
+
+
+@pytest.fixture
+def redis_server(tmp_path):
+    """A private redis-server on a spare loopback port (tests/redis_server.py), stopped after the test."""
+    from tests.redis_server import RedisServer
+
+    server = RedisServer(tmp_path)
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def rq_app(app, redis_server):
+    """The app in its production profile: jobs through RQ on the private Redis."""
+    app.config["REDIS_URL"] = redis_server.url
+    app.extensions.pop("jobs_redis", None)
+    yield app
+    app.extensions.pop("jobs_redis", None)

@@ -13,7 +13,7 @@ from mail.local import list_local_messages, read_local_message
 from mail.outbox import InvalidAddress, enqueue
 from mail.sender import INTERRUPTED, MAX_ATTEMPTS, RETRY_DELAYS, deliver_pending
 from models import OutboxMessage, db
-from models.outbox import FAILED, PENDING, SENDING, SENT
+from models.outbox import FAILED, PENDING, PREPARING, SENDING, SENT
 from tests.journey import csrf_token
 
 LINK = re.compile(r"http://localhost/connexion/lien/[\w.-]+")
@@ -73,33 +73,93 @@ def test_sign_in_link_arrives_with_both_parts_and_signs_in(app, client, smtp, du
     assert client.get(path).status_code == 410  # used once
 
 
-def test_an_outage_loses_nothing_and_sends_each_message_once(app, client, smtp, clock) -> None:
+def test_an_outage_pauses_the_queue_and_the_backlog_goes_out_at_once(app, client, smtp, clock) -> None:
     start = clock(2019, 7, 10, 14, 30)
     smtp.stop()
     addresses = [f"agent{i}@culture.gouv.fr" for i in range(3)]
     for address in addresses:
         assert ask_for_link(client, address).status_code == 200
 
-    down = deliver_pending()
-
-    assert (down.sent, down.retried) == (0, 1)  # the first try finds the server down; the others wait
-    first, *others = outbox()
-    assert first.status == PENDING and first.attempts == 1 and "injoignable" in first.last_error
-    assert first.next_attempt_at == start + RETRY_DELAYS[0]
-    assert all(m.status == PENDING and m.attempts == 0 for m in others)
-    assert deliver_pending().attempted == 1  # still down: the next pass tries the others
+    for minute in range(7):  # a 7-minute outage, passes every few seconds probing the server
+        clock(2019, 7, 10, 14, 30 + minute)
+        down = deliver_pending()
+        assert down.attempted == 0 and "injoignable" in down.paused
+    # nobody's message was put on a back-off of its own: each is due, untried, as when it was queued
+    assert all((m.status, m.attempts, m.next_attempt_at, m.last_error) == (PENDING, 0, start, None)
+               for m in outbox())
 
     smtp.start()
-    clock(2019, 7, 10, 14, 32)
+    clock(2019, 7, 10, 14, 37)
     up = deliver_pending()
     again = deliver_pending()
 
-    assert (up.sent, up.retried, up.failed) == (3, 0, 0)
+    assert (up.sent, up.retried, up.failed, up.paused) == (3, 0, 0, None)
     assert again.attempted == 0
     assert sorted(a for r in smtp.received for a in r.rcpt_tos) == addresses
     ids = [m["Message-ID"] for m in smtp.messages]
     assert len(set(ids)) == 3 and set(ids) == {m.message_id for m in outbox()}
-    assert all(m.status == SENT for m in outbox())
+    assert all(m.status == SENT and m.attempts == 1 for m in outbox())
+    assert all("valable 30 minutes" in m.get_body(("plain",)).get_content() for m in smtp.messages)
+
+
+def test_a_sign_in_link_held_past_its_validity_says_to_ask_again(app, client, smtp, clock) -> None:
+    clock(2019, 7, 10, 14, 30)
+    smtp.stop()
+    ask_for_link(client, "camille.martin@interieur.gouv.fr")
+    assert deliver_pending().paused
+
+    smtp.start()
+    clock(2019, 7, 10, 14, 56)  # 26 minutes later: fewer than 5 of the 30 minutes left
+    assert deliver_pending().sent == 1
+
+    [message] = smtp.messages
+    text = message.get_body(("plain",)).get_content()
+    assert message["Subject"].startswith("Votre lien de connexion n'a pas pu vous parvenir à temps")
+    assert "le 10 juillet 2019 à 14 h 30" in text and "http://localhost/connexion" in text
+    assert not LINK.search(text)  # the expired link is not sent
+    assert outbox()[0].status == SENT
+
+
+def test_a_sender_killed_while_preparing_leaves_a_message_sent_later(app, smtp, clock, monkeypatch) -> None:
+    clock(2019, 7, 10, 14, 30)
+    queue_note("agent@culture.gouv.fr")
+
+    def killed(*args, **kwargs):
+        raise SystemExit("killed while building the attachments")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(sender, "resolve_attachments", killed)
+        with pytest.raises(SystemExit):
+            deliver_pending()
+    db.session.rollback()
+    assert outbox()[0].status == PREPARING and not smtp.received
+    assert deliver_pending().attempted == 0  # still in another sender's hands
+
+    clock(2019, 7, 10, 14, 31)  # its claim not re-stamped for MAIL_PREPARE_TIMEOUT (30 s): the sender died
+    report = deliver_pending()
+
+    assert (report.released, report.sent) == (1, 1)
+    assert len(smtp.received) == 1 and outbox()[0].status == SENT
+
+
+def test_a_connection_lost_during_data_is_retried_not_left_uncertain(app, smtp, clock, monkeypatch) -> None:
+    clock(2019, 7, 10, 14, 30)
+    queue_note("agent@culture.gouv.fr")
+    from mail import transport
+
+    def cut(name: str) -> None:
+        if name == "mail-during-data":
+            raise ConnectionResetError("connection reset in the middle of the message")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(transport, "kill_point", cut)
+        down = deliver_pending()
+    assert down.paused and not smtp.received
+    [row] = outbox()
+    assert (row.status, row.attempts) == (PENDING, 0)
+
+    assert deliver_pending().sent == 1
+    assert len(smtp.received) == 1
 
 
 def test_a_crash_after_sending_sends_nothing_twice(app, smtp, clock, monkeypatch, runner) -> None:

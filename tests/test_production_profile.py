@@ -9,7 +9,7 @@ import os
 import pytest
 
 from jobs.context import JsonFormatter, RequestIdFilter
-from models import Dossier, GeneratedDocument, OutboxMessage, db
+from models import Dossier, GeneratedDocument, Job, OutboxMessage, db
 from tests.journey import fill_all_steps, sign_in, start_dossier, submit
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
@@ -46,11 +46,11 @@ def test_submission_queues_documents_and_mail_for_the_rq_workers(app, client, cl
     fill_all_steps(client, dossier_id)
     submit(client, dossier_id)
     queue = Queue("appels", connection=redis_queue)
-    tasks = [t for job in queue.jobs for t in ([job.args[0]] if isinstance(job.args[0], str)
-                                              else [name for name, _ in job.args[0]])]
-    last = queue.jobs[-1].args[0]  # the submission's tasks travel as one job
-    assert [name for name, _ in last] == ["documents.produce", "mail.deliver"]
-    assert "documents.produce" in tasks and "mail.deliver" in tasks
+    last = queue.jobs[-1]  # the submission's jobs travel as one RQ job, recorded first in the database
+    assert last.func_name == "jobs.tasks.run_jobs_in_worker"
+    rows = [db.session.get(Job, job_id) for job_id in last.args[0]]
+    assert [(r.task, r.args, r.status) for r in rows] == [("documents.produce", [dossier_id, "submission"], "queued"),
+                                                          ("mail.deliver", [], "queued")]
     assert db.session.execute(db.select(GeneratedDocument).filter_by(dossier_id=dossier_id)).first() is None
 
     SimpleWorker([queue], connection=redis_queue).work(burst=True)  # what `flask jobs worker` runs
@@ -60,6 +60,8 @@ def test_submission_queues_documents_and_mail_for_the_rq_workers(app, client, cl
     statuses = db.session.execute(db.select(OutboxMessage.status).filter_by(dossier_id=dossier_id)).scalars().all()
     assert statuses and set(statuses) == {"sent"}  # no MAIL_SERVER: kept locally as .eml, as sent
     assert db.session.get(Dossier, dossier_id).reference == "ETNA2-2019-0001"
+    db.session.expire_all()
+    assert {r.status for r in rows} == {"done"}
 
 
 def test_healthz_reports_the_database_and_the_queue(app, client, redis_queue):

@@ -55,6 +55,7 @@ ACCESS = {
     "staff.export_xlsx": TEAM,
     "staff.export_pdfs": TEAM,
     "staff.mails": TEAM,
+    "staff.jobs": TEAM,
     "staff.kept_mail": ADMIN,
     "staff.send_again": TEAM,
     "staff.my_reviews": JURY,
