@@ -16,6 +16,8 @@ def defaults(instance_path: str) -> dict:
     return {
         "SECRET_KEY": None,  # generated into instance/secret_key on first start when unset
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{Path(instance_path) / 'appels.sqlite3'}",
+        # test each pooled connection before use: the first request after a database restart succeeds
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "WORKFLOWS_FOLDER": str(ROOT / "workflows"),
         "DOC_TEMPLATES_FOLDER": str(ROOT / "doc_templates"),
         "FILES_FOLDER": str(Path(instance_path) / "files"),
