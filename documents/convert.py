@@ -1,25 +1,32 @@
 """DOCX → PDF with LibreOffice headless; without it the app says so once and offers the DOCX alone.
 
-Each process uses its own LibreOffice profile, so several workers convert at the same time without
-fighting over one profile lock.
+Two conversions sharing one LibreOffice profile fail at random, and one profile per process piled up a
+folder per dead PID. So profiles come from a small fixed pool (SOFFICE_PROFILES, default 4) under the
+scratch root, each held with an fcntl lock for the length of a conversion: the lock file descriptor is
+passed to LibreOffice, so a profile stays taken while its soffice lives, even if our process was killed,
+and the kernel frees it when both are gone. Work files live in this process's scratch folder
+(storage.scratch), swept when the process is dead.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import logging
 import os
 import shutil
 import signal
 import subprocess
-import tempfile
-import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 from flask import current_app
 
+from storage.scratch import scratch_root, work_folder
+
 log = logging.getLogger(__name__)
 _warned = False
-_one_at_a_time = threading.Lock()  # one LibreOffice per process: its profile cannot be shared by two at once
+DEFAULT_PROFILES = 4
 
 
 class ConversionError(RuntimeError):
@@ -31,10 +38,32 @@ def soffice_path() -> str | None:
     return configured if configured and Path(configured).exists() else shutil.which("soffice")
 
 
-def _profile_dir() -> Path:
-    folder = Path(tempfile.gettempdir()) / f"appels-soffice-{os.getuid()}-{os.getpid()}"
-    folder.mkdir(exist_ok=True)
-    return folder
+@contextlib.contextmanager
+def profile(size: int) -> Iterator[tuple[Path, int]]:
+    """Hold one profile of the pool: a free one if any, else wait for this process's usual one."""
+    folder = scratch_root() / "soffice-profiles"
+    folder.mkdir(mode=0o700, exist_ok=True)
+    start = os.getpid() % size
+    order = [(start + i) % size for i in range(size)]
+    handle = None
+    for number in order:
+        candidate = os.open(folder / f"{number}.lock", os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(candidate, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(candidate)
+            continue
+        handle = (number, candidate)
+        break
+    if handle is None:
+        number = start
+        candidate = os.open(folder / f"{number}.lock", os.O_RDWR | os.O_CREAT, 0o600)
+        fcntl.flock(candidate, fcntl.LOCK_EX)
+        handle = (number, candidate)
+    try:
+        yield folder / str(handle[0]), handle[1]
+    finally:
+        os.close(handle[1])  # releases the lock unless a live soffice still holds the descriptor
 
 
 def docx_to_pdf(docx: bytes, timeout: int = 120) -> bytes | None:
@@ -46,23 +75,25 @@ def docx_to_pdf(docx: bytes, timeout: int = 120) -> bytes | None:
             log.warning("LibreOffice (soffice) is not installed: documents are offered as DOCX only")
             _warned = True
         return None
-    with tempfile.TemporaryDirectory(prefix="appels-convert-") as work:
-        source = Path(work) / "document.docx"
+    size = int(current_app.config.get("SOFFICE_PROFILES") or DEFAULT_PROFILES)
+    with work_folder("convert-") as work:
+        source = work / "document.docx"
         source.write_bytes(docx)
-        command = [soffice, f"-env:UserInstallation=file://{_profile_dir()}", "--headless", "--norestore",
-                   "--convert-to", "pdf:writer_pdf_Export", "--outdir", work, str(source)]
-        with _one_at_a_time:
-            returncode, stderr = _run(command, timeout)
-        target = Path(work) / "document.pdf"
+        with profile(size) as (profile_dir, lock):
+            command = [soffice, f"-env:UserInstallation=file://{profile_dir}", "--headless", "--norestore",
+                       "--convert-to", "pdf:writer_pdf_Export", "--outdir", str(work), str(source)]
+            returncode, stderr = _run(command, timeout, lock)
+        target = work / "document.pdf"
         if returncode != 0 or not target.exists():
             raise ConversionError(f"LibreOffice failed ({returncode}): {stderr.decode(errors='replace')[:500]}")
         return target.read_bytes()
 
 
-def _run(command: list[str], timeout: int) -> tuple[int, bytes]:
+def _run(command: list[str], timeout: int, lock: int) -> tuple[int, bytes]:
     """Run soffice in its own process group: on timeout the whole group goes (soffice is a wrapper around
-    soffice.bin, which would otherwise live on and keep this process's profile locked)."""
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    soffice.bin, which would otherwise live on and keep the profile locked)."""
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
+                               pass_fds=(lock,))
     try:
         _, stderr = process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
