@@ -23,6 +23,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.from_mapping(test_config)
     _ensure_secret_key(app)
+    from storage.scratch import sweep_dead
+
+    sweep_dead()  # temporary files of killed processes (storage.scratch)
     configure_logging(json_lines=bool(app.config.get("LOG_JSON")))
 
     if app.config.get("FROZEN_NOW"):

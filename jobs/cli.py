@@ -25,16 +25,23 @@ def worker(burst: bool) -> None:
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     if not app.config.get("REDIS_URL"):
         raise click.ClickException("REDIS_URL n'est pas défini : sans Redis, les tâches tournent dans l'application.")
+    from jobs.scheduler import SchedulerThread
+
     stop = threading.Event()
     if burst:
         relay_once(app)
     else:
         start_relay(app, stop)  # jobs recorded while Redis was down, or whose worker died
+    # Retries come back from a scheduler thread of this process (jobs.scheduler), never from a process that
+    # could outlive a killed worker and renew its lock.
+    scheduler = SchedulerThread([QUEUE_NAME], redis_client(app))
+    scheduler.start()
     try:
         # SimpleWorker runs jobs in this process, inside the app context the `flask` command pushed.
-        SimpleWorker([QUEUE_NAME], connection=redis_client(app)).work(burst=burst, with_scheduler=True)
+        SimpleWorker([QUEUE_NAME], connection=redis_client(app)).work(burst=burst, with_scheduler=False)
     finally:
         stop.set()
+        scheduler.stop()
 
 
 @jobs_cli.command("relay")
