@@ -12,6 +12,7 @@ def register_cli(app: Flask) -> None:
     from jobs.cli import jobs_cli
     from mail.cli import mail_cli
     from staff.cli import decisions_cli
+    from storage.cli import storage_cli
 
     app.cli.add_command(workflows_cli)
     app.cli.add_command(editions_cli)
@@ -20,4 +21,5 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(mail_cli)
     app.cli.add_command(decisions_cli)
     app.cli.add_command(users_cli)
+    app.cli.add_command(storage_cli)
     app.cli.add_command(bootstrap)

@@ -43,6 +43,7 @@ class FileStore:
         key = hashlib.sha256(data).hexdigest()
         path = self._path(key)
         if path.exists():
+            os.utime(path)  # saved again: young again, so `storage gc` keeps it until its new row commits
             return key
         write_atomically(path, data)
         return key
