@@ -18,12 +18,14 @@ from werkzeug.datastructures import FileStorage
 
 from editions.schema import FieldDef
 from models import Agreement, Dossier, GeneratedDocument, StoredFile, User, db
-from storage import file_store
+from storage import StorageUnavailable, file_store
 from storage.files import FileStore
 from uploads.names import clean_filename
 from uploads.pdf import PdfInfo, UploadRefused, inspect_pdf
 
 log = logging.getLogger(__name__)
+NOT_STORED = ("Le fichier n'a pas pu être enregistré : le stockage des fichiers est momentanément indisponible. "
+              "Vos autres réponses sont conservées ; envoyez à nouveau le fichier dans quelques minutes.")
 
 DISCARDED = "appels_discarded_blobs"  # session.info key: (files folder, storage key) to delete after commit
 
@@ -51,8 +53,13 @@ def receive_upload(dossier: Dossier, field_key: str, upload: FileStorage, user: 
     info = inspect_pdf(received, max_mb=limit_mb, max_pages=max_pages or current_app.config["UPLOAD_MAX_PAGES"],
                        filename=name, normalise=normalise)
     data = info.data
+    try:
+        key = file_store().save(data)
+    except StorageUnavailable:
+        log.exception("upload for dossier %s not stored", dossier.id)
+        raise UploadRefused(NOT_STORED) from None
     stored = StoredFile(dossier_id=dossier.id, field_key=field_key, original_name=name,
-                        storage_key=file_store().save(data), sha256=hashlib.sha256(data).hexdigest(),
+                        storage_key=key, sha256=hashlib.sha256(data).hexdigest(),
                         size=len(data), pages=info.pages, content_type="application/pdf",
                         uploaded_by_id=user.id)
     db.session.add(stored)

@@ -14,6 +14,10 @@ from pathlib import Path
 from flask import current_app
 
 
+class StorageUnavailable(OSError):
+    """The files folder refused a write (full, read-only, gone): nothing half-written was left behind."""
+
+
 def write_atomically(path: Path, data: bytes) -> None:
     """Write `data` at `path` so that readers see the whole file or nothing (temp file, then rename)."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -42,10 +46,14 @@ class FileStore:
         """Store `data` and return its key (its SHA-256); writing is atomic."""
         key = hashlib.sha256(data).hexdigest()
         path = self._path(key)
-        if path.exists():
-            os.utime(path)  # saved again: young again, so `storage gc` keeps it until its new row commits
-            return key
-        write_atomically(path, data)
+        try:
+            if path.exists():
+                os.utime(path)  # saved again: young again, so `storage gc` keeps it until its new row commits
+                return key
+            write_atomically(path, data)
+        except OSError as error:
+            raise StorageUnavailable(error.errno, f"écriture impossible dans le dossier des fichiers "
+                                                  f"{self.folder} : {error.strerror or error}") from error
         return key
 
     def read(self, key: str) -> bytes:
