@@ -7,6 +7,7 @@ from flask import Flask
 
 def register_cli(app: Flask) -> None:
     from accounts.cli import bootstrap, users_cli
+    from backup.cli import backup_command, restore_command
     from documents.cli import documents_cli
     from editions.cli import editions_cli, workflows_cli
     from jobs.cli import jobs_cli
@@ -22,4 +23,6 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(decisions_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(storage_cli)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
     app.cli.add_command(bootstrap)

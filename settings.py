@@ -22,6 +22,7 @@ def defaults(instance_path: str) -> dict:
         "DOC_TEMPLATES_FOLDER": str(ROOT / "doc_templates"),
         "FILES_FOLDER": str(Path(instance_path) / "files"),
         "MAIL_FOLDER": str(Path(instance_path) / "mail"),
+        "LEDGER_FOLDER": None,  # references and mail given out, never restored over; unset: beside FILES_FOLDER
         "DSFR_FOLDER": str(ROOT / "node_modules" / "@gouvfr" / "dsfr" / "dist"),
         "PUBLIC_URL": "http://127.0.0.1:5000",
         "MAIL_SERVER": None,  # no SMTP: messages are kept as .eml files under instance/mail

@@ -1,9 +1,15 @@
-"""Give each submitted dossier its reference (ETNA2-2019-0042), without gaps from races."""
+"""Give each submitted dossier its reference (ETNA2-2019-0042), without gaps from races.
+
+The counter lives in the database, but a restored older snapshot would count again from its own past:
+each number given is also written to the ledger (outside the database), and numbering never resumes
+below the ledger's last number.
+"""
 
 from __future__ import annotations
 
 import sqlalchemy as sa
 
+import ledger
 from editions.model import LoadedEdition
 from models import ReferenceCounter, db
 
@@ -21,4 +27,9 @@ def next_reference(edition: LoadedEdition) -> str:
             number = 1
         except sa.exc.IntegrityError:
             number = db.session.execute(bump).scalar_one()
+    given = ledger.last_reference(edition.id)
+    if number <= given:  # a restored snapshot: its counter is behind references already sent out
+        number = given + 1
+        db.session.execute(table.update().where(table.c.edition_id == edition.id).values(last=number))
+    ledger.record_reference(edition.id, number)
     return f"{edition.definition.reference_prefix}-{number:04d}"

@@ -68,7 +68,11 @@ def reminders(edition_id: str | None) -> None:
 @click.option("--failed", "show_failed", is_flag=True, help="Lister les messages en échec.")
 def status(show_failed: bool) -> None:
     """Compter les messages par état ; avec --failed, lister ceux en échec et leur erreur."""
+    import ledger
+
     counts = status_counts()
+    if ledger.mail_paused():
+        click.echo(f"Envoi en pause ({ledger.mail_paused()}) : `flask --app app mail resume` pour reprendre.")
     click.echo(", ".join(f"{STATUS_LABELS[s]} : {n}" for s, n in counts.items()))
     if show_failed:
         for message in reversed(latest_messages(FAILED, limit=counts[FAILED])):
@@ -90,3 +94,18 @@ def requeue_command(message_id: int) -> None:
                                  param_hint="MESSAGE_ID") from None
     db.session.commit()
     click.echo(f"Message #{message_id} remis en file.")
+
+
+@mail_cli.command("resume")
+def resume() -> None:
+    """Reprendre l'envoi après une restauration : les messages que le registre sait envoyés ne partent pas deux fois."""
+    import ledger
+    from backup.restore import resume_mail
+
+    reason = ledger.mail_paused()
+    if reason is None:
+        click.echo("L'envoi des courriels n'est pas en pause.")
+        return
+    settled, waiting = resume_mail()
+    click.echo(f"Envoi repris (pause : {reason}). {settled} message(s) déjà envoyé(s) marqué(s) comme tel(s) ; "
+               f"{waiting} en attente d'envoi.")

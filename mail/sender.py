@@ -31,6 +31,7 @@ from flask import current_app
 from flask_mail import Message
 from sqlalchemy import exists, select, update
 
+import ledger
 from jobs.heartbeat import heartbeat
 from kill_points import kill_point
 from mail.attachments import AttachmentError, resolve_attachments
@@ -93,6 +94,8 @@ class DeliveryReport:
 
 def deliver_pending(limit: int | None = None) -> DeliveryReport:
     """Send the due messages (at most `limit`), committing each outcome; safe to run in several processes."""
+    if ledger.mail_paused():  # after a restore, until staff resume (`flask --app app mail resume`)
+        return DeliveryReport()
     report = DeliveryReport(interrupted=settle_interrupted(), released=release_stalled())
     by_smtp = bool(current_app.config.get("MAIL_SERVER"))
     connection: SmtpConnection | None = None
@@ -332,6 +335,7 @@ def _keep_locally(message: OutboxMessage, mime: Message) -> str:
 
 
 def _record_sent(message: OutboxMessage, via: str, report: DeliveryReport) -> None:
+    ledger.record_sent(message.message_id)  # outside the database: a restored snapshot will not send it again
     message.status, message.sent_at, message.delivered_via = SENT, now(), via
     db.session.commit()
     report.sent += 1
