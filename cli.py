@@ -9,6 +9,7 @@ def register_cli(app: Flask) -> None:
     from accounts.cli import bootstrap, users_cli
     from backup.cli import backup_command, restore_command
     from documents.cli import documents_cli
+    from dossiers.cli import purge_command
     from editions.cli import editions_cli, workflows_cli
     from jobs.cli import jobs_cli
     from mail.cli import mail_cli
@@ -25,4 +26,5 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(storage_cli)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
+    app.cli.add_command(purge_command)
     app.cli.add_command(bootstrap)

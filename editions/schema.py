@@ -263,6 +263,14 @@ class EmailDef(Strict):
     body: str  # Jinja, Markdown-ish plain text; the HTML part is derived from it
 
 
+class Retention(Strict):
+    """How long personal data of dossiers that lead nowhere is kept (RGPD), in months; unset: kept."""
+
+    drafts_months: int | None = Field(default=None, ge=1, le=120)  # drafts never deposited, after the closing
+    not_selected_months: int | None = Field(default=None, ge=1, le=120)  # non retenu / irrecevable, after it
+    action: Literal["anonymise", "delete"] = "anonymise"
+
+
 class Edition(Strict):
     """One edition of a call, as staff write it in workflows/<id>.yaml."""
 
@@ -289,6 +297,7 @@ class Edition(Strict):
     review: Review | None = None
     documents: list[DocumentDef] = []
     emails: dict[Key, EmailDef] = {}
+    retention: Retention = Retention()
 
     @field_validator("timezone")
     @classmethod
