@@ -184,3 +184,24 @@ def test_a_reference_given_after_the_snapshot_is_never_given_again(app, client, 
         fill_all_steps(again, dossier_id)
         assert submit(again, dossier_id).status_code == 302
         assert db.session.get(Dossier, dossier_id).reference == "ETNA2-2019-0002"
+
+
+def test_a_migrated_database_is_restored_at_its_revision(app, tmp_path):
+    import sqlalchemy as sa
+    from flask_migrate import upgrade
+
+    from models import User
+
+    db.drop_all()
+    upgrade()  # the production schema, made by the migrations
+    with db.engine.connect() as connection:
+        revision = connection.execute(sa.text("SELECT version_num FROM alembic_version")).scalar_one()
+    db.session.add(User(email="agent@interieur.gouv.fr"))
+    db.session.commit()
+    assert app.test_cli_runner().invoke(args=["backup", str(tmp_path / "backup")]).exit_code == 0
+    with _fresh_app(tmp_path, tmp_path / "ledger") as restored:
+        result = restored.test_cli_runner().invoke(args=["restore", str(tmp_path / "backup")])
+        assert result.exit_code == 0, result.output
+        with db.engine.connect() as connection:
+            assert connection.execute(sa.text("SELECT version_num FROM alembic_version")).scalar_one() == revision
+        assert db.session.scalars(db.select(User.email)).all() == ["agent@interieur.gouv.fr"]
