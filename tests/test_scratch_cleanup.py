@@ -46,7 +46,8 @@ def test_sweep_removes_only_the_folders_of_dead_processes(tmp_path, monkeypatch)
     try:
         alive = root / f"proc-{living.pid}"
         alive.mkdir()
-        own = scratch.process_folder()  # the first use in a process sweeps
+        assert scratch.sweep_dead() == [dead]  # what every process does as it starts (create_app)
+        own = scratch.process_folder()
         assert not dead.exists()
         assert alive.exists() and own.exists()
     finally:
