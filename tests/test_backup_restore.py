@@ -118,6 +118,7 @@ def test_backup_during_submissions_restored_elsewhere(app, clock, smtp, tmp_path
         assert documents >= 2
 
         assert deliver_pending().sent == 0  # paused until staff resume
+        assert "Envoi en pause (" in restored.test_cli_runner().invoke(args=["mail", "status"]).output
         resumed = restored.test_cli_runner().invoke(args=["mail", "resume"])
         assert resumed.exit_code == 0 and "Envoi repris" in resumed.output
         settled = db.session.scalar(db.select(db.func.count()).select_from(OutboxMessage)
