@@ -7,6 +7,7 @@ started again while the app keeps its connection pool.
 from __future__ import annotations
 
 import socket
+import time
 
 import pytest
 
@@ -47,7 +48,8 @@ def test_unreachable_database_gives_the_static_french_page(tmp_path):
     app = _app(tmp_path, f"postgresql+psycopg://postgres@127.0.0.1:{_closed_port()}/none?connect_timeout=2")
     client = app.test_client()
     with client.session_transaction() as session:  # a signed-in applicant: the user loader needs the database
-        session["_user_id"] = "1"
+        session["_user_id"] = "1:0"  # account 1, session generation 0 (accounts.identities)
+        session["_seen"] = int(time.time())
         session["_fresh"] = True
     _assert_unavailable(client.get("/mes-dossiers"))
     _assert_unavailable(client.get("/appels/etna-2019-2"))
@@ -73,7 +75,8 @@ def test_stopped_then_restarted_server(tmp_path, cluster):
         db.session.commit()
     client = app.test_client()
     with client.session_transaction() as session:
-        session["_user_id"] = "1"
+        session["_user_id"] = "1:0"  # account 1, session generation 0 (accounts.identities)
+        session["_seen"] = int(time.time())
         session["_fresh"] = True
     assert client.get("/mes-dossiers").status_code == 200  # the pool now holds a live connection
 
