@@ -22,7 +22,7 @@ __all__ = ["SettingsError", "Settings", "defaults", "from_environment", "variabl
 
 ROOT = Path(__file__).resolve().parent
 PREFIX = "APPELS_"
-READ_BY_THE_TESTS = ("REQUIRE_BROWSER", "REQUIRE_SOFFICE", "CHROMIUM")  # APPELS_* the test suite reads, not the app
+READ_BY_THE_TESTS = ("REQUIRE_BROWSER", "REQUIRE_SOFFICE", "REQUIRE_REDIS", "CHROMIUM")  # CI flags, not settings
 DATABASE_SCHEMES = ("postgresql+psycopg://", "postgresql://", "postgres://", "sqlite://")
 
 

@@ -111,6 +111,18 @@ def test_every_setting_has_a_default_and_a_line_in_the_production_docs():
     assert set(settings.defaults("/tmp/instance")) == set(settings.Settings.model_fields)
 
 
+def test_every_appels_variable_named_in_the_repository_is_a_setting_or_read_by_the_tests():
+    """A variable added to the code, the CI or the docs without its line in the schema would stop the start."""
+    known = set(settings.variable_names()) | {settings.PREFIX + name for name in settings.READ_BY_THE_TESTS}
+    named = set()
+    for pattern in ("*.py", "*.md", "Makefile", ".ci/run"):
+        for path in ROOT.rglob(pattern) if "/" not in pattern else [ROOT / pattern]:
+            if any(part in (".venv", "node_modules", ".git") for part in path.parts) or path.name == "test_settings.py":
+                continue
+            named |= set(re.findall(r"\bAPPELS_[A-Z][A-Z0-9_]*[A-Z0-9]\b", path.read_text(encoding="utf-8")))
+    assert named - known == set()
+
+
 def _start(environment: dict[str, str], command: list[str]) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items() if not k.startswith("APPELS_") and k not in ("DATABASE_URL",
                                                                                                   "REDIS_URL")}
