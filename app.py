@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+import sys
 from pathlib import Path
 
 from flask import Flask
@@ -21,8 +22,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_pyfile("config.py", silent=True)
     try:
         app.config.from_mapping(settings.from_environment())
-    except settings.SettingsError as error:
-        raise SystemExit(str(error)) from None  # one French line per variable for the operator, no traceback
+    except settings.SettingsError as error:  # one French line per variable for the operator, no traceback
+        print(error, file=sys.stderr)
+        raise SystemExit(settings.INVALID_SETTINGS) from None
     if test_config:
         app.config.from_mapping(test_config)
     _ensure_secret_key(app)

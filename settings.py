@@ -23,6 +23,7 @@ __all__ = ["SettingsError", "Settings", "defaults", "from_environment", "variabl
 ROOT = Path(__file__).resolve().parent
 PREFIX = "APPELS_"
 READ_BY_THE_TESTS = ("REQUIRE_BROWSER", "REQUIRE_SOFFICE", "REQUIRE_REDIS", "CHROMIUM")  # CI flags, not settings
+INVALID_SETTINGS = 3  # exit status: gunicorn's "worker failed to boot", so it stops instead of retrying forever
 DATABASE_SCHEMES = ("postgresql+psycopg://", "postgresql://", "postgres://", "sqlite://")
 
 

@@ -1,6 +1,6 @@
 """Typed settings: environment variables become numbers and booleans; a wrong one stops the start in French.
 
-The start-up refusals are checked in real subprocesses (`python -c create_app()` and `flask --app app`),
+The start-up refusals are checked in real subprocesses (`python -c create_app()`, `flask --app app`, gunicorn),
 as an operator would meet them: one French line naming the variable, no traceback.
 """
 
@@ -154,26 +154,34 @@ REFUSALS = {
 def test_an_invalid_value_stops_the_start_with_one_french_line(assignment):
     name, value = assignment.split("=", 1)
     run = _start({name: value}, CREATE_APP)
-    assert run.returncode == 1
+    assert run.returncode == settings.INVALID_SETTINGS
     assert run.stderr == f"Configuration invalide : {REFUSALS[assignment]}\n"
     assert run.stdout == ""
 
 
 def test_the_flask_command_refuses_to_start_the_same_way():
     run = _start({"APPELS_LOGIN_LINK_MINUTES": "soixante"}, FLASK)
-    assert run.returncode == 1
+    assert run.returncode == settings.INVALID_SETTINGS
     assert run.stderr == f"Configuration invalide : {REFUSALS['APPELS_LOGIN_LINK_MINUTES=soixante']}\n"
     assert "Traceback" not in run.stdout + run.stderr
 
 
+def test_gunicorn_stops_instead_of_restarting_its_workers_forever():
+    gunicorn = [str(ROOT / ".venv" / "bin" / "gunicorn"), "-b", "127.0.0.1:0", "-w", "2", "app:create_app()"]
+    run = _start({"APPELS_LOGIN_LINK_MINUTES": "soixante"}, gunicorn)
+    assert run.returncode == settings.INVALID_SETTINGS
+    assert f"Configuration invalide : {REFUSALS['APPELS_LOGIN_LINK_MINUTES=soixante']}\n" in run.stderr
+    assert "Reason: Worker failed to boot." in run.stderr and "Traceback" not in run.stderr
+
+
 def test_a_secret_is_never_repeated_in_the_refusal():
     run = _start({"DATABASE_URL": "mysql://appels:motdepasse@db/appels"}, CREATE_APP)
-    assert run.returncode == 1 and "motdepasse" not in run.stderr
+    assert run.returncode == settings.INVALID_SETTINGS and "motdepasse" not in run.stderr
 
 
 def test_several_mistakes_give_one_line_each():
     run = _start({"APPELS_UPLOAD_MAX_MB": "vingt", "APPELS_MAIL_PORT": "smtp"}, CREATE_APP)
     lines = run.stderr.splitlines()
-    assert run.returncode == 1 and len(lines) == 2
+    assert run.returncode == settings.INVALID_SETTINGS and len(lines) == 2
     assert all(re.fullmatch(r"Configuration invalide : la variable APPELS_(UPLOAD_MAX_MB|MAIL_PORT) vaut .*", line)
                for line in lines)
