@@ -19,8 +19,8 @@ def create_app(test_config: dict | None = None) -> Flask:
                 template_folder="web/templates")
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.from_mapping(settings.defaults(app.instance_path))
-    app.config.from_pyfile("config.py", silent=True)
     try:
+        app.config.from_mapping(settings.from_instance_file(Path(app.instance_path) / "config.py"))
         app.config.from_mapping(settings.from_environment())
     except settings.SettingsError as error:  # one French line per variable for the operator, no traceback
         print(error, file=sys.stderr)

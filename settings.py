@@ -1,9 +1,10 @@
 """The settings of the app, typed: their defaults (the embedded profile) and how the environment sets them.
 
 Order of precedence: these defaults, then instance/config.py, then environment variables
-prefixed APPELS_ (and DATABASE_URL, REDIS_URL), then the test config. Every variable goes through
-`Settings`, so "60" becomes 60 and a wrong value stops the start with one French line per variable
-(settings_errors.py words it). Each variable is described in docs/production.md.
+prefixed APPELS_ (and DATABASE_URL, REDIS_URL), then the test config. Every variable, and every
+setting instance/config.py gives, goes through `Settings`: "60" becomes 60, and a wrong value stops
+the start with one French line per variable (settings_errors.py words it). Each variable is described
+in docs/production.md.
 """
 
 from __future__ import annotations
@@ -14,11 +15,12 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Literal
 
+from flask import Config
 from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from settings_errors import SettingsError, describe, unknown_variable
 
-__all__ = ["SettingsError", "Settings", "defaults", "from_environment", "variable_names"]
+__all__ = ["SettingsError", "Settings", "defaults", "from_environment", "from_instance_file", "variable_names"]
 
 ROOT = Path(__file__).resolve().parent
 PREFIX = "APPELS_"
@@ -127,6 +129,20 @@ def defaults(instance_path: str) -> dict:
 def variable_names() -> list[str]:
     """Every environment variable the app reads, as operators write them."""
     return [PREFIX + key for key in Settings.model_fields] + ["DATABASE_URL", "REDIS_URL"]
+
+
+def from_instance_file(path: Path) -> dict:
+    """Read instance/config.py: the settings it names are typed as the environment's; Flask's own keys pass."""
+    if not path.is_file():
+        return {}
+    loaded = Config(str(path.parent))
+    loaded.from_pyfile(path.name)
+    ours = {key: value for key, value in loaded.items() if key in Settings.model_fields}
+    try:
+        typed = Settings.model_validate(ours)
+    except ValidationError as error:
+        raise SettingsError(describe(error, ours, Settings(), source=f"{path.parent.name}/{path.name}")) from None
+    return {**loaded, **_as_config(typed.model_dump(exclude_unset=True))}
 
 
 def from_environment(environ: Mapping[str, str] | None = None) -> dict:

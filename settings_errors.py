@@ -14,6 +14,7 @@ EXPECTED = {
     "int_from_float": "un nombre entier est attendu",
     "float_parsing": "un nombre est attendu",
     "bool_parsing": "true ou false est attendu",
+    "string_type": "un texte est attendu",
     "timezone_aware": "une date-heure avec son décalage est attendue",
     "datetime_parsing": "une date-heure avec son décalage est attendue",
     "datetime_from_date_parsing": "une date-heure avec son décalage est attendue",
@@ -38,16 +39,20 @@ def unknown_variable(name: str, known: list[str]) -> str:
     return f"la variable {name} est inconnue{hint} ; la liste est dans docs/production.md."
 
 
-def describe(error: ValidationError, given: dict[str, str], defaults: BaseModel) -> list[str]:
-    """One line per variable pydantic refused, saying what was given and what is expected."""
+def describe(error: ValidationError, given: dict, defaults: BaseModel, source: str | None = None) -> list[str]:
+    """One line per variable pydantic refused, saying what was given and what is expected.
+
+    `source` names the file the values come from (instance/config.py); without it, the environment.
+    """
     lines: dict[str, str] = {}
     for problem in error.errors():
         key = str(problem["loc"][0])
         if key in lines:
             continue  # a union reports each of its members: the first says enough
-        name = PREFIX + key
         value = "" if key in SECRETS else f" vaut « {given.get(key, '')} »"
-        lines[key] = f"la variable {name}{value} : {_expected(problem)} (par exemple {_example(key, defaults)})."
+        where = f"dans {source}, {key}" if source else f"la variable {PREFIX + key}"
+        example = _example(key, defaults)
+        lines[key] = f"{where}{value} : {_expected(problem)}{f' (par exemple {example})' if example else ''}."
     return list(lines.values())
 
 
@@ -66,11 +71,13 @@ def _expected(problem: dict) -> str:
     return f"valeur refusée ({problem['msg']})"
 
 
-def _example(key: str, defaults: BaseModel) -> str:
-    """The embedded default, written as an operator would set it."""
+def _example(key: str, defaults: BaseModel) -> str | None:
+    """The embedded default, written as an operator would set it (None when there is none to show)."""
     if key in EXAMPLES:
         return EXAMPLES[key]
     value = getattr(defaults, key)
+    if value is None:
+        return None
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float) and value.is_integer():

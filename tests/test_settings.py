@@ -104,6 +104,28 @@ def test_a_sign_in_works_with_the_link_lifetime_set_in_the_environment(environ, 
         db.engine.dispose()
 
 
+def test_instance_config_is_typed_like_the_environment(tmp_path):
+    config = tmp_path / "config.py"
+    config.write_text('LOGIN_LINK_MINUTES = "45"\nMAIL_USE_TLS = "true"\nSESSION_COOKIE_NAME = "appels"\n'
+                      'FROZEN_NOW = "2019-07-10T10:00:00+02:00"\n', encoding="utf-8")
+    loaded = settings.from_instance_file(config)
+    assert loaded["LOGIN_LINK_MINUTES"] == 45 and loaded["MAIL_USE_TLS"] is True
+    assert loaded["FROZEN_NOW"] == dt.datetime(2019, 7, 10, 8, tzinfo=dt.UTC)
+    assert loaded["SESSION_COOKIE_NAME"] == "appels"  # Flask's own settings pass as they are
+    assert settings.from_instance_file(tmp_path / "absent.py") == {}
+
+
+def test_a_wrong_value_in_instance_config_names_the_file(tmp_path):
+    (tmp_path / "config.py").write_text("UPLOAD_MAX_MB = 'vingt'\nMAIL_PASSWORD = 12\n", encoding="utf-8")
+    with pytest.raises(settings.SettingsError) as refused:
+        settings.from_instance_file(tmp_path / "config.py")
+    assert str(refused.value).splitlines() == [
+        f"Configuration invalide : dans {tmp_path.name}/config.py, MAIL_PASSWORD : un texte est attendu.",
+        f"Configuration invalide : dans {tmp_path.name}/config.py, UPLOAD_MAX_MB vaut « vingt » : un nombre entier "
+        "est attendu (par exemple 20).",
+    ]
+
+
 def test_every_setting_has_a_default_and_a_line_in_the_production_docs():
     documented = (ROOT / "docs" / "production.md").read_text(encoding="utf-8")
     for name in settings.variable_names():
