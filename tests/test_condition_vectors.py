@@ -12,7 +12,7 @@ import pytest
 
 from editions.conditions import evaluate
 from editions.schema import FieldDef
-from tests.condition_vectors import VECTORS, server_shows
+from tests.condition_vectors import ROOT, VECTORS, server_shows
 
 
 @pytest.fixture(scope="module")
@@ -48,3 +48,21 @@ def test_every_field_type_that_can_be_asked_about_has_vectors():
     for field in VECTORS["fields"]:
         conditions = json.dumps([v["condition"] for v in VECTORS["vectors"]])
         assert f'"field": "{field["key"]}"' in conditions, f"no vector asks about {field['key']}"
+
+
+@pytest.mark.parametrize("written", ["1", "'oui'", "0"])
+def test_the_check_refuses_a_yes_no_value_no_answer_can_equal(tmp_path, written):
+    """`equals: 1` on a yes/no passed the check (1 == True in Python) but no answer ever equals it."""
+    from editions.loader import InvalidEdition, load_edition
+
+    source = (ROOT / "workflows" / "etna-2019-2.yaml").read_text(encoding="utf-8").splitlines(keepends=True)
+    assert source[219].strip() == "equals: true"
+    source[219] = source[219].replace("true", written)
+    path = tmp_path / "etna-2019-2.yaml"
+    path.write_text("".join(source), encoding="utf-8")
+    with pytest.raises(InvalidEdition) as refused:
+        load_edition(path, templates_folder=ROOT / "doc_templates")
+    shown = "« " + written.strip("'") + " »"
+    assert [str(e) for e in refused.value.errors] == [
+        f"{path}:220:19: la condition sur « participation_edition_1 » attend {shown}, qui n’est pas une de ses "
+        "valeurs (true, false)"]
