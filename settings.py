@@ -24,7 +24,9 @@ __all__ = ["SettingsError", "Settings", "defaults", "from_environment", "from_in
 
 ROOT = Path(__file__).resolve().parent
 PREFIX = "APPELS_"
-READ_BY_THE_TESTS = ("REQUIRE_BROWSER", "REQUIRE_SOFFICE", "REQUIRE_REDIS", "CHROMIUM")  # CI flags, not settings
+# read by the test suite (CI flags, the fault-injection harness), never settings of the app
+READ_BY_THE_TESTS = ("REQUIRE_BROWSER", "REQUIRE_SOFFICE", "REQUIRE_REDIS", "CHROMIUM",
+                     "KILL_AT", "FAULTS_LOGS", "PG_BIN")
 INVALID_SETTINGS = 3  # exit status: gunicorn's "worker failed to boot", so it stops instead of retrying forever
 DATABASE_SCHEMES = ("postgresql+psycopg://", "postgresql://", "postgres://", "sqlite://")
 
@@ -110,6 +112,7 @@ class Settings(BaseModel):
     JOBS_LOST_SECONDS: Annotated[float, Field(gt=0)] = 30.0  # a running job without heartbeat this long: run again
     JOBS_RETRY_DELAYS: Seconds = (10, 60, 300)  # seconds before each new try of a failed job (RQ)
     JOBS_RELAY_SECONDS: Annotated[float, Field(gt=0)] = 5.0  # how often `jobs worker` hands over missed jobs
+    JOBS_RELAY_GRACE_SECONDS: Annotated[float, Field(ge=0)] = 2.0  # younger jobs are left to their request
     REDIS_TIMEOUT_SECONDS: Annotated[float, Field(gt=0)] = 0.5  # per Redis call from a request
     FAULT_INJECTION: Flag = False  # tests/faults only: honour APPELS_KILL_AT (kill_points.py); never in production
     JOBS_RAISE: Flag = False  # a failing after-commit task raises instead of being logged (tests)
