@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+import sys
 from pathlib import Path
 
 from flask import Flask
@@ -18,8 +19,12 @@ def create_app(test_config: dict | None = None) -> Flask:
                 template_folder="web/templates")
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.from_mapping(settings.defaults(app.instance_path))
-    app.config.from_pyfile("config.py", silent=True)
-    app.config.from_mapping(settings.from_environment())
+    try:
+        app.config.from_mapping(settings.from_instance_file(Path(app.instance_path) / "config.py"))
+        app.config.from_mapping(settings.from_environment())
+    except settings.SettingsError as error:  # one French line per variable for the operator, no traceback
+        print(error, file=sys.stderr)
+        raise SystemExit(settings.INVALID_SETTINGS) from None
     if test_config:
         app.config.from_mapping(test_config)
     _ensure_secret_key(app)
@@ -31,7 +36,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     if app.config.get("FROZEN_NOW"):
         import timekeeping
 
-        timekeeping.set_now(dt.datetime.fromisoformat(app.config["FROZEN_NOW"]))
+        frozen = app.config["FROZEN_NOW"]  # a typed instant from the environment, or text from instance/config.py
+        timekeeping.set_now(frozen if isinstance(frozen, dt.datetime) else dt.datetime.fromisoformat(frozen))
 
     from extensions import init_extensions
 

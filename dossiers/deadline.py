@@ -12,7 +12,10 @@ Phase = Literal["upcoming", "open", "closed"]
 
 
 def phase(edition: LoadedEdition, at: dt.datetime | None = None) -> Phase:
-    """Say whether the call is not yet open, open, or closed at `at` (default: now)."""
+    """Say whether the call is not yet open, open, or closed at `at` (default: now).
+
+    `closes_at` is the last instant accepted (timekeeping.closing_instant): closed only after it.
+    """
     at = at or now()
     if at < edition.opens_at:
         return "upcoming"

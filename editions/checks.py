@@ -15,7 +15,7 @@ from typing import Any
 
 from editions.calendar_checks import check_dates, check_workshops
 from editions.check_context import DEFAULT_TEMPLATES_FOLDER, Check, CheckContext
-from editions.conditions import referenced_fields
+from editions.conditions import canonical, referenced_fields
 from editions.document_checks import check_document_emails, check_documents, check_email_definitions
 from editions.loader import EditionError, NodePath, Positions
 from editions.model import LoadedEdition
@@ -156,7 +156,7 @@ def _check_condition(ctx: CheckContext, condition: Condition | None, path: NodeP
         tested = [(("equals",), leaf.equals), (("not_equals",), leaf.not_equals)]
         tested += [(("in", i), value) for i, value in enumerate(leaf.in_ or [])]
         for sub, value in tested:
-            if value is not None and value not in allowed:
+            if value is not None and canonical(value) not in {canonical(a) for a in allowed}:  # 1 is not true
                 guess = difflib.get_close_matches(str(value), [str(a) for a in allowed], n=1)
                 hint = f" ; vouliez-vous dire « {guess[0]} » ?" if guess else ""
                 errors.append(ctx.error(

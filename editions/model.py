@@ -11,21 +11,12 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from editions.schema import Edition, FieldDef, Step
-
-UTC = dt.UTC
+from timekeeping import closing_instant, opening_instant
 
 
 def revision_of(source: str) -> str:
     """Hash the YAML text: a dossier records this to know which definition it was filled against."""
     return hashlib.sha256(source.encode("utf-8")).hexdigest()[:16]
-
-
-def _as_local(value: dt.datetime | dt.date, zone: ZoneInfo, end_of_day: bool) -> dt.datetime:
-    """Turn a YAML date or naive date-time into an aware date-time in the edition's zone."""
-    if isinstance(value, dt.datetime):
-        return value if value.tzinfo else value.replace(tzinfo=zone)
-    clock = dt.time(23, 59, 59) if end_of_day else dt.time(0, 0)
-    return dt.datetime.combine(value, clock, tzinfo=zone)
 
 
 @dataclass(frozen=True)
@@ -50,13 +41,13 @@ class LoadedEdition:
 
     @cached_property
     def opens_at(self) -> dt.datetime:
-        """Opening instant, in UTC."""
-        return _as_local(self.definition.opens, self.zone, end_of_day=False).astimezone(UTC)
+        """Opening instant, in UTC (a date in the YAML opens at 0 h 00 that day)."""
+        return opening_instant(self.definition.opens, self.zone)
 
     @cached_property
     def closes_at(self) -> dt.datetime:
-        """Closing instant, in UTC (a date in the YAML means open until 23:59:59 that day)."""
-        return _as_local(self.definition.closes, self.zone, end_of_day=True).astimezone(UTC)
+        """Last instant a deposit is accepted, in UTC (a date in the YAML: that whole day, see timekeeping)."""
+        return closing_instant(self.definition.closes, self.zone)
 
     @property
     def steps(self) -> list[Step]:

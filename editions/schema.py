@@ -286,7 +286,7 @@ class Edition(Strict):
     previous_edition: str | None = None
     timezone: str = "Europe/Paris"
     opens: DateTime | Date
-    closes: DateTime | Date  # a date means "inclusive": open until 23:59:59 that day
+    closes: DateTime | Date  # a date means "inclusive": open that whole day (timekeeping.closing_instant)
     budget_total: Number | None = Field(default=None, ge=0)
     funding_rate_max: Number = Field(default=100, gt=0, le=100)
     page: Page

@@ -11,6 +11,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
 SPACES = re.compile(r"[\s\u00a0\u202f]")
+WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+")  # the same as form-conditions.js
 
 
 def parse_amount(text: str) -> Decimal:
@@ -18,7 +19,7 @@ def parse_amount(text: str) -> Decimal:
     cleaned = SPACES.sub("", text).replace("€", "").replace("EUR", "")
     if cleaned.count(",") == 1 and "." not in cleaned:
         cleaned = cleaned.replace(",", ".")
-    if not re.fullmatch(r"-?\d+(\.\d{1,2})?", cleaned):
+    if not re.fullmatch(r"-?[0-9]+(\.[0-9]{1,2})?", cleaned):  # ASCII digits, as form-conditions.js reads them
         raise ValueError(text)
     try:
         return Decimal(cleaned)
@@ -51,10 +52,10 @@ class WholeNumberField(IntegerField):
     def process_formdata(self, valuelist):
         self.data = None
         if valuelist and valuelist[0].strip():
-            try:
-                self.data = int(SPACES.sub("", valuelist[0]))
-            except ValueError:
-                raise ValueError("Indiquez un nombre entier, par exemple 250.") from None
+            cleaned = SPACES.sub("", valuelist[0])
+            if not WHOLE_NUMBER.fullmatch(cleaned):  # not int(): it takes "1_000" and other scripts' digits
+                raise ValueError("Indiquez un nombre entier, par exemple 250.")
+            self.data = int(cleaned)
 
 
 class FrenchDateField(DateField):

@@ -2,7 +2,8 @@
 
 A field whose condition looks at an answer of the same step is always sent to the browser with its
 condition (JavaScript shows or hides it as people answer; without JavaScript it stays visible and the
-server ignores it when the condition does not hold). A condition on an earlier step is settled here.
+server ignores it when the condition does not hold). A condition on an earlier step is settled here, and so
+is each part of a condition that looks at an earlier step (editions.conditions.for_browser).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from editions.conditions import evaluate, referenced_fields
+from editions.conditions import evaluate, for_browser, referenced_fields
 from editions.schema import FieldDef, Step
 from forms.answers import form_values
 
@@ -26,14 +27,14 @@ class PlacedField:
 
 def step_layout(form, step: Step, answers: Mapping[str, Any]) -> list[PlacedField]:
     """The fields of `step` to render, in order."""
-    own = {f.key for f in step.fields}
+    own = {f.key: f.type for f in step.fields}
     current = {**answers, **form_values(form, step, answers)}
     placed = []
     for field in step.fields:
         shown = evaluate(field.condition, current)
         live = any(leaf.field in own for leaf in referenced_fields(field.condition))
         if live:
-            condition = field.condition.model_dump(mode="json", by_alias=True, exclude_none=True)
+            condition = for_browser(field.condition, own, current)
             placed.append(PlacedField(field, shown, json.dumps(condition, ensure_ascii=False)))
         elif shown:
             placed.append(PlacedField(field, True, None))

@@ -44,7 +44,7 @@ def edition1(blank_templates: Path) -> LoadedEdition:
 
 def test_edition_2_is_open_from_24_june_to_6_september_inclusive_paris_time(edition2: LoadedEdition) -> None:
     assert edition2.opens_at == dt.datetime(2019, 6, 23, 22, 0, tzinfo=UTC)
-    assert edition2.closes_at == dt.datetime(2019, 9, 6, 21, 59, 59, tzinfo=UTC)
+    assert edition2.closes_at == dt.datetime(2019, 9, 6, 21, 59, 59, 999_999, tzinfo=UTC)
     assert edition2.definition.reference_prefix == "ETNA2-2019"
     assert edition2.definition.previous_edition == "etna-2019-1"
     assert edition2.definition.budget_total == 740616
@@ -97,7 +97,7 @@ def test_edition_2_workshops_review_and_documents(edition2: LoadedEdition) -> No
 
 def test_edition_1_is_closed_and_open_to_local_authorities(edition1: LoadedEdition, edition2: LoadedEdition) -> None:
     assert edition1.opens_at == dt.datetime(2019, 3, 3, 23, 0, tzinfo=UTC)
-    assert edition1.closes_at == dt.datetime(2019, 4, 15, 21, 59, 59, tzinfo=UTC)
+    assert edition1.closes_at == dt.datetime(2019, 4, 15, 21, 59, 59, 999_999, tzinfo=UTC)
     assert edition1.definition.reference_prefix == "ETNA1-2019"
     assert [w.starts.date() for w in edition1.definition.workshops] == [
         dt.date(2019, 3, 13), dt.date(2019, 3, 20), dt.date(2019, 3, 27), dt.date(2019, 4, 3)]
