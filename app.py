@@ -19,6 +19,8 @@ def create_app(test_config: dict | None = None) -> Flask:
                 template_folder="web/templates")
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.from_mapping(settings.defaults(app.instance_path))
+    # test each pooled connection before use: the first request after a database restart succeeds
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": True}
     try:
         app.config.from_mapping(settings.from_instance_file(Path(app.instance_path) / "config.py"))
         app.config.from_mapping(settings.from_environment())

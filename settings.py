@@ -128,8 +128,6 @@ def defaults(instance_path: str) -> dict:
     config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'appels.sqlite3'}"
     config["FILES_FOLDER"] = str(instance / "files")
     config["MAIL_FOLDER"] = str(instance / "mail")
-    # test each pooled connection before use: the first request after a database restart succeeds
-    config["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": True}
     return config
 
 
