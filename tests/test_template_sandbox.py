@@ -57,3 +57,17 @@ def test_the_check_refuses_what_the_sandbox_refuses_naming_the_template(tmp_path
     assert code == 1, output
     where = r"workflows/etna-2019-2\.yaml:\d+:\d+: le modèle « etna/convention\.docx » lit "
     assert re.search(where + re.escape(f"« {refused} », interdit dans un modèle"), output), output
+
+
+def test_the_check_refuses_mail_texts_the_sandbox_would_refuse(runner, tmp_path):
+    from tests.test_mail_texts import edition_file
+
+    emails = ("emails:\n  reminder:\n    subject: \"Rappel {{ today.__class__ }}\"\n    body: |\n"
+              "      Bonjour {{ edition|attr('__init__') }}.\n")
+    path = edition_file(tmp_path / "workflows", emails)
+    first = len(path.read_text(encoding="utf-8").splitlines()) - emails.count("\n") + 1
+    result = runner.invoke(args=["workflows", "check", str(path)])
+    assert result.exit_code == 1
+    said = result.stdout
+    assert f"{path}:{first + 2}:31: « subject » du courriel « reminder » lit « __class__ », interdit" in said, said
+    assert f"{path}:{first + 4}:32: « body » du courriel « reminder » lit « __init__ », interdit" in said, said
