@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import re
+import threading
 from collections.abc import Collection
 from html.parser import HTMLParser
 
@@ -23,6 +24,7 @@ URL_SCHEMES = {"http", "https", "mailto"}
 BARE_URL = re.compile(r"(?<![(\[])https?://[^\s<>\"\]()]+")
 TRAILING_PUNCTUATION = ".,;:!?"
 UNLINKED = re.compile(r'<a rel="noopener noreferrer">(.*?)</a>', re.S)
+_converters = threading.local()  # a Markdown converter keeps state while converting: one per thread
 
 
 def to_html(text: str | None, line_breaks: bool = False, link_urls: bool = False,
@@ -38,12 +40,22 @@ def to_html(text: str | None, line_breaks: bool = False, link_urls: bool = False
     source = text.replace("&", "&amp;").replace("<", "&lt;")
     if link_urls:
         source = BARE_URL.sub(lambda match: _as_link(match, vouched), source)
-    made = markdown.markdown(source, extensions=["sane_lists"] + (["nl2br"] if line_breaks else []))
+    made = _converter(line_breaks).convert(source)
     made = nh3.clean(made, tags=TAGS, attributes=ATTRIBUTES, url_schemes=URL_SCHEMES, link_rel="noopener noreferrer",
                      attribute_filter=None if vouched is None else _only(vouched))
     if vouched is not None:
         made = UNLINKED.sub(r"\1", made)  # a link whose target was dropped is plain text
     return Markup(made)
+
+
+def _converter(line_breaks: bool) -> markdown.Markdown:
+    """A Markdown converter of this thread, made once: building one per text loads its extensions again."""
+    key = "with_breaks" if line_breaks else "plain"
+    converter = getattr(_converters, key, None)
+    if converter is None:
+        converter = markdown.Markdown(extensions=["sane_lists"] + (["nl2br"] if line_breaks else []))
+        setattr(_converters, key, converter)
+    return converter.reset()
 
 
 def _only(vouched: set[str]):
