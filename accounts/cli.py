@@ -7,12 +7,12 @@ import secrets
 from pathlib import Path
 
 import click
-from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask.cli import with_appcontext
 
 from accounts.identities import revoke_sessions
 from accounts.passwords import set_password
+from mail.addresses import InvalidAddress, checked_address
 from models import User, db
 from models.user import ROLES
 from timekeeping import now
@@ -29,9 +29,9 @@ users_cli = click.Group("users", help="Comptes de l'équipe et du jury.")
 def create_user(email: str, role: str, name: str | None, password: str | None) -> None:
     """Créer un compte de l'équipe ou du jury (ou changer son rôle) et afficher son mot de passe."""
     try:
-        email = validate_email(email, check_deliverability=False).normalized.lower()
-    except EmailNotValidError as exc:
-        raise click.BadParameter(f"adresse invalide : {exc}") from None
+        email = checked_address(email).lower()  # the address mail will be sent to, refused as the forms refuse it
+    except InvalidAddress as refused:
+        raise click.BadParameter(str(refused)) from None
     user = db.session.execute(db.select(User).filter_by(email=email)).scalar_one_or_none()
     if user is None:
         user = User(email=email)

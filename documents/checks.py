@@ -1,7 +1,7 @@
 """Workflow check: every variable a Word template reads must be one the documents' context provides.
 
 `{{ a.budjet }}` in a convention is reported by `flask --app app workflows check` with the template path
-and the variable name — never a blank in a signed document.
+and the variable name — never a blank in a signed document; so is what the sandbox refuses (`__class__`).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import zipfile
 import jinja2
 
 from documents.context import context_variables, sample_context
-from documents.render import used_variables
+from documents.render import refused_accesses, used_variables
 from documents.specifications import specifications_variables
 from editions.check_context import CheckContext
 from editions.loader import EditionError
@@ -49,6 +49,7 @@ def check_template_variables(ctx: CheckContext) -> list[EditionError]:
         except (jinja2.TemplateSyntaxError, zipfile.BadZipFile, KeyError) as exc:
             errors.append(ctx.error(where, f"le modèle « {document.template} » est illisible : {_unreadable(exc)}"))
             continue
+        errors += _sandbox_errors(ctx, where, document.template)
         sample = sample or sample_context(ctx.edition)
         for name in sorted(names - context_variables() - LOOP_NAMES):
             errors.append(ctx.error(where, f"le modèle « {document.template} » emploie une variable inconnue "
@@ -77,5 +78,13 @@ def _check_specifications(ctx: CheckContext) -> list[EditionError]:
     except (jinja2.TemplateSyntaxError, zipfile.BadZipFile, KeyError) as exc:
         return [ctx.error(where, f"le modèle « {name} » est illisible : {_unreadable(exc)}")]
     known = specifications_variables()
-    return [ctx.error(where, f"le modèle « {name} » emploie une variable inconnue « {n} »{_suggest(n, known)}")
-            for n in sorted(names - known - LOOP_NAMES)]
+    return _sandbox_errors(ctx, where, name) + [
+        ctx.error(where, f"le modèle « {name} » emploie une variable inconnue « {n} »{_suggest(n, known)}")
+        for n in sorted(names - known - LOOP_NAMES)]
+
+
+def _sandbox_errors(ctx: CheckContext, where: tuple, name: str) -> list[EditionError]:
+    """One error per access the sandbox would refuse when filling the template (documents.sandbox)."""
+    return [ctx.error(where, f"le modèle « {name} » lit « {what} », interdit dans un modèle (seules les "
+                             "variables des documents et leurs champs sont permises)")
+            for what in refused_accesses(ctx.templates_folder / name)]

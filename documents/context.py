@@ -23,6 +23,7 @@ from decimal import Decimal
 from types import SimpleNamespace
 from typing import Any
 
+import text_cleaning
 from documents.formatting import format_amount, format_date, format_datetime, format_percent
 from dossiers import lifecycle
 from editions.conditions import evaluate
@@ -44,13 +45,10 @@ def _decimal(value: Any) -> Decimal | None:
         return None
 
 
-# Characters XML cannot carry (and the ones docxtpl reads as paragraph or page breaks): dropped from answers.
-_UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-
-
 def clean_text(text: str) -> str:
-    """Text as typed, minus what would break a Word file: browsers send line breaks as CRLF."""
-    return _UNWRITABLE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    """Text as typed, minus what would break a Word file (answers saved before the request boundary cleaned
+    control characters may still hold some): browsers send line breaks as CRLF."""
+    return text_cleaning.clean_text(text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def display(field: FieldDef, value: Any, files: dict[int, Any] | None = None) -> str:

@@ -1,4 +1,4 @@
-"""Fill a Word template with docxtpl: autoescaped, strict (a missing variable is an error, not a blank)."""
+"""Fill a Word template with docxtpl: sandboxed, autoescaped, strict (a missing variable is an error, not a blank)."""
 
 from __future__ import annotations
 
@@ -12,14 +12,16 @@ import jinja2
 from docxtpl import DocxTemplate
 from jinja2 import meta, nodes
 
+from documents.sandbox import sandboxed_environment, unsafe_accesses
+
 
 class TemplateError(Exception):
     """A template that cannot be filled: named with its path and the reason."""
 
 
 def jinja_environment() -> jinja2.Environment:
-    """StrictUndefined: `{{ a.unknown }}` fails loudly instead of leaving a hole in a signed document."""
-    return jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True)
+    """The sandbox mail texts use, autoescaped: an applicant's `&` or `<` stays text in the Word XML."""
+    return sandboxed_environment(autoescape=True)
 
 
 @dataclass(frozen=True)
@@ -81,3 +83,12 @@ def used_variables(template: Path) -> tuple[set[str], set[tuple[str, str]]]:
                 if isinstance(key, str):
                     attributes.add((node.node.name, key))
     return names, attributes
+
+
+def refused_accesses(template: Path) -> list[str]:
+    """What the template reads that the sandbox refuses (`__class__`, `mro`…): the check reports each once."""
+    env = jinja_environment()
+    found: list[str] = []
+    for source in template_sources(template):
+        found += [what for _, what in unsafe_accesses(env.parse(source)) if what not in found]
+    return found

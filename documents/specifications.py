@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from pathlib import Path
 from typing import Any
 
@@ -19,20 +18,8 @@ from documents.convert import docx_to_pdf
 from documents.formatting import format_datetime, format_time
 from documents.render import render_docx
 from editions.model import LoadedEdition
+from rich_text import to_paragraphs
 from storage.files import write_atomically
-
-
-def _paragraphs(markdown: str) -> list[str]:
-    """Markdown as plain paragraphs for Word: bold marks dropped, list items as bullets."""
-    text = re.sub(r"\*\*(.+?)\*\*", r"\1", markdown)
-    paragraphs = []
-    for block in re.split(r"\n\s*\n", text.strip()):
-        lines = [line.strip() for line in block.splitlines() if line.strip()]
-        if lines and all(re.match(r"^[*-] ", line) for line in lines):
-            paragraphs += ["• " + line[2:] for line in lines]
-        elif lines:
-            paragraphs.append(" ".join(lines))
-    return paragraphs
 
 
 def specifications_context(edition: LoadedEdition) -> dict[str, Any]:
@@ -50,11 +37,12 @@ def specifications_context(edition: LoadedEdition) -> dict[str, Any]:
                           "description": w.description or ""})
     return {
         "edition": edition_facts(edition),
-        "chapeau": _paragraphs(d.page.chapeau),
-        "sections": [{"title": s.title, "paragraphs": _paragraphs(s.body)} for s in d.page.sections],
+        "chapeau": to_paragraphs(d.page.chapeau),
+        "sections": [{"title": s.title, "paragraphs": to_paragraphs(s.body)} for s in d.page.sections],
         "axes": [{"label": a.label, "description": a.description} for a in d.axes],
-        "eligibility": _paragraphs(d.eligibility),
-        "steps": [{"number": i, "title": s.title, "intro": s.intro or ""} for i, s in enumerate(d.steps, 1)],
+        "eligibility": to_paragraphs(d.eligibility),
+        "steps": [{"number": i, "title": s.title, "intro": " ".join(to_paragraphs(s.intro))}
+                  for i, s in enumerate(d.steps, 1)],
         "criteria": [{"label": c.label, "weight": f"{round(c.weight * 100 / total_weight)} %",
                       "description": c.description or ""} for c in review],
         "workshops": workshops,

@@ -33,6 +33,7 @@ def start_dossier(edition: LoadedEdition, user: User, source: Dossier | None = N
 
     Return the dossier and the labels of the answers that did not carry over.
     """
+    ensure_can_apply(user)
     if not deadline.accepts_new_dossiers(edition):
         raise ActionRefused(deadline.refusal_message(edition))
     dropped: list[str] = []
@@ -54,8 +55,16 @@ def start_dossier(edition: LoadedEdition, user: User, source: Dossier | None = N
     return dossier, dropped
 
 
+def ensure_can_apply(user: User) -> None:
+    """Refuse, in French, a staff or jury account that tries to start or submit a dossier."""
+    if not permissions.can_apply(user):
+        raise ActionRefused("Les comptes de l'équipe du programme et du jury ne peuvent pas déposer de dossier. "
+                            "Pour candidater, connectez-vous avec l'adresse électronique du porteur de projet.")
+
+
 def ensure_editable(edition: LoadedEdition, dossier: Dossier, user: User) -> None:
     """Refuse, in French, any change of answers the rules do not allow."""
+    ensure_can_apply(user)
     if not permissions.can_edit_answers(user, dossier):
         if permissions.is_owner(user, dossier):
             raise ActionRefused("Ce dossier a été déposé : il ne peut plus être modifié.")

@@ -1,8 +1,8 @@
 """Who may read or change a dossier and its files: the one place these rights are decided.
 
-Applicants reach their own dossiers; the programme team (instructeur, admin) reaches every dossier and
-the back-office; a jury member reaches only the dossiers assigned to them, until they declare a conflict
-of interest on one.
+Applicants (and they only) start dossiers and reach their own; the programme team (instructeur, admin)
+reaches every dossier and the back-office; a jury member reaches only the dossiers assigned to them, until
+they declare a conflict of interest on one.
 """
 
 from __future__ import annotations
@@ -24,6 +24,11 @@ def is_staff(user: User | None) -> bool:
 def is_admin(user: User | None) -> bool:
     """Admins alone read the mail kept on the server (it may hold what only its addressee should read)."""
     return user is not None and user.is_authenticated and user.role == "admin"
+
+
+def can_apply(user: User | None) -> bool:
+    """Only applicant accounts start and submit dossiers: staff and jury accounts judge them."""
+    return user is not None and user.is_authenticated and user.role == "applicant"
 
 
 def is_jury(user: User | None) -> bool:

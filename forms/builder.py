@@ -24,12 +24,13 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Email, InputRequired, Length, Optional, Regexp
+from wtforms.validators import InputRequired, Length, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from documents.formatting import format_amount, format_date
 from editions.schema import Criterion, FieldDef, Step
 from forms.fields import AmountField, Bounds, FrenchDateField, WholeNumberField, YesNoField
+from mail.addresses import DeliverableAddress
 
 NOT_ANSWERS = ("heading", "paragraph")
 PHONE_PATTERN = r"^(\+33 ?|0)[1-9]([ .-]?[0-9]{2}){4}$"
@@ -117,9 +118,8 @@ def make_field(field: FieldDef):
         case "textarea":
             return TextAreaField(validators=validators + _text_validators(field), **kwargs)
         case "email":
-            return EmailField(validators=validators + [Email(
-                message="Indiquez une adresse électronique valide, par exemple prenom.nom@interieur.gouv.fr.")],
-                **kwargs)
+            return EmailField(validators=validators + [DeliverableAddress(
+                "Indiquez une adresse électronique valide, par exemple prenom.nom@interieur.gouv.fr.")], **kwargs)
         case "phone":
             pattern = Regexp(field.pattern or PHONE_PATTERN, message=field.pattern_message or PHONE_MESSAGE)
             return TelField(validators=validators + [pattern], **kwargs)

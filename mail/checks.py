@@ -15,6 +15,7 @@ from typing import Any
 import jinja2
 from jinja2 import meta, nodes
 
+from documents.sandbox import unsafe_accesses
 from editions.check_context import CheckContext
 from editions.loader import EditionError, NodePath
 from editions.template_messages import template_problem
@@ -40,7 +41,12 @@ def check_email_templates(ctx: CheckContext) -> list[EditionError]:
                                                                     f"{template_problem(exc.message or '')}"))
                 continue
             context = context if context is not None else sample(ctx.edition, key)
-            for lineno, needle, message in unknown_variables(environment.parse(source), context):
+            tree = environment.parse(source)
+            for lineno, what in unsafe_accesses(tree):  # what the sandbox would refuse when sending
+                line, column = locate(ctx, path, source, lineno, what)
+                errors.append(EditionError(ctx.where, line, column, f"« {part} » du courriel « {key} » lit "
+                                                                    f"« {what} », interdit dans un gabarit"))
+            for lineno, needle, message in unknown_variables(tree, context):
                 line, column = locate(ctx, path, source, lineno, needle)
                 errors.append(EditionError(ctx.where, line, column, f"« {part} » du courriel « {key} » {message}"))
     return errors

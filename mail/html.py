@@ -1,64 +1,48 @@
-"""Derive the HTML part of a message from its text: paragraphs, lists, links, bold, in the DSFR look.
+"""Derive the HTML part of a message from its text, in the DSFR look, with inline styles.
 
-Staff write plain text (in the YAML or mail/templates/); nothing they or applicants type is taken as
-HTML: the text is escaped first, then the few marks below are turned into tags with inline styles,
-since email clients ignore style sheets. Only the URLs the caller vouches for (`links`: the app's own,
-those written by staff in the text) become links, so a URL typed in a name stays plain text.
+Staff write Markdown (in the YAML or mail/templates/): it is rendered by the renderer of every staff text
+(rich_text: escaped, sanitised by nh3), with its single line breaks kept and bare URLs made links, then
+each tag gets the inline style email clients need (they ignore style sheets). Only the URLs the caller
+vouches for (`links`: the app's own, those written by staff in the text) become links, so a URL typed in
+a name or an answer stays plain text.
 """
 
 from __future__ import annotations
 
-import html as html_entities
 import re
 from collections.abc import Collection
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from markupsafe import Markup, escape
+from markupsafe import Markup
+
+from rich_text import to_html
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 FONT = "Marianne, Arial, Helvetica, sans-serif"
 BLUE = "#000091"
-
-URL = re.compile(r"https?://[^\s<>\"]+")
-BOLD = re.compile(r"\*\*(.+?)\*\*")
-BULLET = re.compile(r"^\s*[-*•]\s+")
+URL = re.compile(r"https?://[^\s<>\"()\[\]]+")  # how callers find the URLs a text vouches for
+_PARAGRAPH = f"margin:0 0 16px;font-family:{FONT};font-size:16px;line-height:24px;color:#161616;"
+# The opening tags rich_text writes (nh3 normalises them; a link ends with its rel), and what each gets in a mail.
+STYLES = {
+    "<p>": f'<p style="{_PARAGRAPH}">',
+    "<ul>": f'<ul style="{_PARAGRAPH}padding-left:24px;">',
+    "<ol>": f'<ol style="{_PARAGRAPH}padding-left:24px;">',
+    "<li>": '<li style="margin:0 0 4px;">',
+    "<h2>": f'<h2 style="{_PARAGRAPH}font-size:20px;font-weight:bold;">',
+    "<h3>": f'<h3 style="{_PARAGRAPH}font-size:18px;font-weight:bold;">',
+    ' rel="noopener noreferrer">': f' rel="noopener noreferrer" style="color:{BLUE};text-decoration:underline;">',
+}
 
 _layout = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]))
 
 
-def _link(match: re.Match[str], links: Collection[str]) -> str:
-    url = match.group(0)
-    trail = ""
-    while url and url[-1] in ".,;:!?)":
-        url, trail = url[:-1], url[-1] + trail
-    if html_entities.unescape(url) not in links:
-        return match.group(0)
-    return f'<a href="{url}" style="color:{BLUE};text-decoration:underline;">{url}</a>{trail}'
-
-
-def _inline(text: str, links: Collection[str]) -> str:
-    """Escape one line, then mark its vouched-for links and **bold** words."""
-    html = str(escape(text))
-    html = URL.sub(lambda match: _link(match, links), html)
-    return BOLD.sub(r"<strong>\1</strong>", html)
-
-
 def text_to_html(text: str, links: Collection[str] = ()) -> Markup:
-    """Turn paragraphs (blank-line separated), '- ' lists, `links` and **bold** into styled HTML."""
-    paragraph = f"margin:0 0 16px;font-family:{FONT};font-size:16px;line-height:24px;color:#161616;"
-    blocks = []
-    for block in re.split(r"\n\s*\n", text.strip()):
-        lines = [line.rstrip() for line in block.splitlines() if line.strip()]
-        if not lines:
-            continue
-        if all(BULLET.match(line) for line in lines):
-            items = "".join(f'<li style="margin:0 0 4px;">{_inline(BULLET.sub("", line), links)}</li>'
-                            for line in lines)
-            blocks.append(f'<ul style="{paragraph}padding-left:24px;">{items}</ul>')
-        else:
-            blocks.append(f'<p style="{paragraph}">' + "<br>".join(_inline(line, links) for line in lines) + "</p>")
-    return Markup("\n".join(blocks))
+    """Paragraphs, lists, `links` (bare or written as Markdown links), **bold** and line breaks, as styled HTML."""
+    html = str(to_html(text.strip(), line_breaks=True, link_urls=True, links=links))
+    for tag, styled in STYLES.items():
+        html = html.replace(tag, styled)
+    return Markup(html)
 
 
 def html_email(subject: str, text: str, organisation: str | None, contact_email: str | None,

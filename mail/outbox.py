@@ -20,6 +20,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from mail.addresses import InvalidAddress, checked_addresses
 from models import OutboxMessage, db
 from models.outbox import FAILED, PENDING, STATUSES
+from text_cleaning import clean_text, single_line
 from timekeeping import now
 
 __all__ = ["InvalidAddress", "enqueue", "latest_messages", "new_message_id", "requeue", "status_counts"]
@@ -48,9 +49,9 @@ def enqueue(kind: str, to: str | Sequence[str], subject: str, text: str, html: s
         raise InvalidAddress("Aucun destinataire.")
     copies = [a for a in checked_addresses(list(cc)) if a.lower() not in {r.lower() for r in recipients}]
     reply_to = checked_addresses(reply_to)[0] if reply_to else None
-    subject = " ".join(subject.split())  # one line: a header cannot hold a line break
-    values = dict(kind=kind, to=recipients, cc=copies, reply_to=reply_to, subject=subject, text_body=text,
-                  html_body=html,
+    subject = single_line(subject)  # a header holds one line, and no BEL or ESC for the reader's screen
+    values = dict(kind=kind, to=recipients, cc=copies, reply_to=reply_to, subject=subject,
+                  text_body=clean_text(text), html_body=clean_text(html) if html is not None else None,
                   attachments=[dict(a) for a in attachments], message_id=new_message_id(), status=PENDING,
                   attempts=0, next_attempt_at=now(), created_at=now(), dossier_id=dossier_id,
                   edition_id=edition_id, dedup_key=dedup_key)

@@ -13,10 +13,10 @@ import logging
 from typing import Any
 
 import jinja2
-from jinja2.sandbox import SandboxedEnvironment
 
 from documents.context import edition_facts, sample_context
 from documents.formatting import format_date
+from documents.sandbox import sandboxed_environment
 from editions.model import LoadedEdition
 from editions.schema import BUILTIN_EMAILS
 from mail.defaults import DEFAULTS
@@ -24,7 +24,7 @@ from timekeeping import now
 
 log = logging.getLogger(__name__)
 
-environment = SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False)
+environment = sandboxed_environment(autoescape=False)  # the one Word templates fill in, without HTML escaping
 
 # What every message about a dossier adds: its links, the applicant's administration, the documents attached.
 _DOSSIER_LINKS = {"dossier_url": "https://appels.example.gouv.fr/dossiers/42/recapitulatif",

@@ -24,6 +24,9 @@ class Base(DeclarativeBase):
 
 db = SQLAlchemy(model_class=Base)
 
+# The largest id an Integer column holds on PostgreSQL (int4); ids read from URLs and cursors stay below it.
+MAX_ID = 2**31 - 1
+
 JSONData = JSON().with_variant(JSONB(), "postgresql")
 
 

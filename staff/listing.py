@@ -17,9 +17,11 @@ import sqlalchemy as sa
 from dossiers import lifecycle
 from editions.model import LoadedEdition
 from models import Dossier, db
+from models.base import MAX_ID
 from staff.search import title_condition
 
 PER_PAGE = 50
+MAX_CURSOR_LENGTH = 2000  # a title (300 characters, 4 bytes each at most) and an id, encoded, fit
 COUNT_UP_TO = 1000  # beyond, the list says « plus de 1 000 »: counting every match of a search costs its size
 
 
@@ -96,18 +98,31 @@ def encode_cursor(sort: str, dossier: Dossier) -> str:
 
 
 def decode_cursor(sort: str, cursor: str | None) -> tuple[object, int] | None:
-    """The (sort value, id) a cursor carries; None for a missing or tampered one (the first page then)."""
-    if not cursor:
+    """The (sort value, id) a cursor carries; None for a missing or tampered one (the first page then).
+
+    A cursor comes from the address bar: an id out of the columns' range, Infinity, a date-time without
+    its zone or a huge text would fail in the database, so they are refused here.
+    """
+    if not cursor or len(cursor) > MAX_CURSOR_LENGTH:
         return None
     try:
-        value, last_id = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        value, last_id = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)),
+                                    parse_constant=_refuse_constant)
+        if type(last_id) is not int or not 0 < last_id <= MAX_ID:
+            return None
         if value is not None and sort in DATETIME_SORTS:
             value = dt.datetime.fromisoformat(value)
+            if value.tzinfo is None:
+                return None
         elif value is not None and not isinstance(value, str):
             return None
-        return value, int(last_id)
+        return value, last_id
     except (ValueError, TypeError):
         return None
+
+
+def _refuse_constant(name: str) -> None:
+    raise ValueError(f"{name} in a cursor")
 
 
 def _ordered(query, sort: Sort, position: tuple[object, int] | None, limit: int, nulls: bool):

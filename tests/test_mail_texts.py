@@ -137,7 +137,7 @@ def test_the_html_part_keeps_what_people_typed_as_text() -> None:
                             "Lien : https://exemple.gouv.fr/a?b=1&c=2. Autre : https://ailleurs.example/x",
                             links={"https://exemple.gouv.fr/a?b=1&c=2"}))
 
-    assert "Projet « A &amp; B &lt;script&gt; »<br>suite" in html
+    assert "Projet « A &amp; B &lt;script&gt; »<br>\nsuite" in html
     assert "<li" in html and "un <strong>point</strong>" in html
     assert '<a href="https://exemple.gouv.fr/a?b=1&amp;c=2"' in html and "</a>." in html
     assert "<script>" not in html

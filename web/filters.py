@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-import markdown
 from flask import Flask, current_app
-from markupsafe import Markup
 
 import timekeeping
 from documents.formatting import format_amount, format_date, format_datetime, format_time
 from dossiers import deadline, lifecycle
 from forms.layout import group_total, step_layout
+from rich_text import to_html
 
 
 def init_app(app: Flask) -> None:
@@ -20,7 +19,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(format_amount, "amount_fr")
     app.add_template_filter(format_time, "time_fr")
     app.add_template_filter(lambda s: lifecycle.LABELS.get(s, s), "state_label")
-    app.add_template_filter(render_markdown, "markdown")
+    app.add_template_filter(to_html, "markdown")  # the one renderer of staff text (rich_text)
 
     app.jinja_env.globals.update(step_layout=step_layout, group_total=group_total)  # imported macros see globals
 
@@ -49,9 +48,3 @@ def _state_tag_class(state: str) -> str:
 def _days_until(instant: dt.datetime) -> int:
     return (instant - timekeeping.now()).days
 
-
-def render_markdown(text: str | None) -> Markup:
-    """Render staff-written Markdown from the YAML; raw HTML is shown as text, never interpreted."""
-    if not text:
-        return Markup("")
-    return Markup(markdown.markdown(text.replace("&", "&amp;").replace("<", "&lt;"), extensions=["sane_lists"]))

@@ -31,6 +31,11 @@ def my_dossiers():
 @login_required
 def start(edition_id: str):
     edition = get_edition_or_404(edition_id)
+    try:
+        operations.ensure_can_apply(current_user)
+    except operations.ActionRefused as refused:
+        flash(str(refused), "error")
+        return redirect(url_for("public.call_page", edition_id=edition.id))
     form = FlaskForm()
     drafts = db.session.execute(
         db.select(Dossier).filter_by(owner_id=current_user.id, edition_id=edition.id)

@@ -81,7 +81,7 @@ def step(dossier_id: int, step_key: str):
         return _render(dossier, edition, current, form, state)
 
     uploads = pending_uploads(form, current)
-    removals = {f.key: [int(i) for i in request.form.getlist(f"{f.key}-remove") if i.isdigit()]
+    removals = {f.key: [int(i) for i in request.form.getlist(f"{f.key}-remove") if i.isdecimal()]
                 for f in current.fields if f.type == "file"}
     answers, upload_errors = annexes.apply_file_changes(dossier, answers, uploads, removals, current_user,
                                                         current.fields)

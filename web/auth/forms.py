@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, PasswordField
-from wtforms.validators import Email, InputRequired, Length
+from wtforms.validators import InputRequired, Length
+
+from mail.addresses import DeliverableAddress
 
 
 class LinkRequestForm(FlaskForm):
@@ -13,8 +15,7 @@ class LinkRequestForm(FlaskForm):
         description="Format attendu : prenom.nom@administration.gouv.fr",
         validators=[InputRequired("Indiquez votre adresse électronique."),
                     Length(max=254, message="L'adresse électronique est trop longue."),
-                    Email("L'adresse électronique n'est pas valide (format attendu : nom@domaine.fr).",
-                          check_deliverability=False)],
+                    DeliverableAddress("L'adresse électronique n'est pas valide (format attendu : nom@domaine.fr).")],
     )
     next = HiddenField()
 

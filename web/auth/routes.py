@@ -10,15 +10,15 @@ from flask_login import current_user
 from accounts import passwords, sign_in_links
 from extensions import limiter
 from mail.messages import send_sign_in_link
-from models import db
+from models import LoginToken, db
 from web.auth import bp
 from web.auth.forms import ConfirmLinkForm, LinkRequestForm, StaffLoginForm
 from web.sessions import end_session, start_session
 
 
 def _safe_next(target: str | None) -> str | None:
-    """Keep only local paths, so a link cannot send people to another site."""
-    if not target:
+    """Keep only local paths, so a link cannot send people to another site, and short enough to be kept."""
+    if not target or len(target) > LoginToken.next_url.type.length:
         return None
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):

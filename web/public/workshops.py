@@ -5,9 +5,10 @@ from __future__ import annotations
 from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, StringField
-from wtforms.validators import Email, InputRequired, Length
+from wtforms.validators import InputRequired, Length
 
 from extensions import limiter
+from mail.addresses import DeliverableAddress
 from models import db
 from web.public import bp
 from web.public.routes import get_edition_or_404
@@ -19,8 +20,8 @@ class WorkshopForm(FlaskForm):
     email = EmailField("Adresse électronique professionnelle",
                        description="La confirmation et l'invitation (agenda) y sont envoyées.",
                        validators=[InputRequired("Indiquez votre adresse électronique."), Length(max=254),
-                                   Email("L'adresse électronique n'est pas valide (format attendu : nom@domaine.fr).",
-                                         check_deliverability=False)])
+                                   DeliverableAddress("L'adresse électronique n'est pas valide "
+                                                      "(format attendu : nom@domaine.fr).")])
     administration = StringField("Administration ou opérateur", validators=[
         InputRequired("Indiquez votre administration."), Length(max=300)])
     remote = BooleanField("Je participerai à distance (visioconférence)")
