@@ -58,7 +58,7 @@ def _laureate(edition):
     from models import Dossier, User, db
 
     answers, _ = sample_answers(edition)
-    answers = {k: [] if edition.fields[k].type == "file" else v for k, v in answers.items()}
+    answers = {k: [] if edition.fields[k].kind.holds_files else v for k, v in answers.items()}
     user = User(email="bench.documents@interieur.gouv.fr", role="applicant")
     db.session.add(user)
     db.session.flush()

@@ -23,13 +23,17 @@ from decimal import Decimal
 from types import SimpleNamespace
 from typing import Any
 
-import text_cleaning
 from documents.formatting import format_amount, format_date, format_datetime, format_percent
 from dossiers import lifecycle
 from editions.conditions import evaluate
 from editions.model import LoadedEdition
 from editions.schema import FieldDef
+from forms.types.base import clean_text
+from forms.types.group import columns as group_columns
 from timekeeping import now
+
+__all__ = ["build_context", "clean_text", "context_from_answers", "context_variables", "display", "sample_answers",
+           "sample_context", "visible_answers"]
 
 # The convention pays the grant in two instalments: at signature, then on the final report.
 INSTALMENTS = (("à la signature de la convention", Decimal("0.5")),
@@ -45,43 +49,14 @@ def _decimal(value: Any) -> Decimal | None:
         return None
 
 
-def clean_text(text: str) -> str:
-    """Text as typed, minus what would break a Word file (answers saved before the request boundary cleaned
-    control characters may still hold some): browsers send line breaks as CRLF."""
-    return text_cleaning.clean_text(text.replace("\r\n", "\n").replace("\r", "\n"))
-
-
 def display(field: FieldDef, value: Any, files: dict[int, Any] | None = None) -> str:
-    """One answer as people read it."""
-    if value is None or value == "" or value == []:
-        return ""
-    if isinstance(value, str):
-        value = clean_text(value)
-    match field.type:
-        case "amount":
-            return format_amount(value)
-        case "date":
-            return format_date(value)
-        case "yes_no":
-            return "Oui" if value else "Non"
-        case "integer":
-            return f"{int(value):,}".replace(",", "\u202f")
-        case "choice":
-            return next((c.label for c in field.choices or () if c.value == value), str(value))
-        case "multiple_choice":
-            labels = {c.value: c.label for c in field.choices or ()}
-            return " ; ".join(labels.get(v, str(v)) for v in value)
-        case "file":
-            names = [files[i].original_name for i in value if files and i in files]
-            return ", ".join(names) if names else f"{len(value)} fichier(s)"
-        case "group":
-            return f"{len(value)} ligne(s)"
-    return str(value)
+    """One answer as people read it (its type says how)."""
+    return field.kind.read(field, value, files)
 
 
 def _group(field: FieldDef, rows: list[dict[str, Any]] | None) -> dict[str, Any]:
-    columns = [c for c in field.fields or () if c.type not in ("heading", "paragraph")]
-    amount = next((c for c in columns if c.type == "amount"), None)
+    columns = group_columns(field)
+    amount = next((c for c in columns if c.kind.totalled), None)
     total = sum((_decimal(r.get(amount.key)) or Decimal(0) for r in rows or []), Decimal(0)) if amount else None
     return {
         "label": field.label,
@@ -132,7 +107,8 @@ def context_from_answers(edition: LoadedEdition, answers: dict[str, Any], dossie
     """Build the context from answers and a few facts of the dossier (also used for sample documents)."""
     shown = visible_answers(edition, answers)
     formatted = {key: display(field, shown.get(key), files) for key, field in edition.fields.items()}
-    groups = {key: _group(field, shown.get(key)) for key, field in edition.fields.items() if field.type == "group"}
+    groups = {key: _group(field, shown.get(key)) for key, field in edition.fields.items()
+              if field.kind.summary == "table"}
     sections = []
     for step in edition.steps:
         if not evaluate(step.condition, answers):
@@ -142,7 +118,7 @@ def context_from_answers(edition: LoadedEdition, answers: dict[str, Any], dossie
         sections.append({"title": step.title, "items": items})
     annexes = []
     for key, field in edition.fields.items():
-        if field.type == "file":
+        if field.kind.holds_files:
             for file_id in shown.get(key) or []:
                 stored = (files or {}).get(file_id)
                 if stored is not None:
@@ -192,49 +168,22 @@ PATTERN_SAMPLES = ("0,5", "01 23 45 67 89", "12345678900011", "https://code.gouv
 
 
 class _Sampler:
-    """Plausible answers for every field, with the characters that break careless templates."""
+    """Plausible answers for every field, with the characters that break careless templates.
+
+    Each field's type picks its sample (forms.types); the sampler supplies what needs the whole dossier:
+    amounts that add up, dates that follow one another, annexes with names.
+    """
 
     def __init__(self) -> None:
         self.dates = 0
         self.files: dict[int, Any] = {}
 
-    def value(self, field: FieldDef, row: int = 0) -> Any:
-        match field.type:
-            case "text":
-                return self._text(field)
-            case "textarea":
-                text = (f"Première ligne de « {field.label} » : l'agent & <balises> \"citées\".\n"
-                        "Deuxième ligne — {{ pas une variable }} 🚀")
-                return text[: field.max_length or len(text)]
-            case "email":
-                return "camille.martin@interieur.gouv.fr"
-            case "phone":
-                return "01 23 45 67 89"
-            case "integer":
-                value = int(field.min or 0) + 1200
-                return min(value, int(field.max)) if field.max is not None else value
-            case "amount":
-                return str(self._amount(field, row))
-            case "date":
-                return self._date(field).isoformat()
-            case "choice":
-                return field.choices[0].value if field.choices else None
-            case "multiple_choice":
-                return [c.value for c in (field.choices or ())[:2]]
-            case "yes_no":
-                return True
-            case "file":
-                file_id = len(self.files) + 1
-                self.files[file_id] = SimpleNamespace(original_name=f"{field.key.replace('_', '-')}.pdf", pages=2)
-                return [file_id]
-            case "group":
-                count = min(max(2, field.min_rows or 0), field.max_rows or 2)
-                return [{c.key: self.value(c, i) for c in field.fields or () if c.type not in ("heading", "paragraph")}
-                        for i in range(count)]
-        return None
+    def value(self, field: FieldDef, row: int | None = None) -> Any:
+        """A sample answer to `field` (`row`: its row when it is a column of a group)."""
+        return field.kind.sample(field, self, row)
 
     @staticmethod
-    def _text(field: FieldDef) -> str:
+    def text(field: FieldDef) -> str:
         limit = field.max_length or 200
         if field.pattern:
             return next((s for s in PATTERN_SAMPLES if re.search(field.pattern, s)), PATTERN_SAMPLES[0])
@@ -242,28 +191,37 @@ class _Sampler:
         return text if len(text) <= limit else (SAMPLE_TEXT if len(SAMPLE_TEXT) <= limit else field.label)[:limit]
 
     @staticmethod
-    def _amount(field: FieldDef, row: int) -> Decimal:
+    def paragraph(field: FieldDef) -> str:
+        text = (f"Première ligne de « {field.label} » : l'agent & <balises> \"citées\".\n"
+                "Deuxième ligne — {{ pas une variable }} 🚀")
+        return text[: field.max_length or len(text)]
+
+    @staticmethod
+    def amount(field: FieldDef, row: int | None) -> Decimal:
         if field.role == "project_cost":
             return SAMPLE_COST
         if field.role == "amount_requested":
             return SAMPLE_REQUESTED
-        return SAMPLE_LINES[row % len(SAMPLE_LINES)]  # a line of a group (top-level ones: see below)
+        if row is None:  # an amount outside any role: what the request leaves to cover
+            return SAMPLE_COST - SAMPLE_REQUESTED
+        return SAMPLE_LINES[row % len(SAMPLE_LINES)]  # a line of a group
 
-    def _date(self, field: FieldDef) -> dt.date:
+    def date(self, field: FieldDef) -> dt.date:
         start = field.min if isinstance(field.min, dt.date) else dt.date(2019, 10, 1)
         day = start + dt.timedelta(days=61 * self.dates)
         self.dates += 1
         return min(day, field.max) if isinstance(field.max, dt.date) else day
 
+    def file(self, field: FieldDef) -> int:
+        file_id = len(self.files) + 1
+        self.files[file_id] = SimpleNamespace(original_name=f"{field.key.replace('_', '-')}.pdf", pages=2)
+        return file_id
+
 
 def sample_answers(edition: LoadedEdition) -> tuple[dict[str, Any], dict[int, Any]]:
     """Answers for every field of the edition, and the annexes they name (file id → name, pages)."""
     sampler = _Sampler()
-    answers = {key: sampler.value(field) for key, field in edition.fields.items()}
-    for key, field in edition.fields.items():  # an amount outside any role: what the request leaves to cover
-        if field.type == "amount" and field.role not in ("project_cost", "amount_requested"):
-            answers[key] = str(SAMPLE_COST - SAMPLE_REQUESTED)
-    return answers, sampler.files
+    return {key: sampler.value(field) for key, field in edition.fields.items()}, sampler.files
 
 
 def sample_context(edition: LoadedEdition) -> dict[str, Any]:

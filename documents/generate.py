@@ -78,7 +78,7 @@ def _annexes(dossier: Dossier, edition) -> list[StoredFile]:
     shown = visible_answers(edition, dossier.answers or {})
     ordered = []
     for key, field in edition.fields.items():
-        if field.type == "file":
+        if field.kind.holds_files:
             ordered += [files[i] for i in shown.get(key) or [] if i in files]
     return ordered
 

@@ -88,7 +88,7 @@ def apply_file_changes(dossier: Dossier, answers: dict, uploads: list[tuple[str,
 
     Valid uploads are kept even when the rest of the step is invalid, so nobody uploads twice.
     """
-    by_key = {f.key: f for f in fields if f.type == "file"}
+    by_key = {f.key: f for f in fields if f.kind.holds_files}
     answers = dict(answers)
     errors: dict[str, list[str]] = {}
     for field_key, ids in removals.items():

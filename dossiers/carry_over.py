@@ -32,16 +32,10 @@ def previous_dossiers(edition: LoadedEdition, user: User) -> list[Dossier]:
 
 
 def _compatible(old: FieldDef | None, new: FieldDef, value: Any) -> bool:
+    """Same type, and an answer the new field still offers (its type says what that means)."""
     if old is not None and old.type != new.type:
         return False
-    if new.type in ("choice", "multiple_choice"):
-        allowed = {c.value for c in new.choices or ()}
-        values = value if isinstance(value, list) else [value]
-        return all(v in allowed for v in values)
-    if new.type == "group":
-        columns = {c.key for c in new.fields or ()}
-        return all(set(row) <= columns for row in value or [])
-    return True
+    return new.kind.carries_over(new, value)
 
 
 def carry_over(source: Dossier, old_edition: LoadedEdition | None, new_edition: LoadedEdition) -> CarryOver:
@@ -64,7 +58,7 @@ def carry_over(source: Dossier, old_edition: LoadedEdition | None, new_edition: 
 def copy_files(source: Dossier, target: Dossier, answers: dict[str, Any], new_edition: LoadedEdition) -> None:
     """Give the new dossier its own records of the carried-over annexes (the bytes are shared)."""
     for key, field in new_edition.fields.items():
-        if field.type != "file" or not answers.get(key):
+        if not field.kind.holds_files or not answers.get(key):
             continue
         new_ids = []
         for file_id in answers[key]:

@@ -145,12 +145,7 @@ def _check_condition(ctx: CheckContext, condition: Condition | None, path: NodeP
             errors.append(ctx.error(leaf_path + ("field",),
                                     f"condition sur le champ « {leaf.field} », qui vient plus loin dans le "
                                     "formulaire"))
-        if target.type == "yes_no":
-            allowed: list[Any] | None = [True, False]
-        elif target.choices:
-            allowed = [c.value for c in target.choices]
-        else:
-            allowed = None
+        allowed = target.kind.condition_values(target)
         if allowed is None:
             continue
         tested = [(("equals",), leaf.equals), (("not_equals",), leaf.not_equals)]

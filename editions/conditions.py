@@ -15,19 +15,11 @@ from decimal import Decimal
 from typing import Any
 
 from editions.schema import AllCondition, AnyCondition, Condition, FieldCondition
+from forms.types.base import is_empty
 
 NUMBER = re.compile(r"[+-]?[0-9]+(\.[0-9]+)?")  # the same pattern as form-conditions.js
 
-
-def is_empty(value: Any) -> bool:
-    """Say whether an answer counts as not given (None, blank text, empty list)."""
-    if value is None:
-        return True
-    if isinstance(value, str):
-        return not value.strip()
-    if isinstance(value, (list, tuple, dict, set)):
-        return len(value) == 0
-    return False
+__all__ = ["evaluate", "is_empty", "referenced_fields"]
 
 
 def canonical(value: Any) -> str | None:

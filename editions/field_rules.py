@@ -1,7 +1,8 @@
-"""Which options each field type takes and what its bounds must be: the one home of these rules.
+"""Check a field against its type: the options it ignores, the kind of its bounds, crossed bounds.
 
-The schema asks `field_problems()` of every field it validates, so an option the type ignores, a bound
-of the wrong kind (a date on an integer) or crossed bounds are refused with the file's other mistakes,
+Each type's class (forms.types) declares its options, the kind of its `min`/`max` and its widgets; the
+schema asks `field_problems()` of every field it validates, so an option the type ignores, a bound of
+the wrong kind (a date on an integer) or crossed bounds are refused with the file's other mistakes,
 before any code builds a form or sample data from them.
 """
 
@@ -10,53 +11,15 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Collection, Iterator
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+
+from forms.types.base import DATE, NUMBER, WHOLE_NUMBER, FieldType, Problem
+from forms.types.registry import field_type, governed_options
 
 if TYPE_CHECKING:
     from editions.schema import FieldDef
 
-WHOLE_NUMBER = "un nombre entier"
-NUMBER = "un nombre"
-DATE = "une date (AAAA-MM-JJ)"
-
-
-@dataclass(frozen=True)
-class TypeRules:
-    """The options one field type reads, the kind of its `min`/`max`, the widgets it can be drawn with."""
-
-    options: frozenset[str]
-    bound: str | None = None
-    widgets: tuple[str, ...] = ()
-
-
-_QUESTION = frozenset({"help", "required"})
-_TEXT = frozenset({"min_length", "max_length", "pattern", "pattern_message"})
-
-RULES: dict[str, TypeRules] = {
-    "text": TypeRules(_QUESTION | _TEXT | {"placeholder"}),
-    "textarea": TypeRules(_QUESTION | _TEXT),
-    "email": TypeRules(_QUESTION | {"placeholder"}),
-    "phone": TypeRules(_QUESTION | {"pattern", "pattern_message", "placeholder"}),
-    "integer": TypeRules(_QUESTION | {"min", "max", "placeholder"}, bound=WHOLE_NUMBER),
-    "amount": TypeRules(_QUESTION | {"min", "max", "placeholder"}, bound=NUMBER),
-    "date": TypeRules(_QUESTION | {"min", "max"}, bound=DATE),
-    "choice": TypeRules(_QUESTION | {"choices", "widget"}, widgets=("radio", "select")),
-    "multiple_choice": TypeRules(_QUESTION | {"choices", "widget"}, widgets=("checkboxes",)),
-    "yes_no": TypeRules(_QUESTION),
-    "file": TypeRules(_QUESTION | {"max_size_mb", "max_pages", "max_files"}),
-    "group": TypeRules(_QUESTION | {"fields", "min_rows", "max_rows", "add_label"}),
-    "heading": TypeRules(frozenset()),
-    "paragraph": TypeRules(frozenset()),
-}
-
-# The options the table governs; key, type, label, condition and role apply to every type (role: editions.checks).
-GOVERNED = frozenset().union(*(r.options for r in RULES.values()))
-
-NOT_IN_GROUPS = ("file", "heading", "paragraph", "group")  # a row of a table holds short answers only
-
-# What a field problem is: where under the field (a key path), the message, and whether to point at the key.
-Problem = tuple[tuple[Any, ...], str, bool]
+__all__ = ["DATE", "NUMBER", "WHOLE_NUMBER", "Problem", "field_problems", "shown"]
 
 
 def shown(value: Any) -> str:
@@ -96,9 +59,9 @@ def field_problems(field: FieldDef, refused: Collection[str] = ()) -> Iterator[P
     `refused` names the options whose values the schema already refused (left out of `field`): nothing
     more is said about them.
     """
-    rules = RULES[field.type]
+    rules = field_type(field.type)
     given = {name for name in field.model_fields_set if getattr(field, name) is not None}
-    for name in sorted(given & GOVERNED - rules.options):
+    for name in sorted(given & governed_options() - rules.options):
         yield (name,), f"« {name} » ne s’applique pas à un champ {field.type}", True
     if rules.bound:
         for name in ("min", "max"):
@@ -111,17 +74,18 @@ def field_problems(field: FieldDef, refused: Collection[str] = ()) -> Iterator[P
     if "widget" in given & rules.options and field.widget not in rules.widgets:
         yield (("widget",), f"un champ {field.type} s’affiche en {' ou '.join(rules.widgets)}, "
                             f"pas en {field.widget}", False)
-    yield from _pair_problems(field, given & rules.options)
+    yield from _pair_problems(field, rules, given & rules.options)
     yield from _content_problems(field, rules, refused)
+    yield from rules.problems(field, refused)
 
 
-def _pair_problems(field: FieldDef, given: set[str]) -> Iterator[Problem]:
+def _pair_problems(field: FieldDef, rules: FieldType, given: set[str]) -> Iterator[Problem]:
     """Lower bounds above upper bounds, a message for a pattern that is not there."""
     for low, high in (("min_length", "max_length"), ("min_rows", "max_rows")):
         if {low, high} <= given and getattr(field, low) > getattr(field, high):
             yield (low,), (f"« {low} » ({getattr(field, low)}) est plus grand que « {high} » "
                            f"({getattr(field, high)})"), False
-    if "pattern_message" in given and "pattern" not in given and field.type != "phone":
+    if "pattern_message" in given and "pattern" not in given and rules.default_pattern is None:
         yield ("pattern_message",), "« pattern_message » n’a pas de sens sans « pattern »", True
     if "pattern" in given:
         try:
@@ -135,16 +99,11 @@ def _regex_problem(exc: re.error) -> str:
     return f"erreur au caractère {exc.pos + 1}" if exc.pos is not None else "erreur de syntaxe"
 
 
-def _content_problems(field: FieldDef, rules: TypeRules, refused: set[str]) -> Iterator[Problem]:
-    """Choices for choice types, columns for groups, each choice value once."""
+def _content_problems(field: FieldDef, rules: FieldType, refused: Collection[str]) -> Iterator[Problem]:
+    """Choices for the types that read them, each choice value once (the type's own needs: its problems())."""
     if "choices" in rules.options and not field.choices and "choices" not in refused:
         yield ("type",), f"un champ {field.type} a besoin de « choices » (ses options)", False
-    if field.type == "group" and not field.fields and "fields" not in refused:
-        yield ("type",), "un tableau (group) a besoin de « fields » (ses colonnes)", False
     values = [c.value for c in field.choices or []]
     for ci, value in enumerate(values):
         if value in values[:ci]:
             yield ("choices", ci, "value"), f"valeur de choix « {value} » en double", False
-    for ci, column in enumerate(field.fields or []):  # each column checks its own options
-        if column.type in NOT_IN_GROUPS:
-            yield ("fields", ci, "type"), f"une colonne de tableau ne peut pas être de type {column.type}", False

@@ -63,7 +63,7 @@ class LoadedEdition:
             f.key: f
             for s in self.definition.steps
             for f in s.fields
-            if f.type not in ("heading", "paragraph")
+            if f.kind.answers
         }
 
     @cached_property

@@ -23,6 +23,9 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from editions.field_rules import field_problems
+from forms.types import FieldType as FieldKind
+from forms.types import field_type, type_names
+from forms.types.registry import check_options
 
 KEY_PATTERN = r"^[a-z][a-z0-9_]*$"
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
@@ -110,10 +113,16 @@ class Choice(Strict):
     help: str | None = None
 
 
-FieldType = Literal[
-    "text", "textarea", "email", "phone", "integer", "amount", "date",
-    "choice", "multiple_choice", "yes_no", "file", "group", "heading", "paragraph",
-]
+def _registered_type(value: Any) -> Any:
+    """Accept the name of a registered field type (forms.types), refuse any other as a literal would."""
+    if not isinstance(value, str) or value not in type_names():
+        raise PydanticCustomError("literal_error", "Input should be {expected}",
+                                  {"expected": ", ".join(repr(n) for n in type_names())})
+    return value
+
+
+# A field type's name: the registry of forms.types says which exist and what each one does.
+FieldType = Annotated[str, BeforeValidator(_registered_type)]
 
 
 class FieldDef(Strict):
@@ -131,7 +140,7 @@ class FieldDef(Strict):
     pattern: str | None = None
     pattern_message: str | None = None
     placeholder: str | None = None
-    # integer / amount / date: what each type takes is said in editions.field_rules
+    # integer / amount / date: which options each type takes is said by its class (forms.types)
     min: Number | Date | None = None
     max: Number | Date | None = None
     # choice / multiple_choice
@@ -150,6 +159,11 @@ class FieldDef(Strict):
     # role in the product: which answer is the dossier's title, axis, administration, amount requested…
     role: Literal["title", "axis", "administration", "amount_requested", "project_cost",
                   "contact_email", "signatory"] | None = None
+
+    @property
+    def kind(self) -> FieldKind:
+        """The field's type from the registry: how it is built, stored, shown, exported, carried over."""
+        return field_type(self.type)
 
     @model_validator(mode="wrap")
     @classmethod
@@ -183,6 +197,7 @@ class FieldDef(Strict):
 
 
 FieldDef.model_rebuild()
+check_options(frozenset(FieldDef.model_fields) - {"key", "type", "label", "condition", "role"})
 
 
 class Step(Strict):

@@ -9,7 +9,6 @@ validated and not kept.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from decimal import Decimal
 from typing import Any
 
 from werkzeug.datastructures import MultiDict
@@ -17,13 +16,11 @@ from werkzeug.datastructures import MultiDict
 from documents.formatting import format_amount, format_percent
 from editions.conditions import evaluate, is_empty
 from editions.schema import FieldDef, Step
-from forms.builder import NOT_ANSWERS, step_form_class
-
-FILE_REQUIRED = "Joignez ce document au format PDF."
+from forms.builder import step_form_class
 
 
 def answerable(fields) -> list[FieldDef]:
-    return [f for f in fields if f.type not in NOT_ANSWERS]
+    return [f for f in fields if f.kind.answers]
 
 
 def visible_steps(edition, answers: Mapping[str, Any]) -> list[Step]:
@@ -38,31 +35,14 @@ def visible_fields(step: Step, answers: Mapping[str, Any]) -> list[FieldDef]:
 
 # --- Stored answers → form data -----------------------------------------------------------------
 
-def _as_text(field: FieldDef, value: Any) -> str:
-    if field.type == "yes_no":
-        return "oui" if value else "non"
-    if field.type == "amount":
-        return f"{Decimal(str(value)):.2f}".replace(".", ",")
-    return str(value)
-
-
 def to_formdata(step: Step, answers: Mapping[str, Any]) -> MultiDict:
     """Turn stored answers into what the browser would post, so GET and POST share one path."""
     data = MultiDict()
     for field in answerable(step.fields):
         value = answers.get(field.key)
-        if value is None or field.type == "file":
-            continue
-        if field.type == "group":
-            for index, row in enumerate(value or []):
-                for column in answerable(field.fields or []):
-                    cell = row.get(column.key)
-                    data.add(f"{field.key}-{index}-{column.key}", "" if cell is None else _as_text(column, cell))
-        elif field.type == "multiple_choice":
-            for item in value:
-                data.add(field.key, item)
-        else:
-            data.add(field.key, _as_text(field, value))
+        if value is not None:
+            for name, text in field.kind.posted(field, value, field.key):
+                data.add(name, text)
     return data
 
 
@@ -75,65 +55,15 @@ def form_for(edition, step: Step, answers: Mapping[str, Any], formdata: MultiDic
 
 # --- Form → stored answers ----------------------------------------------------------------------
 
-def _stored(field: FieldDef, data: Any) -> Any:
-    """The JSON value kept for one field's validated `data`."""
-    if field.type in ("text", "textarea", "email", "phone", "choice"):
-        text = (data or "").strip() if isinstance(data, str) else data
-        return text or None
-    if field.type == "amount":
-        return None if data is None else f"{data:.2f}"
-    if field.type == "date":
-        return None if data is None else data.isoformat()
-    if field.type == "multiple_choice":
-        return list(data or [])
-    return data  # integer, yes_no
-
-
-def _row_is_blank(entry) -> bool:
-    return all(is_empty(sub.data) for sub in entry.form)
-
-
-def _rows(field: FieldDef, form_field) -> list[dict[str, Any]]:
-    columns = answerable(field.fields or [])
-    return [{c.key: _stored(c, entry.form[c.key].data) for c in columns}
-            for entry in form_field.entries if not _row_is_blank(entry)]
-
-
 def form_values(form, step: Step, answers: Mapping[str, Any]) -> dict[str, Any]:
     """The values the form holds for every answerable field of `step` (files come from `answers`)."""
-    values: dict[str, Any] = {}
-    for field in answerable(step.fields):
-        if field.type == "file":
-            values[field.key] = list(answers.get(field.key) or [])
-        elif field.type == "group":
-            values[field.key] = _rows(field, form[field.key])
-        else:
-            values[field.key] = _stored(field, form[field.key].data)
-    return values
-
-
-def _group_errors(field: FieldDef, form_field) -> list[str]:
-    """Validate a repeated group: blank rows are ignored, and the number of filled rows is checked."""
-    filled = 0
-    for entry in form_field.entries:
-        if _row_is_blank(entry):
-            for sub in entry.form:
-                sub.errors = []
-        else:
-            filled += 1
-    minimum = max(field.min_rows or 0, 1) if field.required else (field.min_rows or 0)
-    problems = []
-    if filled < minimum:
-        problems.append("Ajoutez au moins une ligne." if minimum == 1 else f"Ajoutez au moins {minimum} lignes.")
-    if field.max_rows and filled > field.max_rows:
-        problems.append(f"Indiquez {field.max_rows} lignes au plus.")
-    return problems
+    return {field.key: field.kind.collect(field, form[field.key], answers) for field in answerable(step.fields)}
 
 
 def validate_step(form, edition, step: Step, answers: Mapping[str, Any]) -> bool:
     """Validate the submitted step; hidden fields lose their errors. Errors stay on the form's fields.
 
-    Group-level messages (too few rows) are kept in `form.group_errors[field_key]`.
+    Messages about a whole field (a group's too few rows) are kept in `form.group_errors[field_key]`.
     """
     form.validate()
     merged = {**answers, **form_values(form, step, answers)}
@@ -144,18 +74,10 @@ def validate_step(form, edition, step: Step, answers: Mapping[str, Any]) -> bool
         if not evaluate(field.condition, merged):
             form_field.errors = []
             continue
-        if field.type == "group":
-            problems = _group_errors(field, form_field)
-            if problems:
-                form.group_errors[field.key] = problems
-            row_errors = any(sub.errors for entry in form_field.entries for sub in entry.form)
-            form_field.errors = ["Corrigez les lignes signalées."] if row_errors else []
-            if problems or row_errors:
-                valid = False
-            continue
-        if field.type == "file":
-            form_field.errors = [FILE_REQUIRED] if field.required and is_empty(merged.get(field.key)) else []
-        if form_field.errors:
+        problems = field.kind.settle(field, form_field, merged.get(field.key))
+        if problems:
+            form.group_errors[field.key] = problems
+        if problems or form_field.errors:
             valid = False
     return _check_funding_share(form, edition, step, merged) and valid
 
@@ -208,12 +130,7 @@ def step_errors_of(form, step: Step) -> dict[str, list[str]]:
     """The errors `validate_step` left on `form`, by field label."""
     problems: dict[str, list[str]] = {}
     for field in answerable(step.fields):
-        messages = list(form.group_errors.get(field.key, []))
-        if field.type == "group":
-            messages += [f"ligne {i + 1} : {error}" for i, entry in enumerate(form[field.key].entries)
-                         for sub in entry.form for error in sub.errors]
-        else:
-            messages += list(form[field.key].errors)
+        messages = list(form.group_errors.get(field.key, [])) + field.kind.messages(field, form[field.key])
         if messages:
             problems[field.label] = messages
     return problems

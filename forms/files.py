@@ -11,7 +11,7 @@ def pending_uploads(form, step: Step) -> list[tuple[str, FileStorage]]:
     """Every non-empty file posted for a file field of `step`, with its field key."""
     uploads = []
     for field in step.fields:
-        if field.type != "file":
+        if not field.kind.holds_files:
             continue
         for item in form[field.key].data or []:
             if isinstance(item, FileStorage) and item.filename:

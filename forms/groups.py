@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from werkzeug.datastructures import MultiDict
 
 from editions.schema import Step
+from forms.types.group import columns
 
 ACTION = re.compile(r"^(add|remove):([a-z][a-z0-9_]*)(?::(\d+))?$")
 
@@ -47,7 +48,7 @@ def _rows(formdata: MultiDict, group: str) -> dict[int, MultiDict]:
 
 def apply_row_action(formdata: MultiDict, action: RowAction, step: Step) -> MultiDict:
     """Return the form data with the row added or removed and the rows numbered 0, 1, 2…"""
-    group = next((f for f in step.fields if f.key == action.group and f.type == "group"), None)
+    group = next((f for f in step.fields if f.key == action.group and f.kind.control == "group"), None)
     if group is None:
         return MultiDict(formdata)
     rows = _rows(formdata, group.key)
@@ -55,7 +56,7 @@ def apply_row_action(formdata: MultiDict, action: RowAction, step: Step) -> Mult
     if action.kind == "remove" and action.index is not None and action.index in rows:
         ordered.remove(rows[action.index])
     if action.kind == "add" and (group.max_rows is None or len(ordered) < group.max_rows):
-        ordered.append(MultiDict({c.key: "" for c in group.fields or [] if c.type not in ("heading", "paragraph")}))
+        ordered.append(MultiDict({c.key: "" for c in columns(group)}))
     result = MultiDict()
     for key in formdata:
         if not key.startswith(f"{group.key}-") and key != "action":

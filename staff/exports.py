@@ -22,7 +22,6 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 
-from documents.context import display
 from dossiers import lifecycle
 from editions.model import LoadedEdition
 from editions.schema import FieldDef
@@ -44,29 +43,11 @@ def columns(edition: LoadedEdition) -> list[Column]:
     return [Column(label) for label in fixed] + [Column(f.label, f) for f in edition.fields.values()]
 
 
-def _group_text(field: FieldDef, rows: list[dict[str, Any]], files: dict[int, Any]) -> str:
-    shown = [c for c in field.fields or () if c.type not in ("heading", "paragraph")]
-    lines = []
-    for number, row in enumerate(rows or [], start=1):
-        cells = [f"{c.label} : {display(c, row.get(c.key), files)}" for c in shown if row.get(c.key) not in (None, "")]
-        lines.append(f"{number}. " + " ; ".join(cells))
-    return "\n".join(lines)
-
-
 def cell_value(field: FieldDef, value: Any, files: dict[int, Any]) -> Any:
-    """An answer as a spreadsheet holds it: numbers, amounts and dates typed, the rest as people read it."""
+    """An answer as a spreadsheet holds it: typed where its type can (numbers, amounts, dates), else as read."""
     if value is None or value == "" or value == []:
         return None
-    match field.type:
-        case "integer":
-            return int(value)
-        case "amount":
-            return Decimal(str(value))
-        case "date":
-            return dt.date.fromisoformat(value) if isinstance(value, str) else value
-        case "group":
-            return _group_text(field, value, files)
-    return display(field, value, files)
+    return field.kind.cell(field, value, files)
 
 
 def _local(instant: dt.datetime | None, edition: LoadedEdition) -> dt.datetime | None:
@@ -141,14 +122,15 @@ def write_xlsx(edition: LoadedEdition, target: IO[bytes], filters: Filters | Non
     sheet = workbook.create_sheet("Dossiers")
     sheet.freeze_panes = "B2"
     bold, wrap = Font(bold=True), Alignment(wrap_text=True, vertical="top")
-    header = []
+    header, formats = [], []
     for column in columns(edition):
         cell = WriteOnlyCell(sheet, value=xlsx_text(column.label))
         cell.font = bold
         header.append(cell)
+        formats.append(column.field.kind.xlsx_format if column.field else None)
     sheet.append(header)
     for row in rows(edition, filters):
-        sheet.append([_xlsx_cell(sheet, value, wrap) for value in row])
+        sheet.append([_xlsx_cell(sheet, value, wrap, shape) for value, shape in zip(row, formats, strict=True)])
     workbook.save(target)
 
 
@@ -157,10 +139,13 @@ def xlsx_text(text: str) -> str:
     return ILLEGAL_CHARACTERS_RE.sub("", text)
 
 
-def _xlsx_cell(sheet, value: Any, wrap: Alignment):
+def _xlsx_cell(sheet, value: Any, wrap: Alignment, number_format: str | None = None):
+    """A typed cell in the format of its field's type (or of its value's kind), or a text cell."""
     if not isinstance(value, str):
         cell = WriteOnlyCell(sheet, value=value)
-        if isinstance(value, dt.datetime):
+        if number_format and value is not None:
+            cell.number_format = number_format
+        elif isinstance(value, dt.datetime):
             cell.number_format = "DD/MM/YYYY HH:MM"
         elif isinstance(value, dt.date):
             cell.number_format = "DD/MM/YYYY"

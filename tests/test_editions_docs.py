@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import typing
 from pathlib import Path
 
 import pytest
@@ -14,6 +13,7 @@ from editions import schema
 from editions.checks import ROLE_TYPES
 from editions.cli import workflows_cli
 from editions.document_checks import FILENAME_PLACEHOLDERS
+from forms.types import type_names
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 REFERENCE = (DOCS / "yaml-reference.md").read_text(encoding="utf-8")
@@ -38,7 +38,7 @@ def test_every_key_of_the_schema_is_documented(model: type[BaseModel]) -> None:
 
 
 def test_every_field_type_role_email_and_placeholder_is_documented() -> None:
-    types = typing.get_args(schema.FieldType)
+    types = type_names()
     assert [t for t in types if f"| `{t}` |" not in REFERENCE] == []
     assert [r for r in ROLE_TYPES if f"| `{r}` |" not in REFERENCE] == []
     assert [e for e in schema.BUILTIN_EMAILS if f"| `{e}` |" not in REFERENCE] == []

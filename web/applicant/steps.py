@@ -82,7 +82,7 @@ def step(dossier_id: int, step_key: str):
 
     uploads = pending_uploads(form, current)
     removals = {f.key: [int(i) for i in request.form.getlist(f"{f.key}-remove") if i.isdecimal()]
-                for f in current.fields if f.type == "file"}
+                for f in current.fields if f.kind.holds_files}
     answers, upload_errors = annexes.apply_file_changes(dossier, answers, uploads, removals, current_user,
                                                         current.fields)
     valid = validate_step(form, edition, current, answers) and not upload_errors

@@ -1,0 +1,79 @@
+"""Numbers: a whole number (people, sites) and an amount in euros."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from documents.formatting import format_amount
+from forms.fields import AmountField, Bounds, WholeNumberField
+from forms.types.base import NUMBER, QUESTION, WHOLE_NUMBER, FieldType
+from forms.types.registry import register
+
+if TYPE_CHECKING:
+    from editions.schema import FieldDef
+
+
+def spaced(value: int) -> str:
+    """« 1 200 », with the narrow no-break space French typography puts between thousands."""
+    return f"{value:,}".replace(",", "\u202f")
+
+
+@register
+class Integer(FieldType):
+    """A whole number, shown « 1 200 »."""
+
+    name = "integer"
+    options = QUESTION | {"min", "max", "placeholder"}
+    bound = WHOLE_NUMBER
+    inputmode = "numeric"
+
+    def form_field(self, field, validators, kwargs, row_class):
+        low, high = (None if v is None else int(v) for v in (field.min, field.max))
+        bounds = [Bounds(low, high, show=spaced)] if field.min is not None or field.max is not None else []
+        return WholeNumberField(validators=validators + bounds, **kwargs)
+
+    def stored(self, field: FieldDef, data: Any) -> Any:
+        return data
+
+    def display(self, field, value, files):
+        return spaced(int(value))
+
+    def cell(self, field, value, files):
+        return int(value)
+
+    def sample(self, field: FieldDef, sampler: Any, row: int | None) -> Any:
+        value = int(field.min or 0) + 1200
+        return min(value, int(field.max)) if field.max is not None else value
+
+
+@register
+class Amount(FieldType):
+    """An amount in euros with cents, stored as the text « 12500.00 » so no float ever rounds it."""
+
+    name = "amount"
+    options = QUESTION | {"min", "max", "placeholder"}
+    bound = NUMBER
+    inputmode = "decimal"
+    totalled = True
+    xlsx_format = "#,##0.00 €"
+
+    def form_field(self, field, validators, kwargs, row_class):
+        low, high = (None if v is None else Decimal(str(v)) for v in (field.min, field.max))
+        bounds = [Bounds(low, high, show=format_amount)] if field.min is not None or field.max is not None else []
+        return AmountField(validators=validators + bounds, **kwargs)
+
+    def as_text(self, field, value):
+        return f"{Decimal(str(value)):.2f}".replace(".", ",")
+
+    def stored(self, field, data):
+        return None if data is None else f"{data:.2f}"
+
+    def display(self, field, value, files):
+        return format_amount(value)
+
+    def cell(self, field, value, files):
+        return Decimal(str(value))
+
+    def sample(self, field: FieldDef, sampler: Any, row: int | None) -> Any:
+        return str(sampler.amount(field, row))
