@@ -26,7 +26,6 @@ sys.path.insert(0, str(ROOT))
 
 BLUE = RGBColor(0x00, 0x00, 0x91)  # bleu France
 GREY = RGBColor(0x66, 0x66, 0x66)
-NOT_ANSWERS = ("heading", "paragraph")
 DINSIC = ("DINSIC", "Direction interministérielle du numérique et du système d'information et de communication "
                     "de l'État (DINSIC)", "le directeur interministériel du numérique et du système d'information et "
                     "de communication de l'État (DINSIC), 20 avenue de Ségur, 75007 Paris")
@@ -119,7 +118,7 @@ def _answers_table(document: Document, fields: list) -> None:
 
 def _group_table(document: Document, field) -> None:
     document.add_heading(field.label, level=3)
-    columns = [c for c in field.fields or () if c.type not in NOT_ANSWERS]
+    columns = [c for c in field.fields or () if c.kind.answers]
     table = document.add_table(rows=1, cols=len(columns))
     table.style = "Table Grid"
     for cell, column in zip(table.rows[0].cells, columns, strict=True):
@@ -130,11 +129,11 @@ def _group_table(document: Document, field) -> None:
     for cell, column in zip(cells, columns, strict=True):
         cell.text = f"{{{{ r.{column.key} }}}}"
     _loop_row(table, "{%tr endfor %}")
-    if any(c.type == "amount" for c in columns):
+    if any(c.kind.totalled for c in columns):
         cells = table.add_row().cells
         cells[0].text = "Total"
         cells[0].paragraphs[0].runs[0].bold = True
-        amount_index = next(i for i, c in enumerate(columns) if c.type == "amount")
+        amount_index = next(i for i, c in enumerate(columns) if c.kind.totalled)
         cells[amount_index].text = f"{{{{ g.{field.key}.total }}}}"
         cells[amount_index].paragraphs[0].runs[0].bold = True
     document.add_paragraph()
@@ -162,15 +161,16 @@ def build_dossier(edition, target: Path, organisation: str = DINSIC[1]) -> None:
         document.add_heading(f"{number}. {step.title}", level=1)
         pending: list = []
         for field in step.fields:
-            if field.type == "heading" or field.type == "group":
+            control = field.kind.control
+            if control in ("heading", "group"):
                 if pending:
                     _answers_table(document, pending)
                     pending = []
-                if field.type == "heading":
+                if control == "heading":
                     document.add_heading(field.label, level=2)
                 else:
                     _group_table(document, field)
-            elif field.type != "paragraph":
+            elif field.kind.answers:
                 pending.append(field)
         if pending:
             _answers_table(document, pending)

@@ -3,7 +3,8 @@
 A field whose condition looks at an answer of the same step is always sent to the browser with its
 condition (JavaScript shows or hides it as people answer; without JavaScript it stays visible and the
 server ignores it when the condition does not hold). A condition on an earlier step is settled here, and so
-is each part of a condition that looks at an earlier step (editions.conditions.for_browser).
+is each part of a condition that looks at an earlier step (editions.conditions.for_browser). Each leaf
+tells the script how to read the field's input: its type's `browser_reading` (forms.types).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ class PlacedField:
 
 def step_layout(form, step: Step, answers: Mapping[str, Any]) -> list[PlacedField]:
     """The fields of `step` to render, in order."""
-    own = {f.key: f.type for f in step.fields}
+    own = {f.key: f.kind.browser_reading for f in step.fields}
     current = {**answers, **form_values(form, step, answers)}
     placed = []
     for field in step.fields:

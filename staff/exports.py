@@ -80,11 +80,15 @@ def rows(edition: LoadedEdition, filters: Filters | None = None) -> Iterator[lis
 
 # --- CSV -----------------------------------------------------------------------------------------
 
-def csv_text(value: Any) -> str:
-    """A cell as CSV text in French conventions (12500,50 ; 06/09/2019), never a formula."""
+def csv_text(value: Any, field: FieldDef | None = None) -> str:
+    """A cell as CSV text in French conventions (12500,50 ; 06/09/2019) or as its field's type writes it,
+    never a formula."""
     if value is None:
         return ""
-    if isinstance(value, Decimal):
+    written = field.kind.cell_text(field, value) if field is not None else None
+    if written is not None:
+        value = written
+    elif isinstance(value, Decimal):
         return f"{value:.2f}".replace(".", ",")
     if isinstance(value, dt.datetime):
         return value.strftime("%d/%m/%Y %H:%M")
@@ -98,10 +102,11 @@ def csv_chunks(edition: LoadedEdition, filters: Filters | None = None) -> Iterat
     """The CSV file piece by piece (UTF-8 with BOM and « ; », as French spreadsheets expect)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow([c.label for c in columns(edition)])
+    header = columns(edition)
+    writer.writerow([c.label for c in header])
     yield "\ufeff" + _drain(buffer)
     for number, row in enumerate(rows(edition, filters), start=1):
-        writer.writerow([csv_text(v) for v in row])
+        writer.writerow([csv_text(v, c.field) for v, c in zip(row, header, strict=True)])
         if number % 100 == 0:
             yield _drain(buffer)
     yield _drain(buffer)

@@ -29,6 +29,8 @@ QUESTION = frozenset({"help", "required"})  # the options of every question
 # (web/templates/applicant/_answers.html).
 CONTROLS = ("input", "textarea", "select", "radio", "checkbox", "upload", "group", "heading", "paragraph")
 SUMMARIES = ("text", "list", "files", "table")
+# How web/static/js/form-conditions.js reads a posted input as the answer the server keeps (its `kept()`).
+BROWSER_READINGS = ("text", "integer", "amount", "date", "yes_no")
 
 # What a field problem is: where under the field (a key path), the message, and whether to point at the key.
 Problem = tuple[tuple[Any, ...], str, bool]
@@ -72,6 +74,7 @@ class FieldType:
     autocomplete: ClassVar[str | None] = None  # …and what the browser may fill in
     inline_choices: ClassVar[bool] = False  # radio buttons side by side
     summary: ClassVar[str] = "text"  # one of SUMMARIES
+    browser_reading: ClassVar[str] = "text"  # how form-conditions.js reads its input: one of BROWSER_READINGS
     xlsx_format: ClassVar[str | None] = None  # number format of its typed spreadsheet cells
 
     # --- the schema ---
@@ -136,8 +139,15 @@ class FieldType:
         return [self.read(field, value)]
 
     def cell(self, field: FieldDef, value: Any, files: dict[int, Any]) -> Any:
-        """A given answer as a spreadsheet cell: typed (int, Decimal, date) where it can be, else its text."""
+        """A given answer as a spreadsheet cell: typed (int, Decimal, date) where it can be, else its text.
+
+        The XLSX cell holds it in `xlsx_format` (or the format of its kind); the CSV writes `cell_text()`.
+        """
         return self.read(field, value, files)
+
+    def cell_text(self, field: FieldDef, cell: Any) -> str | None:
+        """The CSV text of a typed cell; None leaves it to the French conventions of its kind (12500,50)."""
+        return None
 
     # --- samples, carry-over, conditions ---
 
@@ -151,8 +161,4 @@ class FieldType:
 
     def condition_values(self, field: FieldDef) -> list[Any] | None:
         """The values a condition on this field may compare with (None: any)."""
-        return None
-
-    def browser_values(self, field: FieldDef) -> dict[str, Any] | None:
-        """How the page script reads a posted text as the answer a condition compares (None: as text)."""
         return None

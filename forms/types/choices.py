@@ -112,6 +112,7 @@ class YesNo(FieldType):
     required_message = "Répondez par oui ou par non."
     control = "radio"
     inline_choices = True
+    browser_reading = "yes_no"
 
     def form_field(self, field, validators, kwargs, row_class):
         return YesNoField(validators=validators, **kwargs)
@@ -130,6 +131,3 @@ class YesNo(FieldType):
 
     def condition_values(self, field):
         return [True, False]
-
-    def browser_values(self, field):
-        return {"oui": True, "non": False}

@@ -22,6 +22,7 @@ class Date(FieldType):
     options = QUESTION | {"min", "max"}
     bound = DATE
     input_type = "date"
+    browser_reading = "date"
     xlsx_format = "DD/MM/YYYY"
 
     def form_field(self, field, validators, kwargs, row_class):

@@ -27,6 +27,7 @@ class Integer(FieldType):
     options = QUESTION | {"min", "max", "placeholder"}
     bound = WHOLE_NUMBER
     inputmode = "numeric"
+    browser_reading = "integer"
 
     def form_field(self, field, validators, kwargs, row_class):
         low, high = (None if v is None else int(v) for v in (field.min, field.max))
@@ -56,6 +57,7 @@ class Amount(FieldType):
     bound = NUMBER
     inputmode = "decimal"
     totalled = True
+    browser_reading = "amount"
     xlsx_format = "#,##0.00 €"
 
     def form_field(self, field, validators, kwargs, row_class):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from forms.types.base import BOUND_KINDS, CONTROLS, SUMMARIES, FieldType
+from forms.types.base import BOUND_KINDS, BROWSER_READINGS, CONTROLS, SUMMARIES, FieldType
 
 _TYPES: dict[str, FieldType] = {}
 _known_options: frozenset[str] | None = None  # set by editions.schema once FieldDef exists
@@ -27,8 +27,8 @@ def _mistakes(kind: FieldType, known_options: frozenset[str] | None) -> list[str
         mistakes.append("a bound needs a known kind and the options min and max")
     if kind.widgets and "widget" not in kind.options:
         mistakes.append("widgets need the option widget")
-    if kind.control not in CONTROLS or kind.summary not in SUMMARIES:
-        mistakes.append(f"control {kind.control!r} or summary {kind.summary!r} unknown")
+    if kind.control not in CONTROLS or kind.summary not in SUMMARIES or kind.browser_reading not in BROWSER_READINGS:
+        mistakes.append(f"control {kind.control!r}, summary {kind.summary!r} or reading {kind.browser_reading!r} unknown")
     if kind.answers and type(kind).form_field is FieldType.form_field:
         mistakes.append("a type that holds answers must build a form field")
     return mistakes
