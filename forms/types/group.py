@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from wtforms import FieldList, FormField
 
 from forms.types.base import QUESTION, FieldType, is_empty
-from forms.types.registry import field_type, register
+from forms.types.registry import register
 
 if TYPE_CHECKING:
     from editions.schema import FieldDef
@@ -36,7 +36,7 @@ class Group(FieldType):
         if not field.fields and "fields" not in refused:
             yield ("type",), "un tableau (group) a besoin de « fields » (ses colonnes)", False
         for ci, column in enumerate(field.fields or []):
-            if not field_type(column.type).in_groups:
+            if not column.kind.in_groups:
                 yield ("fields", ci, "type"), f"une colonne de tableau ne peut pas être de type {column.type}", False
 
     def form_field(self, field, validators, kwargs, row_class):
