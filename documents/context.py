@@ -108,7 +108,7 @@ def context_from_answers(edition: LoadedEdition, answers: dict[str, Any], dossie
     shown = visible_answers(edition, answers)
     formatted = {key: display(field, shown.get(key), files) for key, field in edition.fields.items()}
     groups = {key: _group(field, shown.get(key)) for key, field in edition.fields.items()
-              if field.kind.summary == "table"}
+              if field.kind.has_rows}
     sections = []
     for step in edition.steps:
         if not evaluate(step.condition, answers):

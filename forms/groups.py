@@ -48,7 +48,7 @@ def _rows(formdata: MultiDict, group: str) -> dict[int, MultiDict]:
 
 def apply_row_action(formdata: MultiDict, action: RowAction, step: Step) -> MultiDict:
     """Return the form data with the row added or removed and the rows numbered 0, 1, 2…"""
-    group = next((f for f in step.fields if f.key == action.group and f.kind.control == "group"), None)
+    group = next((f for f in step.fields if f.key == action.group and f.kind.has_rows), None)
     if group is None:
         return MultiDict(formdata)
     rows = _rows(formdata, group.key)

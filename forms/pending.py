@@ -16,7 +16,6 @@ from editions.conditions import evaluate
 from editions.schema import FieldDef, Step
 from forms.answers import answerable, form_for, form_values, prune_hidden, step_errors_of, validate_step
 
-TEXT_TYPES = ("text", "textarea")
 TEXT_CAP = 20_000  # characters of a text without a maximum of its own
 SHORT_CAP = 320  # characters of any other value (an email address is 254 at most)
 ROWS_CAP = 100  # rows of a repeated group without a maximum of its own
@@ -26,13 +25,13 @@ BODY_CAP = 1024 * 1024  # bytes of one autosave, whatever the step (its fields a
 def value_cap(definition: FieldDef) -> int:
     """The longest value kept for a field: twice its maximum (a browser may count a line break as one
     character and post two), else a sane cap."""
-    if definition.type in TEXT_TYPES:
+    if definition.kind.free_text:
         return 2 * definition.max_length if definition.max_length else TEXT_CAP
     return SHORT_CAP
 
 
 def _values_cap(definition: FieldDef) -> int:
-    return len(definition.choices or ()) if definition.type == "multiple_choice" else 1
+    return len(definition.choices or ()) if definition.kind.many_values else 1
 
 
 @dataclass
@@ -60,13 +59,13 @@ def bounded_input(step: Step, form: MultiDict) -> BoundedInput:
     """
     result = BoundedInput(kept={})
     for definition in answerable(step.fields):
-        if definition.type == "file":
+        if definition.kind.holds_files:
             continue
-        if definition.type != "group":
+        if not definition.kind.has_rows:
             _keep(definition, definition.key, form, result)
             continue
         rows = definition.max_rows or ROWS_CAP
-        columns = [c for c in answerable(definition.fields or []) if c.type not in ("file", "group")]
+        columns = [c for c in answerable(definition.fields or []) if c.kind.in_groups]
         for index in range(rows):
             for column in columns:
                 _keep(column, f"{definition.key}-{index}-{column.key}", form, result)
@@ -104,8 +103,8 @@ def pending_input(edition, step: Step, answers: Mapping[str, Any],
         if all(after.get(k) == answers.get(k) for k in keys):
             return None
     merged = {**answers, **values}
-    shown = tuple(f for f in step.fields if f.type not in ("heading", "paragraph") and evaluate(f.condition, merged))
-    typed = {f.key: " ".join(form[f.key].raw_data or []) for f in shown
-             if f.type not in ("group", "file") and values.get(f.key) is None and any(form[f.key].raw_data or [])}
+    shown = tuple(f for f in step.fields if f.kind.answers and evaluate(f.condition, merged))
+    typed = {f.key: " ".join(form[f.key].raw_data or []) for f in shown if not (f.kind.has_rows or f.kind.holds_files)
+             and values.get(f.key) is None and any(form[f.key].raw_data or [])}
     return PendingInput(step=step, values={f.key: values.get(f.key) for f in shown}, typed=typed,
                         errors={} if valid else step_errors_of(form, step), shown=shown)

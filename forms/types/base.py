@@ -65,6 +65,9 @@ class FieldType:
     in_groups: ClassVar[bool] = True  # may be a column of a repeated group
     # --- what other parts ask of it ---
     holds_files: ClassVar[bool] = False  # its answer is a list of StoredFile ids (annexes)
+    has_rows: ClassVar[bool] = False  # its answer is a list of rows, one answer per column (a table)
+    free_text: ClassVar[bool] = False  # free text, bounded only by `max_length` (raw input kept up to it)
+    many_values: ClassVar[bool] = False  # posts one value per ticked choice
     totalled: ClassVar[bool] = False  # its column in a repeated group is summed (« Total : … »)
     required_message: ClassVar[str] = "Ce champ est obligatoire."
     # --- the pages ---

@@ -72,6 +72,7 @@ class MultipleChoice(FieldType):
     """Several values among `choices`, as checkboxes; stored as a list."""
 
     name = "multiple_choice"
+    many_values = True
     options = QUESTION | {"choices", "widget"}
     widgets = ("checkboxes",)
     required_message = "Cochez au moins une réponse."

@@ -29,6 +29,7 @@ class Group(FieldType):
     name = "group"
     options = QUESTION | {"fields", "min_rows", "max_rows", "add_label"}
     in_groups = False
+    has_rows = True
     control = "group"
     summary = "table"
 

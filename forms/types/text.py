@@ -44,6 +44,7 @@ class Text(FieldType):
     """One line of text."""
 
     name = "text"
+    free_text = True
     options = QUESTION | TEXT_OPTIONS | {"placeholder"}
 
     def form_field(self, field, validators, kwargs, row_class):
@@ -55,6 +56,7 @@ class Textarea(FieldType):
     """Several lines of text; line breaks are kept in pages and documents."""
 
     name = "textarea"
+    free_text = True
     options = QUESTION | TEXT_OPTIONS
     control = "textarea"
 
