@@ -28,7 +28,8 @@ def _mistakes(kind: FieldType, known_options: frozenset[str] | None) -> list[str
     if kind.widgets and "widget" not in kind.options:
         mistakes.append("widgets need the option widget")
     if kind.control not in CONTROLS or kind.summary not in SUMMARIES or kind.browser_reading not in BROWSER_READINGS:
-        mistakes.append(f"control {kind.control!r}, summary {kind.summary!r} or reading {kind.browser_reading!r} unknown")
+        mistakes.append(f"control {kind.control!r}, summary {kind.summary!r} "
+                        f"or reading {kind.browser_reading!r} unknown")
     if kind.answers and type(kind).form_field is FieldType.form_field:
         mistakes.append("a type that holds answers must build a form field")
     return mistakes
