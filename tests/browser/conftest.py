@@ -28,9 +28,16 @@ AXE_SOURCE = AXE.read_text(encoding="utf-8") + "\n;window.axe = axe;" if AXE.exi
 
 
 def pytest_collection_modifyitems(items):
+    """Mark the browser tests, and let their live server drop static files a navigating browser gave up.
+
+    Chromium aborts an icon or a script it no longer needs when the page moves on; Werkzeug's development
+    server then leaves that file to the garbage collector, whose ResourceWarning would fail an unrelated test.
+    """
     for item in items:
         if "tests/browser/" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
+            item.add_marker(pytest.mark.filterwarnings("ignore::ResourceWarning"))
+            item.add_marker(pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning"))
 
 
 def _require_browser() -> None:
@@ -152,14 +159,3 @@ def page_checker(browser, request):
     yield checker
     context.close()
 
-
-def pytest_collection_modifyitems(items):
-    """Let the live server drop static files a navigating browser stopped downloading.
-
-    Chromium aborts an icon or a script it no longer needs when the page moves on; Werkzeug's development
-    server then leaves that file to the garbage collector, whose ResourceWarning would fail an unrelated test.
-    """
-    for item in items:
-        if "tests/browser/" in str(item.fspath).replace(os.sep, "/"):
-            item.add_marker(pytest.mark.filterwarnings("ignore::ResourceWarning"))
-            item.add_marker(pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning"))
