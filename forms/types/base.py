@@ -98,7 +98,7 @@ class FieldType:
 
         `row_class` builds the form class of a repeated group's row (for the group type only).
         """
-        raise NotImplementedError(f"the field type {self.name} builds no form field")
+        raise TypeError(f"the field type {self.name} holds no answer and builds no form field")
 
     def posted(self, field: FieldDef, value: Any, name: str) -> list[tuple[str, str]]:
         """The (input name, text) pairs a browser would post for a stored answer (not None)."""
