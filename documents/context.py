@@ -7,7 +7,10 @@ Templates read:
 - `a.<field key>`: every answer as people read it (« 6 septembre 2019 », « 150 000,00 € », choice labels,
   Oui/Non), "" when not given or hidden by other answers; a field the edition does not have is an error,
   never a blank;
-- `g.<group key>.rows` (each row: column key → text) and `g.<group key>.total` (sum of its amount column);
+- `a.<total key>`: each total a group declares (`totals`), formatted like an amount (« 2020 : … ; 2021 : … »
+  for a total by value);
+- `g.<group key>.rows` (each row: column key → text), `g.<group key>.total` (sum of its amount column) and
+  `g.<group key>.totals.<total key>` (a total, or for a total by value its list of `label` and `amount`);
 - `sections`: each visible step with its items (label, value), for documents that list every answer;
 - `annexes`: name, pages and field label of each PDF annex;
 - `c.*`: computed amounts — amount_requested, project_cost, share_requested, amount_granted,
@@ -30,6 +33,7 @@ from editions.model import LoadedEdition
 from editions.schema import FieldDef
 from forms.types.base import clean_text
 from forms.types.group import columns as group_columns
+from rules import computed
 from timekeeping import now
 
 __all__ = ["build_context", "clean_text", "context_from_answers", "context_variables", "display", "sample_answers",
@@ -63,7 +67,15 @@ def _group(field: FieldDef, rows: list[dict[str, Any]] | None) -> dict[str, Any]
         "columns": [c.label for c in columns],
         "rows": [{c.key: display(c, r.get(c.key)) for c in columns} for r in rows or []],
         "total": format_amount(total) if total is not None and rows else "",
+        "totals": {c.key: _total(c, c.of_rows(rows)) for c in computed.declared([field]).values()},
     }
+
+
+def _total(declared: computed.Computed, value: Any) -> Any:
+    """A total as templates read it: its text, or for a total by value the list of its labels and sums."""
+    if isinstance(value, list):
+        return [{"label": s.label, "amount": computed.amount_text(s.amount, declared)} for s in value]
+    return computed.as_text(value, declared)
 
 
 def edition_facts(edition: LoadedEdition) -> dict[str, Any]:
@@ -107,6 +119,8 @@ def context_from_answers(edition: LoadedEdition, answers: dict[str, Any], dossie
     """Build the context from answers and a few facts of the dossier (also used for sample documents)."""
     shown = visible_answers(edition, answers)
     formatted = {key: display(field, shown.get(key), files) for key, field in edition.fields.items()}
+    totals = computed.values(edition, answers)
+    formatted.update({key: computed.as_text(totals[key], c) for key, c in edition.computed.items()})
     groups = {key: _group(field, shown.get(key)) for key, field in edition.fields.items()
               if field.kind.has_rows}
     sections = []

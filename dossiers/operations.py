@@ -20,6 +20,7 @@ from forms.pending import BoundedInput, bounded_input
 from jobs.queue import after_commit
 from mail.messages import send_submission_receipt
 from models import Dossier, User, db
+from rules.evaluation import findings
 from timekeeping import now
 
 
@@ -124,6 +125,20 @@ def _copy_indexed_answers(edition: LoadedEdition, dossier: Dossier) -> None:
         setattr(dossier, column, str(value)[:limit] if value not in (None, "") else None)
 
 
+def ensure_eligible(edition: LoadedEdition, dossier: Dossier) -> None:
+    """Refuse, with the edition's own message, a dossier a gate makes ineligible or that breaks a rule.
+
+    Evaluated on the stored answers, whatever path wrote them: the step page checks the same rules, but
+    answers may come from an older revision, another tab or a raw request.
+    """
+    found = findings(edition, dossier.answers or {})
+    gates = [f.message for f in found if f.gate]
+    if gates:
+        raise ActionRefused("Ce dossier n'est pas éligible : " + " ".join(gates))
+    if found:
+        raise ActionRefused("Le dossier ne peut pas être déposé : " + " ".join(f.message for f in found))
+
+
 def submit(edition: LoadedEdition, dossier: Dossier, user: User) -> None:
     """Submit a complete draft before the deadline: give it a reference and queue the receipt."""
     ensure_editable(edition, dossier, user)
@@ -132,6 +147,7 @@ def submit(edition: LoadedEdition, dossier: Dossier, user: User) -> None:
         titles = " », « ".join(s.step.title for s in unvalidated)
         raise ActionRefused(f"Modifications non validées ou à corriger avant le dépôt : « {titles} ». Ouvrez l'étape "
                             "et cliquez sur « Suivant », ou abandonnez la modification depuis le récapitulatif.")
+    ensure_eligible(edition, dossier)
     if not state.all_complete:
         raise ActionRefused("Le dossier est incomplet : complétez chaque étape avant de le déposer.")
     dossier.submitted_at = now()

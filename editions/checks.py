@@ -20,6 +20,7 @@ from editions.document_checks import check_document_emails, check_documents, che
 from editions.loader import EditionError, NodePath, Positions
 from editions.model import LoadedEdition
 from editions.positions import unexpected
+from editions.rule_checks import check_rules_and_gates, check_totals
 from editions.schema import BUILTIN_EMAILS, Condition, FieldCondition, FieldDef
 
 __all__ = ["BUILTIN_EMAILS", "CHECKS", "Check", "CheckContext", "ROLE_TYPES", "check_edition", "walk_fields"]
@@ -104,6 +105,12 @@ def check_roles(ctx: CheckContext) -> list[EditionError]:
                 errors.append(ctx.error(path + ("role",),
                                         f"le rôle « {field.role} » est déjà donné au champ « {roles[field.role]} »"))
             roles.setdefault(field.role, field.key)
+        for ti, total in enumerate(field.totals or ()):
+            if total.role and total.by is None:
+                if total.role in roles:
+                    errors.append(ctx.error(path + ("totals", ti, "role"), f"le rôle « {total.role} » est déjà "
+                                                                           f"donné au champ « {roles[total.role]} »"))
+                roles.setdefault(total.role, total.key)
     return errors
 
 
@@ -170,6 +177,8 @@ def check_conditions(ctx: CheckContext) -> list[EditionError]:
         for fi, field in enumerate(step.fields):
             errors += _check_condition(ctx, field.condition, ("steps", si, "fields", fi, "condition"), set(before))
             before.add(field.key)
+    for gi, gate in enumerate(ctx.edition.definition.gates):  # a gate reads any answer of the dossier
+        errors += _check_condition(ctx, gate.when, ("gates", gi, "when"), set(ctx.edition.fields))
     return errors
 
 
@@ -188,7 +197,7 @@ def check_axis_field(ctx: CheckContext) -> list[EditionError]:
 
 
 CHECKS: list[Check] = [
-    check_unique_keys, check_roles, check_conditions, check_axis_field,
+    check_unique_keys, check_roles, check_conditions, check_axis_field, check_totals, check_rules_and_gates,
     check_dates, check_workshops, check_documents, check_document_emails, check_email_definitions,
 ]
 

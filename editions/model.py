@@ -11,6 +11,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from editions.schema import Edition, FieldDef, Step
+from rules import computed as computed_values
 from timekeeping import closing_instant, opening_instant
 
 
@@ -70,11 +71,24 @@ class LoadedEdition:
     def step_of_field(self) -> dict[str, str]:
         return {f.key: s.key for s in self.definition.steps for f in s.fields}
 
+    @cached_property
+    def computed(self) -> dict[str, computed_values.Computed]:
+        """The totals groups declare (rules.computed), by key: values of the dossier beside its answers."""
+        return computed_values.declared(computed_values.steps_fields(self.definition.steps))
+
     def field_with_role(self, role: str) -> FieldDef | None:
         return next((f for f in self.fields.values() if f.role == role), None)
 
+    def total_with_role(self, role: str) -> computed_values.Computed | None:
+        """The total that carries an amount role (the project cost as the sum of the budget lines), or None."""
+        return next((c for c in self.computed.values() if c.total.role == role and c.total.by is None), None)
+
     def amount_with_role(self, answers: dict, role: str) -> Decimal | None:
-        """The amount answered to the field with `role` (amount_requested, project_cost), or None."""
+        """The amount of `role` (amount_requested, project_cost): answered, or computed by a total; or None."""
+        total = self.total_with_role(role)
+        if total is not None:
+            value = computed_values.values(self, answers).get(total.key)
+            return value if isinstance(value, Decimal) else None
         field = self.field_with_role(role)
         value = answers.get(field.key) if field else None
         try:

@@ -107,6 +107,20 @@ AnyCondition.model_rebuild()
 
 # --- Fields -----------------------------------------------------------------------------------
 
+class Total(Strict):
+    """A value computed from a repeated group: the sum of `column`, or one sum per value of `by`.
+
+    Its `key` names it wherever an answer is named (rules, templates `a.<key>`, exports); a total without
+    `by` may carry an amount role (the project cost sums the budget lines).
+    """
+
+    key: Key
+    label: str
+    column: Key
+    by: Key | None = None
+    role: Literal["amount_requested", "project_cost"] | None = None
+
+
 class Choice(Strict):
     value: Key
     label: str
@@ -155,6 +169,7 @@ class FieldDef(Strict):
     min_rows: Integer | None = Field(default=None, ge=0)
     max_rows: Integer | None = Field(default=None, ge=1)
     add_label: str | None = None
+    totals: list[Total] | None = None
     # heading / paragraph: `label` is the text shown
     # role in the product: which answer is the dossier's title, axis, administration, amount requested…
     role: Literal["title", "axis", "administration", "amount_requested", "project_cost",
@@ -206,6 +221,27 @@ class Step(Strict):
     intro: str | None = None
     condition: Condition | None = None
     fields: list[FieldDef]
+
+
+# --- Rules and eligibility gates: expressions of the grammar of rules.expressions ---------------
+
+class Rule(Strict):
+    """A cross-field rule: `expression` must hold, else `message` shows next to `fields` (default: those named)."""
+
+    key: Key
+    expression: str = Field(max_length=1000)
+    message: str
+    fields: list[Key] | None = None
+
+
+class Gate(Strict):
+    """An eligibility gate: when `when` (a condition) or `expression` holds, the dossier is ineligible."""
+
+    key: Key
+    message: str
+    when: Condition | None = None
+    expression: str | None = Field(default=None, max_length=1000)
+    fields: list[Key] | None = None
 
 
 # --- The call page, workshops, review, documents, emails --------------------------------------
@@ -309,6 +345,8 @@ class Edition(Strict):
     eligibility: str  # Markdown
     workshops: list[Workshop] = []
     steps: list[Step] = Field(min_length=1)
+    gates: list[Gate] = []
+    rules: list[Rule] = []
     review: Review | None = None
     documents: list[DocumentDef] = []
     emails: dict[Key, EmailDef] = {}

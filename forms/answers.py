@@ -14,9 +14,10 @@ from typing import Any
 from werkzeug.datastructures import MultiDict
 
 from documents.formatting import format_amount, format_percent
-from editions.conditions import evaluate, is_empty
+from editions.conditions import evaluate
 from editions.schema import FieldDef, Step
 from forms.builder import step_form_class
+from rules.evaluation import findings
 
 
 def answerable(fields) -> list[FieldDef]:
@@ -79,24 +80,55 @@ def validate_step(form, edition, step: Step, answers: Mapping[str, Any]) -> bool
             form.group_errors[field.key] = problems
         if problems or form_field.errors:
             valid = False
-    return _check_funding_share(form, edition, step, merged) and valid
+    valid = _check_funding_share(form, edition, step, merged) and valid
+    return _check_rules(form, edition, step, merged) and valid
+
+
+def _show_next_to(form, field: FieldDef, message: str) -> None:
+    """Put a message under a field of the step: a group's under the table, any other's on its input."""
+    if field.kind.has_rows:
+        form.group_errors.setdefault(field.key, [])
+        if message not in form.group_errors[field.key]:
+            form.group_errors[field.key].append(message)
+    elif message not in form[field.key].errors:
+        form[field.key].errors = [*form[field.key].errors, message]
 
 
 def _check_funding_share(form, edition, step: Step, merged: Mapping[str, Any]) -> bool:
-    """The amount requested may not exceed the call's share (funding_rate_max) of the project cost."""
-    requested, cost = edition.field_with_role("amount_requested"), edition.field_with_role("project_cost")
-    if requested is None or cost is None or requested.key not in {f.key for f in step.fields}:
+    """The amount requested may not exceed the call's share (funding_rate_max) of the project cost.
+
+    The cost is a typed field or a total of the budget lines (rules.computed); the message goes next to the
+    amount requested when it is on this step, else under the lines whose total is the cost.
+    """
+    requested, total = edition.field_with_role("amount_requested"), edition.total_with_role("project_cost")
+    if requested is None:
         return True
-    if form[requested.key].errors or is_empty(merged.get(requested.key)) or is_empty(merged.get(cost.key)):
+    here = {f.key: f for f in step.fields if evaluate(f.condition, merged)}
+    target = here.get(requested.key) or (here.get(total.group.key) if total is not None else None)
+    if target is None or form[target.key].errors:
         return True
-    ceiling = edition.funding_ceiling(edition.amount_with_role(merged, "project_cost"))
-    if edition.amount_with_role(merged, "amount_requested") <= ceiling:
+    asked, cost_amount = (edition.amount_with_role(merged, role) for role in ("amount_requested", "project_cost"))
+    if asked is None or cost_amount is None:
         return True
-    form[requested.key].errors = [
-        f"Le montant demandé ne peut pas dépasser {format_percent(edition.definition.funding_rate_max)} du coût "
-        f"total du projet, "
-        f"soit {format_amount(ceiling)}."]
+    ceiling = edition.funding_ceiling(cost_amount)
+    if asked <= ceiling:
+        return True
+    _show_next_to(form, target, f"Le montant demandé ne peut pas dépasser "
+                                f"{format_percent(edition.definition.funding_rate_max)} du coût total du projet, "
+                                f"soit {format_amount(ceiling)}.")
     return False
+
+
+def _check_rules(form, edition, step: Step, merged: Mapping[str, Any]) -> bool:
+    """The rules and gates (rules.evaluation) that fail, shown next to the fields of this step they concern."""
+    here = {f.key: f for f in step.fields if f.kind.answers and evaluate(f.condition, merged)}
+    valid = True
+    for finding in findings(edition, merged):
+        for key in finding.fields:
+            if key in here:
+                _show_next_to(form, here[key], finding.message)
+                valid = False
+    return valid
 
 
 def prune_hidden(edition, answers: Mapping[str, Any]) -> dict[str, Any]:

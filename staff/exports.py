@@ -26,6 +26,8 @@ from dossiers import lifecycle
 from editions.model import LoadedEdition
 from editions.schema import FieldDef
 from models import Dossier, StoredFile, db
+from rules.computed import Computed, as_text
+from rules.computed import values as computed_values
 from staff.listing import Filters, filter_conditions
 
 CHUNK = 500
@@ -36,11 +38,24 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 class Column:
     label: str
     field: FieldDef | None = None  # None for the columns about the dossier itself
+    total: Computed | None = None  # a total a group declares (rules.computed), right after its group
 
 
 def columns(edition: LoadedEdition) -> list[Column]:
     fixed = ["Référence", "État", "Créé le", "Déposé le", "Montant accordé (€)"]
-    return [Column(label) for label in fixed] + [Column(f.label, f) for f in edition.fields.values()]
+    answered = []
+    for field in edition.fields.values():
+        answered.append(Column(field.label, field))
+        answered += [Column(c.total.label, total=c) for c in edition.computed.values() if c.group is field]
+    return [Column(label) for label in fixed] + answered
+
+
+def total_cell(declared: Computed, value: Any) -> Any:
+    """A total as a typed cell (a number), or for a total by value its text « 2020 : … ; 2021 : … »."""
+    if isinstance(value, list):
+        return as_text(value, declared)
+    whole = value is not None and declared.column is not None and not declared.column.kind.totalled
+    return int(value) if whole else value
 
 
 def cell_value(field: FieldDef, value: Any, files: dict[int, Any]) -> Any:
@@ -58,7 +73,7 @@ def _local(instant: dt.datetime | None, edition: LoadedEdition) -> dt.datetime |
 def rows(edition: LoadedEdition, filters: Filters | None = None) -> Iterator[list[Any]]:
     """Every dossier matching `filters`, in reference order of creation, one list of cells each."""
     conditions = filter_conditions(edition, filters or Filters())
-    fields = list(edition.fields.values())
+    answered = columns(edition)[5:]
     last_id = 0
     while True:
         chunk = db.session.execute(
@@ -72,9 +87,11 @@ def rows(edition: LoadedEdition, filters: Filters | None = None) -> Iterator[lis
         ).all()}
         for row in chunk:
             answers = row.answers or {}
+            totals = computed_values(edition, answers) if edition.computed else {}
             yield [row.reference, lifecycle.LABELS.get(row.state, row.state), _local(row.created_at, edition),
                    _local(row.submitted_at, edition), row.granted_amount,
-                   *[cell_value(f, answers.get(f.key), files) for f in fields]]
+                   *[cell_value(c.field, answers.get(c.field.key), files) if c.field is not None
+                     else total_cell(c.total, totals.get(c.total.key)) for c in answered]]
         last_id = chunk[-1].id
 
 
@@ -132,11 +149,18 @@ def write_xlsx(edition: LoadedEdition, target: IO[bytes], filters: Filters | Non
         cell = WriteOnlyCell(sheet, value=xlsx_text(column.label))
         cell.font = bold
         header.append(cell)
-        formats.append(column.field.kind.xlsx_format if column.field else None)
+        formats.append(column.field.kind.xlsx_format if column.field else _total_format(column.total))
     sheet.append(header)
     for row in rows(edition, filters):
         sheet.append([_xlsx_cell(sheet, value, wrap, shape) for value, shape in zip(row, formats, strict=True)])
     workbook.save(target)
+
+
+def _total_format(declared: Computed | None) -> str | None:
+    """A total's cells in the format of the column it sums (euros, or whole numbers)."""
+    if declared is None or declared.column is None:
+        return None
+    return declared.column.kind.xlsx_format or "#,##0"
 
 
 def xlsx_text(text: str) -> str:

@@ -9,8 +9,9 @@ from flask import Flask, current_app
 import timekeeping
 from documents.formatting import format_amount, format_date, format_datetime, format_time
 from dossiers import deadline, lifecycle
-from forms.layout import group_total, step_layout
+from forms.layout import gate_notices, group_total, group_totals, step_layout
 from rich_text import to_html
+from rules.computed import of_group
 
 
 def init_app(app: Flask) -> None:
@@ -21,7 +22,8 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(lambda s: lifecycle.LABELS.get(s, s), "state_label")
     app.add_template_filter(to_html, "markdown")  # the one renderer of staff text (rich_text)
 
-    app.jinja_env.globals.update(step_layout=step_layout, group_total=group_total)  # imported macros see globals
+    app.jinja_env.globals.update(step_layout=step_layout, group_total=group_total, group_totals=group_totals,
+                                 gate_notices=gate_notices, totals_of=of_group)  # imported macros see globals
 
     @app.context_processor
     def globals_():

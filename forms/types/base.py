@@ -31,6 +31,8 @@ CONTROLS = ("input", "textarea", "select", "radio", "checkbox", "upload", "group
 SUMMARIES = ("text", "list", "files", "table")
 # How web/static/js/form-conditions.js reads a posted input as the answer the server keeps (its `kept()`).
 BROWSER_READINGS = ("text", "integer", "amount", "date", "yes_no")
+# What an answer is in a rule or a gate's expression (rules.expressions): None when no rule may name it.
+RULE_KINDS = ("number", "date", "bool", "text")
 
 # What a field problem is: where under the field (a key path), the message, and whether to point at the key.
 Problem = tuple[tuple[Any, ...], str, bool]
@@ -79,6 +81,7 @@ class FieldType:
     summary: ClassVar[str] = "text"  # one of SUMMARIES
     browser_reading: ClassVar[str] = "text"  # how form-conditions.js reads its input: one of BROWSER_READINGS
     xlsx_format: ClassVar[str | None] = None  # number format of its typed spreadsheet cells
+    rule_kind: ClassVar[str | None] = "text"  # what a rule reads of its answer: one of RULE_KINDS, or None
 
     # --- the schema ---
 
@@ -161,6 +164,10 @@ class FieldType:
     def carries_over(self, field: FieldDef, value: Any) -> bool:
         """Whether an answer of the same type in the previous edition still fits this field."""
         return True
+
+    def rule_value(self, field: FieldDef, value: Any) -> Any:
+        """A given answer as a rule compares it: Decimal for numbers, date, bool or trimmed text (rule_kind)."""
+        return str(value).strip()
 
     def condition_values(self, field: FieldDef) -> list[Any] | None:
         """The values a condition on this field may compare with (None: any)."""

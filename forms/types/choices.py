@@ -78,6 +78,7 @@ class MultipleChoice(FieldType):
     required_message = "Cochez au moins une réponse."
     control = "checkbox"
     summary = "list"
+    rule_kind = None
 
     def form_field(self, field, validators, kwargs, row_class):
         return MultiCheckboxField(choices=[SelectChoice(c.value, c.label) for c in field.choices or ()],
@@ -114,6 +115,7 @@ class YesNo(FieldType):
     control = "radio"
     inline_choices = True
     browser_reading = "yes_no"
+    rule_kind = "bool"
 
     def form_field(self, field, validators, kwargs, row_class):
         return YesNoField(validators=validators, **kwargs)
@@ -126,6 +128,9 @@ class YesNo(FieldType):
 
     def display(self, field, value, files):
         return "Oui" if value else "Non"
+
+    def rule_value(self, field, value):
+        return bool(value)
 
     def sample(self, field, sampler, row):
         return True

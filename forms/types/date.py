@@ -24,6 +24,7 @@ class Date(FieldType):
     input_type = "date"
     browser_reading = "date"
     xlsx_format = "DD/MM/YYYY"
+    rule_kind = "date"
 
     def form_field(self, field, validators, kwargs, row_class):
         low, high = (v if isinstance(v, dt.date) else None for v in (field.min, field.max))
@@ -37,6 +38,9 @@ class Date(FieldType):
         return format_date(value)
 
     def cell(self, field, value, files):
+        return dt.date.fromisoformat(value) if isinstance(value, str) else value
+
+    def rule_value(self, field, value):
         return dt.date.fromisoformat(value) if isinstance(value, str) else value
 
     def sample(self, field: FieldDef, sampler: Any, row: int | None) -> Any:

@@ -25,6 +25,7 @@ class File(FieldType):
     holds_files = True
     control = "upload"
     summary = "files"
+    rule_kind = None
 
     def form_field(self, field, validators, kwargs, row_class):
         return MultipleFileField(**kwargs)  # checked by uploads.pdf and settle() (required)

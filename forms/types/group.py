@@ -27,9 +27,10 @@ class Group(FieldType):
     """Rows of `fields`, between `min_rows` and `max_rows`; blank rows are ignored and not kept."""
 
     name = "group"
-    options = QUESTION | {"fields", "min_rows", "max_rows", "add_label"}
+    options = QUESTION | {"fields", "min_rows", "max_rows", "add_label", "totals"}
     in_groups = False
     has_rows = True
+    rule_kind = None  # its totals (rules.computed) are what rules read
     control = "group"
     summary = "table"
 

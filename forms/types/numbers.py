@@ -28,6 +28,7 @@ class Integer(FieldType):
     bound = WHOLE_NUMBER
     inputmode = "numeric"
     browser_reading = "integer"
+    rule_kind = "number"
 
     def form_field(self, field, validators, kwargs, row_class):
         low, high = (None if v is None else int(v) for v in (field.min, field.max))
@@ -36,6 +37,9 @@ class Integer(FieldType):
 
     def stored(self, field: FieldDef, data: Any) -> Any:
         return data
+
+    def rule_value(self, field, value):
+        return Decimal(int(value))
 
     def display(self, field, value, files):
         return spaced(int(value))
@@ -58,6 +62,7 @@ class Amount(FieldType):
     inputmode = "decimal"
     totalled = True
     browser_reading = "amount"
+    rule_kind = "number"
     xlsx_format = "#,##0.00 €"
 
     def form_field(self, field, validators, kwargs, row_class):
@@ -75,6 +80,9 @@ class Amount(FieldType):
         return format_amount(value)
 
     def cell(self, field, value, files):
+        return Decimal(str(value))
+
+    def rule_value(self, field, value):
         return Decimal(str(value))
 
     def sample(self, field: FieldDef, sampler: Any, row: int | None) -> Any:

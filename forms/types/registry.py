@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from forms.types.base import BOUND_KINDS, BROWSER_READINGS, CONTROLS, SUMMARIES, FieldType
+from forms.types.base import BOUND_KINDS, BROWSER_READINGS, CONTROLS, RULE_KINDS, SUMMARIES, FieldType
 
 _TYPES: dict[str, FieldType] = {}
 _known_options: frozenset[str] | None = None  # set by editions.schema once FieldDef exists
@@ -30,6 +30,8 @@ def _mistakes(kind: FieldType, known_options: frozenset[str] | None) -> list[str
     if kind.control not in CONTROLS or kind.summary not in SUMMARIES or kind.browser_reading not in BROWSER_READINGS:
         mistakes.append(f"control {kind.control!r}, summary {kind.summary!r} "
                         f"or reading {kind.browser_reading!r} unknown")
+    if kind.rule_kind is not None and kind.rule_kind not in RULE_KINDS:
+        mistakes.append(f"rule kind {kind.rule_kind!r} unknown")
     if kind.answers and type(kind).form_field is FieldType.form_field:
         mistakes.append("a type that holds answers must build a form field")
     return mistakes

@@ -13,6 +13,7 @@ from dossiers.carry_over import previous_dossiers
 from dossiers.navigation import progress
 from forms.answers import step_errors
 from models import Dossier, db
+from rules.evaluation import findings
 from web.applicant import bp
 from web.applicant.access import dossier_or_404
 from web.public.routes import get_edition_or_404
@@ -78,8 +79,10 @@ def summary(dossier_id: int):
     state = progress(edition, dossier)
     errors = {s.step.key: step_errors(edition, s.step, dossier.answers or {}) for s in state.steps}
     editable = permissions.can_edit_answers(current_user, dossier) and deadline.accepts_submissions(edition)
+    found = findings(edition, dossier.answers or {}) if dossier.is_draft else []
     return render_template("applicant/summary.html", dossier=dossier, edition=edition, progress=state,
-                           errors=errors, editable=editable, form=FlaskForm(), phase=deadline.phase(edition),
+                           errors=errors, findings=found, editable=editable, form=FlaskForm(),
+                           phase=deadline.phase(edition),
                            page_token=editing.new_page_token(),
                            files={f.id: f for f in dossier.files},
                            documents=[] if dossier.is_draft else documents_for(dossier, "applicant"))
