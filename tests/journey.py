@@ -53,7 +53,6 @@ ETNA_STEPS: dict[str, dict[str, str | list[str]]] = {
         "budget_lignes-0-montant": "100 000",
         "budget_lignes-1-poste": "Accompagnement",
         "budget_lignes-1-montant": "50 000,50",
-        "cout_total": "150 000,50",
         "montant_demande": "150 000",
         "cofinancement": "non",
     },

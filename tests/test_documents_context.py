@@ -29,9 +29,9 @@ def edition(app):
 
 
 @pytest.mark.parametrize(("key", "value", "shown"), [
-    ("cout_total", "150000.5", f"150{NNBSP}000,50{NBSP}€"),  # stored as text by the forms…
-    ("cout_total", 150000.5, f"150{NNBSP}000,50{NBSP}€"),  # …or as a number by an import
-    ("cout_total", 0, f"0,00{NBSP}€"),
+    ("montant_demande", "150000.5", f"150{NNBSP}000,50{NBSP}€"),  # stored as text by the forms…
+    ("montant_demande", 150000.5, f"150{NNBSP}000,50{NBSP}€"),  # …or as a number by an import
+    ("montant_demande", 0, f"0,00{NBSP}€"),
     ("date_debut", "2019-10-01", "1er octobre 2019"),
     ("date_fin", "2019-09-06", "6 septembre 2019"),
     ("agents_concernes", 1200, f"1{NNBSP}200"),
@@ -58,7 +58,7 @@ def test_text_loses_only_what_a_word_file_cannot_hold():
 
 def test_hidden_answers_are_in_no_section_no_table_and_no_total(edition):
     answers = {"nature": "irritant", "irritant_description": "Clés USB.", "usage_existant": "Déjà à Lyon.",
-               "cofinancement": False, "cofinancement_montant": "9999", "cout_total": "150000",
+               "cofinancement": False, "cofinancement_montant": "9999",
                "montant_demande": "120000",
                "budget_lignes": [{"poste": "Développement", "montant": "100000"},
                                  {"poste": "Accompagnement & suivi", "montant": 50000.5}]}
@@ -72,10 +72,14 @@ def test_hidden_answers_are_in_no_section_no_table_and_no_total(edition):
     assert budget["rows"][1]["poste"] == "Accompagnement & suivi"
     assert budget["rows"][1]["montant"] == f"50{NNBSP}000,50{NBSP}€"
     assert budget["total"] == f"150{NNBSP}000,50{NBSP}€"  # text and number amounts add up alike
+    assert budget["totals"] == {"cout_total": f"150{NNBSP}000,50{NBSP}€"}
+    assert context["a"]["cout_total"] == f"150{NNBSP}000,50{NBSP}€"  # a computed value reads as an answer
+    assert context["c"]["project_cost"] == f"150{NNBSP}000,50{NBSP}€"  # and it is the cost of the project
 
 
 def test_amounts_and_shares_are_computed_in_one_place(edition):
-    answers = {"cout_total": "150000.00", "montant_demande": "120000.00"}
+    answers = {"budget_lignes": [{"poste": "A", "montant": "100000.00"}, {"poste": "B", "montant": "50000.00"}],
+               "montant_demande": "120000.00"}
     computed = context_from_answers(edition, answers, FACTS, granted=Decimal("90000"))["c"]
     assert computed["amount_requested"] == f"120{NNBSP}000,00{NBSP}€"
     assert computed["share_requested"] == f"80{NBSP}%" and computed["share_granted"] == f"60{NBSP}%"

@@ -101,6 +101,23 @@ def _expected(app, dossier, field):
     return _shown(spec, value, names)
 
 
+def _layout(app) -> tuple[list[str], dict[str, int]]:
+    """The answer columns: each field, and right after the budget lines the total they declare (its column)."""
+    labels, index = [], {}
+    for field in edition(app).fields.values():
+        index[field.key] = len(FIXED) + len(labels)
+        labels.append(field.label)
+        if field.key == "budget_lignes":
+            index["cout_total"] = len(FIXED) + len(labels)
+            labels.append("Coût total du projet (€ TTC)")
+    return labels, index
+
+
+def _cost(dossier) -> Decimal:
+    """The project cost, summed here from the stored lines (the oracle of the computed column)."""
+    return sum((Decimal(str(r["montant"])) for r in dossier.answers["budget_lignes"]), Decimal(0))
+
+
 def _csv_text(value) -> str:
     if value is None:
         return ""
@@ -119,27 +136,28 @@ def test_the_csv_holds_every_field_of_every_dossier(app, client, dossiers):
     assert "attachment" in response.headers["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(response.get_data().decode("utf-8-sig")), delimiter=";"))
     fields = list(edition(app).fields.values())
-    assert rows[0] == FIXED + [f.label for f in fields]
+    labels, index_of = _layout(app)
+    assert rows[0] == FIXED + labels
     assert len(rows) == 1 + len(made)
     by_reference = {row[0]: row for row in rows[1:]}
     for dossier in made:
         row = by_reference[dossier.reference or ""]
         assert row[1] == lifecycle.LABELS[dossier.state]
-        for index, field in enumerate(fields, start=len(FIXED)):
+        for field in fields:
             expected = _csv_text(_expected(app, dossier, field))
             if expected.startswith("="):
                 expected = "'" + expected  # never a formula in a spreadsheet
-            assert row[index] == expected, (dossier.reference, field.key)
-    keys = [f.key for f in fields]
+            assert row[index_of[field.key]] == expected, (dossier.reference, field.key)
+        assert row[index_of["cout_total"]] == _csv_text(_cost(dossier))
     first = by_reference[made[0].reference]
-    assert first[len(FIXED) + keys.index("axe")] == "Le travail collaboratif"
-    assert first[len(FIXED) + keys.index("briques_reutilisees")] == (
+    assert first[index_of["axe"]] == "Le travail collaboratif"
+    assert first[index_of["briques_reutilisees"]] == (
         "Tchap (messagerie instantanée de l’État) ; Jitsi (webconférence)")
-    assert first[len(FIXED) + keys.index("participation_edition_1")] == "Non"
-    assert first[len(FIXED) + keys.index("lettre_engagement")] == "lettre-engagement.pdf"
+    assert first[index_of["participation_edition_1"]] == "Non"
+    assert first[index_of["lettre_engagement"]] == "lettre-engagement.pdf"
     laureate = by_reference[made[1].reference]
     assert laureate[4] == "120000,00"
-    assert laureate[len(FIXED) + [f.key for f in fields].index("indicateurs")] == (
+    assert laureate[index_of["indicateurs"]] == (
         "1. Indicateur : Agents formés ; Valeur actuelle : 0 ; Cible : 300\n"
         "2. Indicateur : Satisfaction ; Cible : 80 %")
 
@@ -152,7 +170,8 @@ def test_the_xlsx_holds_every_field_typed(app, client, dossiers):
     sheet = load_workbook(io.BytesIO(response.get_data()), read_only=True)["Dossiers"]
     rows = [list(r) for r in sheet.iter_rows(values_only=True)]
     fields = list(edition(app).fields.values())
-    assert rows[0] == FIXED + [f.label for f in fields]
+    labels, index_of = _layout(app)
+    assert rows[0] == FIXED + labels
     by_id = {row[0]: row + [None] * (len(rows[0]) - len(row)) for row in rows[1:]}  # read-only trims empty ends
     assert len(by_id) == len(made)
     for dossier in made:
@@ -160,9 +179,10 @@ def test_the_xlsx_holds_every_field_typed(app, client, dossiers):
         assert row[3] == (dossier.submitted_at.astimezone(edition(app).zone).replace(tzinfo=None, second=0,
                                                                                         microsecond=0)
                           if dossier.submitted_at else None)
-        for index, field in enumerate(fields, start=len(FIXED)):
+        assert Decimal(str(row[index_of["cout_total"]])) == _cost(dossier)  # a number, not a text
+        for field in fields:
             expected = _expected(app, dossier, field)
-            cell = row[index]
+            cell = row[index_of[field.key]]
             if isinstance(expected, dt.date):
                 cell = cell.date()
             elif isinstance(expected, Decimal):

@@ -28,7 +28,7 @@ def _steps(title: str, email: str, axis: str, cost: str, requested: str) -> dict
     steps["porteur"]["contact_email"] = email
     steps["cas_usage"].update(titre=title, axe=axis)
     steps["projet"].update({"budget_lignes-0-montant": cost, "budget_lignes-1-poste": "", "budget_lignes-1-montant": "",
-                            "cout_total": cost, "montant_demande": requested})
+                            "montant_demande": requested})
     return steps
 
 
