@@ -48,6 +48,8 @@ def carry_over(source: Dossier, old_edition: LoadedEdition | None, new_edition: 
         old = old_fields.get(key)
         if new is not None and _compatible(old, new, value):
             kept[key] = value
+        elif key in new_edition.computed:
+            continue  # a value the new edition computes (a cost summed from its lines): nothing to redo
         else:
             dropped.append(old.label if old else key)
     pruned = prune_hidden(new_edition, kept)

@@ -141,3 +141,15 @@ def test_an_eligible_dossier_is_deposited(client, dossier_id):
     _fill(client, dossier_id)
     assert submit(client, dossier_id).status_code == 302
     assert _stored(dossier_id).state == lifecycle.SUBMITTED
+
+
+def test_a_typed_cost_of_the_previous_edition_is_recomputed_not_reported_as_lost(app):
+    from dossiers.carry_over import carry_over
+
+    registry = app.extensions["editions"]
+    old, new = registry.get("etna-2019-1"), registry.get("etna-2019-2")
+    source = Dossier(answers={"cout_total": "150000.00",
+                              "budget_lignes": [{"poste": "Développement", "detail": None, "montant": "150000.00"}]})
+    carried = carry_over(source, old, new)
+    assert "cout_total" not in carried.answers and carried.answers["budget_lignes"]
+    assert carried.dropped == []  # the cost is the sum of the lines carried over: nothing for the applicant to redo
