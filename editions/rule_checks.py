@@ -45,6 +45,9 @@ def check_totals(ctx: CheckContext) -> list[EditionError]:
                 elif column.kind.rule_kind != SUMMED:
                     errors.append(ctx.error(at + ("column",), f"le total « {total.key} » additionne une colonne "
                                                               f"amount ou integer, pas {column.type}"))
+                elif total.role and not column.kind.totalled:
+                    errors.append(ctx.error(at + ("role",), f"le rôle « {total.role} » demande un total de montants "
+                                                            f"(colonne amount), pas de {column.type}"))
                 errors += _by_errors(ctx, at, total, columns)
     return errors
 

@@ -126,6 +126,9 @@ MISTAKES = {
     "role on a subtotal": (
         ("            by: annee", "            by: annee\n            role: amount_requested"),
         "{line}:19: un total par valeur (« by ») ne peut pas porter de « role »"),
+    "role on a total of whole numbers": (
+        ("            column: montant\n            role", "            column: annee\n            role"),
+        "{line}:19: le rôle « project_cost » demande un total de montants (colonne amount), pas de integer"),
     "a second project cost": (
         ("        label: Montant demandé\n        role: amount_requested", "        label: Montant demandé\n"
                                                                          "        role: project_cost"),
@@ -140,6 +143,8 @@ def test_each_mistake_is_refused_at_its_line(check_app, folder, name):  # noqa: 
     assert text.count(old) == 1, old
     text = text.replace(old, new)
     marker = new.splitlines()[0 if name.startswith("total of") else -1]
+    if name == "role on a total of whole numbers":
+        marker = "role: project_cost"
     if name == "gate with both a condition and an expression":
         marker = "- key: petit_projet"
     path, result = run(check_app, folder, text)
