@@ -65,7 +65,7 @@ class ShownTotal:
 
 def group_totals(definition: FieldDef, form_field) -> list[ShownTotal]:
     """The totals a group declares, from the rows as typed so far (a cell not valid yet counts as 0)."""
-    rows = [{key: sub.data for key, sub in entry.form._fields.items()} for entry in form_field.entries]
+    rows = [{sub.short_name: sub.data for sub in entry.form} for entry in form_field.entries]
     rows = [r for r in rows if any(v not in (None, "", []) for v in r.values())]
     shown = []
     for computed, text in of_group(definition, rows):

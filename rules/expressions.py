@@ -24,7 +24,7 @@ import ast
 import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from decimal import Decimal, DivisionByZero, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 NUMBER, DATE, BOOL, TEXT = "number", "date", "bool", "text"
@@ -74,7 +74,7 @@ class Compiled:
         when a value it needs is not given or a division by zero leaves it undecided."""
         try:
             return _Evaluator(values).run(self.tree)
-        except (Undecided, DivisionByZero, InvalidOperation, ZeroDivisionError):
+        except (Undecided, ArithmeticError):  # a division by zero, an answer not given
             return None
 
 
@@ -184,6 +184,9 @@ class _Typer:
                 raise ExpressionError(f"{_NODE_NAMES.get(type(op), 'cet opérateur')} n’est pas permis dans une règle",
                                       _at(node))
             if isinstance(op, (ast.In, ast.NotIn)):
+                if len(node.ops) > 1:
+                    raise ExpressionError(f"« {symbol} » ne s’enchaîne pas avec une autre comparaison : "
+                                          "reliez-les par « and »", _at(node))
                 self._membership(right_node, left, symbol)
                 left_node = right_node
                 continue

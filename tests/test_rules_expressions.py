@@ -87,6 +87,7 @@ def test_anything_outside_the_grammar_is_refused_in_french(source, message):
     ("montant_demande + cout_total", "l’expression doit être une condition (vraie ou fausse), pas un nombre"),
     ("montant_demande in [1, \"a\"]", "la liste de « in » doit contenir des valeurs écrites, de même sorte"),
     ("montant_demande in cout_total", "« in » attend une liste de valeurs entre crochets"),
+    ("agents in [1, 2] < 3", "« in » ne s’enchaîne pas avec une autre comparaison"),
     ("default(montant_demande, date(\"2019-01-01\")) > 0", "« default » attend deux valeurs de même sorte"),
     ("date(\"2019-02-30\") < date_fin", "« date » attend une date AAAA-MM-JJ qui existe"),
     ("date(date_debut) < date_fin", "« date » attend une date écrite entre guillemets"),
