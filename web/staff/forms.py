@@ -68,7 +68,8 @@ class InvitationForm(FlaskForm):
     edition_id = SelectField("Édition (pour un membre du jury)", validators=[Optional()])
 
     def offer(self, roles: dict[str, str], editions) -> InvitationForm:
-        self.role.choices = [SelectChoice(value, label) for value, label in roles.items()]
+        self.role.choices = [SelectChoice("", "Choisir un rôle")] + [
+            SelectChoice(value, label) for value, label in roles.items()]
         self.edition_id.choices = [SelectChoice("", "—")] + [
             SelectChoice(e.id, f"{e.definition.short_title} — {e.definition.number}e édition") for e in editions]
         return self
