@@ -66,8 +66,11 @@ def merge(files: list[bytes], titles: list[str], ours: list[bool],
             writer = PdfWriter(clone_from=io.BytesIO(files[0]))
         except Exception as error:  # noqa: BLE001 — whatever pypdf meets in a part, that part is the cause
             raise ChildError(failed_part=0, detail=type(error).__name__) from None
-        if "/Outlines" in writer.root_object:  # one bookmark per part, whatever LibreOffice made of headings
-            del writer.root_object["/Outlines"]
+        # one bookmark per part, whatever LibreOffice made of headings; and no action on opening, not even
+        # LibreOffice's harmless « show page 1 »: the merged file carries no action at all
+        for key in ("/Outlines", "/OpenAction", "/AA"):
+            if key in writer.root_object:
+                del writer.root_object[key]
         writer.add_outline_item(title=titles[0], page_number=0)
         first = 1
     for number in range(first, len(files)):
