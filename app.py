@@ -30,16 +30,21 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.from_mapping(test_config)
     _ensure_secret_key(app)
+    from served_address import announce, resolve_public_url
+
+    app.config["PUBLIC_URL"] = resolve_public_url(app.config.get("PUBLIC_URL"))
     from storage.scratch import sweep_dead
 
     sweep_dead()  # temporary files of killed processes (storage.scratch)
     configure_logging(json_lines=bool(app.config.get("LOG_JSON")))
 
-    if app.config.get("FROZEN_NOW"):
+    frozen = app.config.get("FROZEN_NOW")  # a typed instant from the environment, or text from instance/config.py
+    if frozen:
         import timekeeping
 
-        frozen = app.config["FROZEN_NOW"]  # a typed instant from the environment, or text from instance/config.py
-        timekeeping.set_now(frozen if isinstance(frozen, dt.datetime) else dt.datetime.fromisoformat(frozen))
+        frozen = frozen if isinstance(frozen, dt.datetime) else dt.datetime.fromisoformat(frozen)
+        timekeeping.set_now(frozen)
+    announce(app.config["PUBLIC_URL"], frozen or None)
 
     from extensions import init_extensions
 

@@ -66,7 +66,7 @@ class Settings(BaseModel):
     MAIL_FOLDER: Text = None  # None: instance/mail
     LEDGER_FOLDER: Text = None  # references and mail given out, never restored over; None: beside FILES_FOLDER
     DSFR_FOLDER: str = str(ROOT / "node_modules" / "@gouvfr" / "dsfr" / "dist")
-    PUBLIC_URL: str = "http://127.0.0.1:5000"
+    PUBLIC_URL: Text = None  # None: where `flask run` serves (served_address), else http://127.0.0.1:5000
     MAIL_SERVER: Text = None  # no SMTP: messages are kept as .eml files under instance/mail
     MAIL_PORT: Annotated[int, Field(ge=1, le=65535)] = 25
     MAIL_USE_TLS: Flag = False

@@ -21,6 +21,23 @@ class LoginRefused(Exception):
     """Wrong credentials, a locked account or too many tries; the French message never says which account."""
 
 
+MIN_LENGTH = 12  # ANSSI's floor for a password that is the only factor
+MAX_LENGTH = 200
+
+
+def password_problem(password: str, email: str) -> str | None:
+    """What is wrong with a password a person chooses (French), or None: the one place these rules live."""
+    if len(password) < MIN_LENGTH:
+        return f"Choisissez un mot de passe d'au moins {MIN_LENGTH} caractères."
+    if len(password) > MAX_LENGTH:
+        return f"Choisissez un mot de passe de {MAX_LENGTH} caractères au plus."
+    if not password.strip():
+        return "Choisissez un mot de passe qui ne soit pas fait que d'espaces."
+    if password.strip().lower() in (email.strip().lower(), email.strip().lower().partition("@")[0]):
+        return "Choisissez un mot de passe différent de votre adresse électronique."
+    return None
+
+
 def set_password(user: User, password: str) -> None:
     user.password_hash = _hasher.hash(password)
 

@@ -44,7 +44,20 @@ def _base_document() -> Document:
         style = document.styles[name]
         style.font.name, style.font.size, style.font.color.rgb = "Arial", Pt(size), BLUE
         style.font.bold = True
+    set_language_french(document)
     return document
+
+
+def set_language_french(document: Document) -> None:
+    """French as the document's language (python-docx's default is en-US): spelling in Word, and the
+    language a tagged PDF declares, so that screen readers read it with a French voice."""
+    defaults = document.styles.element.find(qn("w:docDefaults"))
+    language = defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}/{qn('w:lang')}")
+    language.set(qn("w:val"), "fr-FR")
+    language.set(qn("w:eastAsia"), "fr-FR")
+    theme = document.settings.element.find(qn("w:themeFontLang"))
+    if theme is not None:
+        theme.set(qn("w:val"), "fr-FR")
 
 
 def _properties(document: Document, title: str, author: str) -> None:
@@ -92,6 +105,29 @@ def _facts_table(document: Document, rows: list[tuple[str, str]]) -> None:
         cells[0].width, cells[1].width = Cm(5.5), Cm(11)
 
 
+def mark_header_row(row) -> None:
+    """A table's header row: repeated at the top of each page (w:tblHeader), never split (w:cantSplit), and
+    kept with the row after it (keep-with-next), so it is never left alone at the bottom of a page."""
+    properties = row._tr.get_or_add_trPr()
+    for name in ("w:cantSplit", "w:tblHeader"):
+        if properties.find(qn(name)) is None:
+            properties.append(OxmlElement(name))
+    for cell in row.cells:
+        for paragraph in cell.paragraphs:
+            paragraph.paragraph_format.keep_with_next = True
+
+
+def _header_table(document: Document, labels: tuple[str, ...] | list[str]):
+    """A grid table whose first row names the columns, in bold, marked as a header row."""
+    table = document.add_table(rows=1, cols=len(labels))
+    table.style = "Table Grid"
+    for cell, label in zip(table.rows[0].cells, labels, strict=True):
+        cell.text = label
+        cell.paragraphs[0].runs[0].bold = True
+    mark_header_row(table.rows[0])
+    return table
+
+
 def _loop_row(table, text: str) -> None:
     """A row holding only a docxtpl row tag ({%tr … %}): docxtpl removes it and repeats what it encloses."""
     cells = table.add_row().cells
@@ -119,11 +155,7 @@ def _answers_table(document: Document, fields: list) -> None:
 def _group_table(document: Document, field) -> None:
     document.add_heading(field.label, level=3)
     columns = [c for c in field.fields or () if c.kind.answers]
-    table = document.add_table(rows=1, cols=len(columns))
-    table.style = "Table Grid"
-    for cell, column in zip(table.rows[0].cells, columns, strict=True):
-        cell.text = column.label
-        cell.paragraphs[0].runs[0].bold = True
+    table = _header_table(document, [column.label for column in columns])
     _loop_row(table, f"{{%tr for r in g.{field.key}.rows %}}")
     cells = table.add_row().cells
     for cell, column in zip(cells, columns, strict=True):
@@ -255,11 +287,7 @@ def build_convention(target: Path, organisation: tuple[str, str, str] = DINSIC) 
         document.add_heading(title, level=2)
         document.add_paragraph(body.replace("DINSIC", short))
         if title.startswith("Article 3"):
-            table = document.add_table(rows=1, cols=3)
-            table.style = "Table Grid"
-            for cell, label in zip(table.rows[0].cells, ("Versement", "Part", "Montant"), strict=True):
-                cell.text = label
-                cell.paragraphs[0].runs[0].bold = True
+            table = _header_table(document, ("Versement", "Part", "Montant"))
             _loop_row(table, "{%tr for v in c.instalments %}")
             cells = table.add_row().cells
             cells[0].text, cells[1].text, cells[2].text = "{{ v.label }}", "{{ v.share }}", "{{ v.amount }}"
@@ -316,11 +344,7 @@ def build_specifications(target: Path, organisation: str) -> None:
                            "Un accusé de réception est envoyé par courriel avec le dossier en pièce jointe.")
     document.add_heading("5. Sélection", level=1)
     document.add_paragraph("Un jury examine les dossiers recevables selon les critères suivants :")
-    table = document.add_table(rows=1, cols=3)
-    table.style = "Table Grid"
-    for cell, label in zip(table.rows[0].cells, ("Critère", "Poids", "Ce qui est apprécié"), strict=True):
-        cell.text = label
-        cell.paragraphs[0].runs[0].bold = True
+    table = _header_table(document, ("Critère", "Poids", "Ce qui est apprécié"))
     _loop_row(table, "{%tr for c in criteria %}")
     cells = table.add_row().cells
     cells[0].text, cells[1].text, cells[2].text = "{{ c.label }}", "{{ c.weight }}", "{{ c.description }}"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,7 +39,7 @@ def assemble(parts: list[Part], title: str, subject: str, author: str) -> tuple[
     """Merge `parts` in order; return the PDF and its page count, or raise AssemblyFailed."""
     outcome = run_confined("documents.assemble:merge", [p.data for p in parts], ASSEMBLY_LIMITS,
                            titles=[p.title for p in parts], ours=[p.ours for p in parts],
-                           metadata={"/Title": title, "/Subject": subject, "/Author": author, "/Creator": "Appels"})
+                           metadata={"/Title": title, "/Subject": subject, "/Author": author})
     if outcome.stopped == "crash":
         raise AssemblyFailed("une des pièces n'a pas pu être assemblée (fichier endommagé)")
     if outcome.stopped is not None:
@@ -53,9 +54,27 @@ def assemble(parts: list[Part], title: str, subject: str, author: str) -> tuple[
 
 def merge(files: list[bytes], titles: list[str], ours: list[bool],
           metadata: dict[str, str]) -> tuple[dict[str, Any], list[bytes]]:
-    """In the child: copy every page of every part into one file, a bookmark at the start of each part."""
-    writer = PdfWriter()
-    for number, (data, title, trusted) in enumerate(zip(files, titles, ours, strict=True)):
+    """In the child: copy every page of every part into one file, a bookmark at the start of each part.
+
+    A first part of ours is taken whole (its catalog kept): its tags, language and PDF/A identification
+    stay, so the dossier remains a tagged PDF. Pages appended from annexes were never checked against
+    PDF/A, so a file holding any loses the PDF/A claim (it stays tagged for the part we made).
+    """
+    writer, first = PdfWriter(), 0
+    if ours and ours[0]:
+        try:
+            writer = PdfWriter(clone_from=io.BytesIO(files[0]))
+        except Exception as error:  # noqa: BLE001 — whatever pypdf meets in a part, that part is the cause
+            raise ChildError(failed_part=0, detail=type(error).__name__) from None
+        # one bookmark per part, whatever LibreOffice made of headings; and no action on opening, not even
+        # LibreOffice's harmless « show page 1 »: the merged file carries no action at all
+        for key in ("/Outlines", "/OpenAction", "/AA"):
+            if key in writer.root_object:
+                del writer.root_object[key]
+        writer.add_outline_item(title=titles[0], page_number=0)
+        first = 1
+    for number in range(first, len(files)):
+        data, title, trusted = files[number], titles[number], ours[number]
         try:
             start = len(writer.pages)
             for page in PdfReader(io.BytesIO(data)).pages:
@@ -65,7 +84,21 @@ def merge(files: list[bytes], titles: list[str], ours: list[bool],
             writer.add_outline_item(title=title, page_number=start)
         except Exception as error:  # noqa: BLE001 — whatever pypdf meets in a part, that part is the cause
             raise ChildError(failed_part=number, detail=type(error).__name__) from None
+    if not all(ours):
+        drop_pdfa_claim(writer)
     writer.add_metadata(metadata)
     out = io.BytesIO()
     writer.write(out)
     return {"pages": len(writer.pages)}, [out.getvalue()]
+
+
+PDFA_ID = re.compile(rb"<rdf:Description[^>]*xmlns:pdfaid=[^>]*>.*?</rdf:Description>\s*", re.DOTALL)
+
+
+def drop_pdfa_claim(writer: PdfWriter) -> None:
+    """Take the PDF/A identification (XMP pdfaid) out of a file that no longer conforms."""
+    stream = writer.root_object.get("/Metadata")
+    if stream is None:
+        return
+    stream = stream.get_object()
+    stream.set_data(PDFA_ID.sub(b"", stream.get_data()))

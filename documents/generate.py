@@ -37,6 +37,10 @@ AVAILABLE_FROM = {
 # From which state on a document stays as it is, by `produced_on`: it was sent to be signed.
 FROZEN_FROM = {"laureate": {lifecycle.AGREEMENT_SENT, lifecycle.AGREEMENT_SIGNED}}
 NOT_HASHED = ("today",)  # a document keeps the date it was first issued
+# The copies kept as records, made PDF/A-2b (documents.convert): the dossier as submitted and the convention
+# sent to be signed are issued once at an event and archived with the file; on-demand documents are working
+# copies made again at will, tagged PDF only.
+ARCHIVAL = ("submission", "laureate")
 
 
 def edition_of(dossier: Dossier):
@@ -122,7 +126,7 @@ def ensure_document(dossier: Dossier, doc_key: str, fmt: str) -> GeneratedDocume
     data = render_docx(path, context, described)
     pages = None
     if fmt == "pdf":
-        converted = docx_to_pdf(data)
+        converted = docx_to_pdf(data, archival=document.produced_on in ARCHIVAL)
         if converted is None:
             return None
         store = file_store()

@@ -60,6 +60,19 @@ Pour le compléter et le déposer :
 
 — {{ edition.organisation }}""",
     ),
+    "staff_invitation": (  # fixed text: an invitation to the back-office, for one person (accounts.invitations)
+        "Invitation à l'espace équipe{{ ' — ' ~ edition.short_title if edition else '' }} — Appels à projets",
+        """Bonjour{{ ' ' ~ name if name else '' }},
+
+{{ inviter }} vous invite à rejoindre l'espace équipe des appels à projets, avec le rôle : {{ role }}{% if edition %}, pour l'appel « {{ edition.title }} » ({{ edition.ordinal }} édition){% endif %}.
+
+Pour choisir votre mot de passe et activer votre compte, ouvrez ce lien :
+{{ url }}
+
+Il est valable {{ days }} jours et ne sert qu'une fois. Vous vous connecterez ensuite avec votre adresse électronique et ce mot de passe. Si vous n'attendiez pas cette invitation, ignorez ce message : aucun compte ne sera créé.
+
+— L'équipe des appels à projets""",
+    ),
     "workshop_address_check": (  # fixed text: it goes to any address typed, so it carries nothing typed
         "Confirmez votre inscription : {{ workshop.title }} — {{ workshop.date }}",
         """Bonjour,

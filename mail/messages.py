@@ -157,6 +157,15 @@ def send_sign_in_link(user: User, url: str, minutes: int, edition: LoadedEdition
     log.info("sign-in link queued for %s", user.email)
 
 
+def send_staff_invitation(invitation, url: str, role: str, inviter: str, days: int) -> None:
+    """The one-time link with which an invited member of the team or the jury sets their password."""
+    edition = current_app.extensions["editions"].get(invitation.edition_id) if invitation.edition_id else None
+    context = {"edition": None, **base_context(edition), "url": url,
+               "days": days, "name": invitation.display_name or "", "role": role, "inviter": inviter}
+    _queue("staff_invitation", edition, context, invitation.email, dedup_key=f"staff_invitation:{invitation.id}")
+    log.info("staff invitation queued for %s", invitation.email)
+
+
 def send_submission_receipt(dossier: Dossier) -> None:
     """The receipt to the applicant (the dossier attached, PDF and Word) and a notice to the programme."""
     edition = edition_of(dossier)

@@ -47,12 +47,14 @@ EXTRAS: dict[str, dict[str, Any]] = {
         "workshop": {"title": "Session d'information", "date": "17 juillet 2019 à 14 h – 17 h"},
         "confirm_url": "https://appels.example.gouv.fr/ateliers/confirmation/exemple",
     },
+    "staff_invitation": {"url": "https://appels.example.gouv.fr/connexion/invitation/exemple", "days": 7,
+                         "name": "Claire Expert", "role": "Membre du jury", "inviter": "Équipe du programme"},
     "result_laureate": {**_DOSSIER_LINKS, "reason": "Projet exemplaire."},
     "result_not_selected": {**_DOSSIER_LINKS, "reason": "Projet hors du périmètre de l'appel."},
     "convention_sent": _DOSSIER_LINKS,
 }
 # Messages about one dossier carry the whole documents' context; the others only the edition's facts.
-WITHOUT_DOSSIER = ("sign_in_link", "workshop_address_check", "workshop_registration")
+WITHOUT_DOSSIER = ("sign_in_link", "staff_invitation", "workshop_address_check", "workshop_registration")
 
 
 class MessageTemplateError(Exception):

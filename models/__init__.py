@@ -6,6 +6,7 @@ from models.decision import DecisionBatch, DecisionNotice
 from models.documents import GeneratedDocument
 from models.dossier import Dossier, ReferenceCounter, Transition
 from models.files import StoredFile
+from models.invitation import StaffInvitation
 from models.jobs import Job
 from models.outbox import OutboxMessage
 from models.review import JuryAssignment, Score
@@ -16,5 +17,5 @@ from models.workshop import WorkshopRegistration, WorkshopSeats
 __all__ = [
     "db", "Agreement", "DecisionBatch", "DecisionNotice", "Dossier", "EditionRevision", "GeneratedDocument",
     "Job", "JuryAssignment", "LoginToken", "OutboxMessage", "ReferenceCounter", "Score", "SignInThrottle",
-    "StoredFile", "Transition", "User", "WorkshopRegistration", "WorkshopSeats",
+    "StaffInvitation", "StoredFile", "Transition", "User", "WorkshopRegistration", "WorkshopSeats",
 ]

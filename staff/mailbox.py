@@ -19,7 +19,8 @@ from models.outbox import FAILED
 __all__ = ["LocalMessage", "failed_messages", "kept_messages", "read_local_message", "send_again"]
 
 SHOWN = 200
-PERSONAL_KINDS = ("sign_in_link", "workshop_address_check")  # their body holds a link for the addressee alone
+# their body holds a link for the addressee alone
+PERSONAL_KINDS = ("sign_in_link", "staff_invitation", "workshop_address_check")
 HIDDEN = "Le contenu de ce message n'est jamais affiché : il contient un lien personnel, réservé à son destinataire."
 
 

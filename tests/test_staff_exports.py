@@ -224,7 +224,7 @@ def test_rows_are_read_in_chunks_and_written_as_they_come(app, dossiers, monkeyp
 def _fake_pdf(monkeypatch):
     """LibreOffice replaced by a one-page PDF: the archive, not the conversion, is under test."""
     monkeypatch.setattr("documents.convert.soffice_path", lambda: "soffice")
-    monkeypatch.setattr("documents.generate.docx_to_pdf", lambda data: pdf_bytes(1))
+    monkeypatch.setattr("documents.generate.docx_to_pdf", lambda data, **options: pdf_bytes(1))
 
 
 def test_the_zip_holds_the_pdf_of_every_submitted_dossier_with_its_annexes(app, client, dossiers, monkeypatch):

@@ -17,7 +17,7 @@ import timekeeping
 from dossiers import lifecycle
 from mail.local import keep_locally
 from mail.outbox import enqueue
-from models import Agreement, DecisionBatch, DecisionNotice, Dossier, JuryAssignment, OutboxMessage, db
+from models import Agreement, DecisionBatch, DecisionNotice, Dossier, JuryAssignment, OutboxMessage, StaffInvitation, db
 from models.outbox import FAILED
 from staff.sending import start_batch
 from tests.journey import EDITION, pdf_bytes
@@ -57,6 +57,7 @@ ACCESS = {
     "staff.mails": TEAM,
     "staff.jobs": TEAM,
     "staff.kept_mail": ADMIN,
+    "staff.invitations_page": ADMIN,
     "staff.send_again": TEAM,
     "staff.my_reviews": JURY,
     "staff.review": JURY_DOSSIER,
@@ -134,6 +135,10 @@ EFFECTS = {
     "staff.send_decisions": (_a_decision_to_send, lambda w, d, a: _batch_of(d)),
     "staff.send_again": (_failed_again,
                          lambda w, d, a: db.session.get(OutboxMessage, w.failed_message_id).status != FAILED),
+    "staff.invitations_page": (lambda w, d, a: {"email": f"invite-{d.id}@dinsic.gouv.fr", "role": "instructeur",
+                                                "edition_id": ""},
+                               lambda w, d, a: db.session.execute(db.select(StaffInvitation).filter_by(
+                                   email=f"invite-{d.id}@dinsic.gouv.fr")).scalar() is not None),
     "staff.review": (_scores, lambda w, d, a: db.session.get(JuryAssignment, a.id).score is not None),
     "staff.declare_conflict": (lambda w, d, a: {"reason": "Ancien collègue."},
                                lambda w, d, a: db.session.get(JuryAssignment, a.id).conflict_declared_at is not None),

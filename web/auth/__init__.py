@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("auth", __name__)
 
-from web.auth import routes  # noqa: E402,F401
+from web.auth import invitation, routes  # noqa: E402,F401

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, PasswordField
-from wtforms.validators import InputRequired, Length
+from wtforms.validators import EqualTo, InputRequired, Length
 
+from accounts.passwords import MIN_LENGTH
 from mail.addresses import DeliverableAddress
 
 
@@ -27,3 +28,13 @@ class ConfirmLinkForm(FlaskForm):
 class StaffLoginForm(FlaskForm):
     email = EmailField("Adresse électronique", validators=[InputRequired("Indiquez votre adresse électronique.")])
     password = PasswordField("Mot de passe", validators=[InputRequired("Indiquez votre mot de passe.")])
+
+
+class ChoosePasswordForm(FlaskForm):
+    """An invited member of the team or the jury chooses their password (rules: accounts.passwords)."""
+
+    password = PasswordField("Mot de passe", description=f"Au moins {MIN_LENGTH} caractères.",
+                             validators=[InputRequired("Choisissez un mot de passe.")])
+    confirmation = PasswordField("Confirmation du mot de passe",
+                                 validators=[InputRequired("Saisissez le mot de passe une seconde fois."),
+                                             EqualTo("password", "Les deux mots de passe saisis sont différents.")])

@@ -27,4 +27,4 @@ def enter_back_office():
     return None
 
 
-from web.staff import dashboard, dossiers, exports, jobs, jury, mails, results, workshops  # noqa: E402,F401
+from web.staff import dashboard, dossiers, exports, invitations, jobs, jury, mails, results, workshops  # noqa: E402,F401,I001

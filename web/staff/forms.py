@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, RadioField, SelectField, TextAreaField
+from wtforms import BooleanField, EmailField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
@@ -54,3 +54,22 @@ class CountersignForm(FlaskForm):
 class SendDecisionsForm(FlaskForm):
     confirm = BooleanField("Je confirme l'envoi des décisions listées ci-dessus",
                            validators=[DataRequired("Cochez la case pour confirmer l'envoi.")])
+
+
+class InvitationForm(FlaskForm):
+    """An admin invites a member of the team or the jury (accounts.invitations)."""
+
+    email = EmailField("Adresse électronique de la personne invitée",
+                       validators=[InputRequired("Indiquez l'adresse électronique de la personne invitée."),
+                                   Length(max=254, message="L'adresse électronique est trop longue.")])
+    name = StringField("Nom affiché (facultatif)", description="Par exemple : Claire Expert.",
+                       validators=[Optional(), Length(max=200, message="Le nom est trop long.")])
+    role = SelectField("Rôle", validators=[InputRequired("Choisissez le rôle de la personne invitée.")])
+    edition_id = SelectField("Édition (pour un membre du jury)", validators=[Optional()])
+
+    def offer(self, roles: dict[str, str], editions) -> InvitationForm:
+        self.role.choices = [SelectChoice("", "Choisir un rôle")] + [
+            SelectChoice(value, label) for value, label in roles.items()]
+        self.edition_id.choices = [SelectChoice("", "—")] + [
+            SelectChoice(e.id, f"{e.definition.short_title} — {e.definition.number}e édition") for e in editions]
+        return self
