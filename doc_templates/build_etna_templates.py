@@ -231,8 +231,8 @@ ARTICLES = [
      "{{ c.share_granted }} du coût total du projet, évalué à {{ c.project_cost }}. Le bénéficiaire avait "
      "demandé {{ c.amount_requested }}. Ce montant est un plafond : il ne peut être révisé à la hausse."),
     ("Article 3 — Modalités de versement",
-     "La subvention est versée en deux fois, selon l'échéancier ci-dessous, sur le compte du bénéficiaire "
-     "indiqué par son service financier :"),
+     "La subvention est versée selon l'échéancier ci-dessous, sur le compte du bénéficiaire indiqué par son "
+     "service financier :"),
     ("Article 4 — Durée",
      "La convention prend effet à la date de sa signature par les deux parties. Elle s'achève à la remise du "
      "rapport final d'expérimentation, et au plus tard dix-huit mois après sa signature."),
@@ -253,6 +253,19 @@ ARTICLES = [
      "Les parties s'efforcent de régler à l'amiable tout différend relatif à la présente convention. À défaut, "
      "le litige est porté devant le tribunal administratif de Paris."),
 ]
+
+
+def _instalments_table(document: Document) -> None:
+    """One row per instalment of the edition (c.instalments), then the total granted."""
+    table = _header_table(document, ("Versement", "Échéance", "Part", "Montant"))
+    _loop_row(table, "{%tr for v in c.instalments %}")
+    cells = table.add_row().cells
+    for cell, tag in zip(cells, ("{{ v.label }}", "{{ v.when }}", "{{ v.share }}", "{{ v.amount }}"), strict=True):
+        cell.text = tag
+    _loop_row(table, "{%tr endfor %}")
+    cells = table.add_row().cells
+    for cell, text in zip(cells, ("Total", "", "100 %", "{{ c.amount_granted }}"), strict=True):
+        cell.text = text
 
 
 def build_convention(target: Path, organisation: tuple[str, str, str] = DINSIC) -> None:
@@ -287,13 +300,7 @@ def build_convention(target: Path, organisation: tuple[str, str, str] = DINSIC) 
         document.add_heading(title, level=2)
         document.add_paragraph(body.replace("DINSIC", short))
         if title.startswith("Article 3"):
-            table = _header_table(document, ("Versement", "Part", "Montant"))
-            _loop_row(table, "{%tr for v in c.instalments %}")
-            cells = table.add_row().cells
-            cells[0].text, cells[1].text, cells[2].text = "{{ v.label }}", "{{ v.share }}", "{{ v.amount }}"
-            _loop_row(table, "{%tr endfor %}")
-            cells = table.add_row().cells
-            cells[0].text, cells[1].text, cells[2].text = "Total", "100 %", "{{ c.amount_granted }}"
+            _instalments_table(document)
     document.add_paragraph()
     document.add_paragraph("Fait en deux exemplaires originaux, le {{ today }}.")
     table = document.add_table(rows=2, cols=2)

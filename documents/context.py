@@ -14,7 +14,7 @@ Templates read:
 - `sections`: each visible step with its items (label, value), for documents that list every answer;
 - `annexes`: name, pages and field label of each PDF annex;
 - `c.*`: computed amounts — amount_requested, project_cost, share_requested, amount_granted,
-  share_granted, instalments (label, share, amount);
+  share_granted, instalments (label, share, amount, when, date: see dossiers.instalments);
 - `signatory.*`: name and function of the person who signs; `today`.
 """
 
@@ -28,6 +28,7 @@ from typing import Any
 
 from documents.formatting import format_amount, format_date, format_datetime, format_percent
 from dossiers import lifecycle
+from dossiers.instalments import payment_schedule
 from editions.conditions import evaluate
 from editions.model import LoadedEdition
 from editions.schema import FieldDef
@@ -38,11 +39,6 @@ from timekeeping import now
 
 __all__ = ["build_context", "clean_text", "context_from_answers", "context_variables", "display", "sample_answers",
            "sample_context", "visible_answers"]
-
-# The convention pays the grant in two instalments: at signature, then on the final report.
-INSTALMENTS = (("à la signature de la convention", Decimal("0.5")),
-               ("à la remise du rapport final d'expérimentation", Decimal("0.5")))
-
 
 def _decimal(value: Any) -> Decimal | None:
     if value in (None, ""):
@@ -102,9 +98,9 @@ def _computed(edition: LoadedEdition, answers: dict[str, Any], granted: Decimal 
         "amount_requested": format_amount(requested), "project_cost": format_amount(cost),
         "share_requested": share(requested),
         "amount_granted": format_amount(granted), "share_granted": share(granted),
-        "instalments": [{"label": label, "share": format_percent(part * 100),
-                         "amount": format_amount(granted * part if granted is not None else None)}
-                        for label, part in INSTALMENTS],
+        "instalments": [{"label": p.label, "share": format_percent(p.share), "amount": format_amount(p.amount),
+                         "when": p.when, "date": format_date(p.date)}
+                        for p in payment_schedule(edition, granted)],
     }
 
 

@@ -17,6 +17,7 @@ from editions.calendar_checks import check_dates, check_workshops
 from editions.check_context import DEFAULT_TEMPLATES_FOLDER, Check, CheckContext
 from editions.conditions import canonical, referenced_fields
 from editions.document_checks import check_document_emails, check_documents, check_email_definitions
+from editions.instalment_checks import check_instalments
 from editions.loader import EditionError, NodePath, Positions
 from editions.model import LoadedEdition
 from editions.positions import unexpected
@@ -198,7 +199,7 @@ def check_axis_field(ctx: CheckContext) -> list[EditionError]:
 
 CHECKS: list[Check] = [
     check_unique_keys, check_roles, check_conditions, check_axis_field, check_totals, check_rules_and_gates,
-    check_dates, check_workshops, check_documents, check_document_emails, check_email_definitions,
+    check_dates, check_workshops, check_instalments, check_documents, check_document_emails, check_email_definitions,
 ]
 
 

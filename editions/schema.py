@@ -266,14 +266,38 @@ class Page(Strict):
 
 
 class Workshop(Strict):
+    """A session people register to: in a room (`place`), remote too (`remote`), or remote only (no place)."""
+
     key: Key
     title: str
     starts: DateTime
     ends: DateTime
-    place: str
-    capacity: Integer | None = Field(default=None, ge=1)
-    remote: Boolean = False
+    place: str | None = None  # none: the session is held remotely only
+    capacity: Integer | None = Field(default=None, ge=1)  # seats in the room
+    remote: Boolean = False  # people may also attend remotely
+    remote_capacity: Integer | None = Field(default=None, ge=1)  # remote seats (unset: unlimited)
+    link: str | None = None  # the video-conference link, sent to those registered (never on the public page)
     description: str | None = None
+
+    @property
+    def remote_only(self) -> bool:
+        """No room: everyone attends remotely."""
+        return self.place is None
+
+    @property
+    def takes_remote(self) -> bool:
+        """Whether people may attend remotely (a remote-only session, or a room with remote attendance)."""
+        return self.remote or self.remote_only
+
+
+class Instalment(Strict):
+    """One payment of the grant: its share of the amount granted and what releases it (editions.instalments)."""
+
+    label: str
+    share: Number = Field(gt=0, le=100)  # per cent of the amount granted
+    trigger: Literal["signature", "report", "date"]
+    report: str | None = None  # trigger `report`: the report whose acceptance releases the payment
+    date: Date | None = None  # trigger `date`: the day it is paid
 
 
 class Criterion(Strict):
@@ -344,6 +368,7 @@ class Edition(Strict):
     axes: list[Axis]
     eligibility: str  # Markdown
     workshops: list[Workshop] = []
+    instalments: list[Instalment] = []  # none: two halves, at signature and on the final report
     steps: list[Step] = Field(min_length=1)
     gates: list[Gate] = []
     rules: list[Rule] = []

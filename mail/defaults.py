@@ -110,7 +110,9 @@ Aucune place n'est réservée avant cette confirmation. Si vous n'êtes pas à l
 
 Nous avons le plaisir de vous annoncer que le jury a retenu votre projet « {{ dossier.title }} » ({{ dossier.reference }}) : il est **lauréat** de l'appel à projets « {{ edition.title }} ».
 
-Le montant accordé est de {{ c.amount_granted }}{{ ', soit ' ~ c.share_granted ~ ' du coût du projet' if c.share_granted else '' }}.
+Le montant accordé est de {{ c.amount_granted }}{{ ', soit ' ~ c.share_granted ~ ' du coût du projet' if c.share_granted else '' }}. Il vous sera versé selon l'échéancier suivant :
+{% for v in c.instalments %}
+- {{ v.label }} : {{ v.amount }} ({{ v.share }}), {{ v.when }}{% endfor %}
 
 La convention de financement vous sera envoyée prochainement pour signature.
 

@@ -121,8 +121,9 @@ def test_the_convention_of_a_laureate(submitted, runner):
     body, tables = _docx(_stored(generated))
     assert "120\u202f000,00\u00a0€, soit 80\u00a0% du coût total du projet" in body
     assert "représenté(e) par Dominique Bernard, Directeur du numérique" in body
-    instalments = next(t for t in tables if t[0] == ["Versement", "Part", "Montant"])
-    assert instalments[1][2] == instalments[2][2] == "60\u202f000,00\u00a0€"
+    instalments = next(t for t in tables if t[0] == ["Versement", "Échéance", "Part", "Montant"])
+    assert instalments[1][3] == instalments[2][3] == "60\u202f000,00\u00a0€"
+    assert instalments[2][1] == "à l'acceptation du rapport final d’expérimentation"
 
 
 def test_downloads_are_refused_to_anyone_without_the_right(app, submitted):
