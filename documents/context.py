@@ -26,7 +26,7 @@ from decimal import Decimal
 from types import SimpleNamespace
 from typing import Any
 
-from documents.formatting import format_amount, format_date, format_datetime, format_percent
+from documents.formatting import format_amount, format_date, format_datetime, format_moment, format_percent
 from dossiers import lifecycle
 from dossiers.instalments import payment_schedule
 from editions.conditions import evaluate
@@ -80,7 +80,7 @@ def edition_facts(edition: LoadedEdition) -> dict[str, Any]:
         "id": edition.id, "title": d.title, "short_title": d.short_title, "number": d.number,
         "ordinal": "1re" if d.number == 1 else f"{d.number}e", "organisation": d.organisation,
         "funder": d.funder or "", "contact_email": d.contact_email,
-        "opens": format_date(edition.opens_at, edition.zone),
+        "opens": format_moment(edition.opens_at, edition.zone),
         "closes": format_datetime(edition.closes_at, edition.zone),
         "budget_total": format_amount(d.budget_total) if d.budget_total else "",
         "funding_rate_max": format_percent(d.funding_rate_max),

@@ -50,6 +50,15 @@ def format_datetime(value: dt.datetime | None, zone: str | ZoneInfo | None = Non
     return f"{format_date(value, zone)} à {format_time(value, zone)}"
 
 
+def format_moment(value: dt.datetime | None, zone: str | ZoneInfo | None = None) -> str:
+    """« 24 juin 2019 » at midnight, else with its hour « 24 juin 2019 à 9 h 30 »: an opening says its hour
+    only when it has one."""
+    if value is None:
+        return ""
+    local = value.astimezone(_zone(zone)) if value.tzinfo else value
+    return format_date(value, zone) if local.time() == dt.time.min else format_datetime(value, zone)
+
+
 def format_amount(value: float | int | str | Decimal | None, cents: bool = True) -> str:
     """« 150 000,00 € » with the narrow no-break spaces French typography uses."""
     if value in (None, ""):

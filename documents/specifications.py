@@ -33,7 +33,7 @@ def specifications_context(edition: LoadedEdition) -> dict[str, Any]:
         ends = w.ends if w.ends.tzinfo else w.ends.replace(tzinfo=edition.zone)
         workshops.append({"title": w.title, "date": f"{format_datetime(starts, edition.zone)} – "
                                                     f"{format_time(ends, edition.zone)}",
-                          "place": w.place + (" (ou à distance)" if w.remote else ""),
+                          "place": w.venue,
                           "description": w.description or ""})
     return {
         "edition": edition_facts(edition),

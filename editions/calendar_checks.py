@@ -8,7 +8,8 @@ from __future__ import annotations
 import datetime as dt
 
 from editions.check_context import CheckContext
-from editions.loader import EditionError
+from editions.loader import EditionError, NodePath
+from editions.schema import Workshop
 
 MAX_OPEN_DAYS = 366  # longer is almost always a mistyped year
 MAX_WORKSHOP_HOURS = 12  # a workshop is a session in one day, not a series
@@ -52,6 +53,7 @@ def check_workshops(ctx: CheckContext) -> list[EditionError]:
             hours = int((ends - starts).total_seconds() // 3600)
             errors.append(ctx.error(where + ("ends",), f"l’atelier « {workshop.key} » durerait {hours} heures "
                                                        f"(plus de {MAX_WORKSHOP_HOURS}) : vérifiez « ends »"))
+        errors += _attendance_errors(ctx, where, workshop)
         if starts > edition.closes_at:
             errors.append(ctx.error(where + ("starts",), f"l’atelier « {workshop.key} » commence après la clôture "
                                                          f"({_french_date(edition.closes_at.astimezone(edition.zone))})"))
@@ -59,4 +61,25 @@ def check_workshops(ctx: CheckContext) -> list[EditionError]:
             errors.append(ctx.error(where + ("starts",), f"l’atelier « {workshop.key} » commence plus de "
                                                          f"{WORKSHOP_DAYS_BEFORE_OPENING} jours avant l’ouverture "
                                                          f"({_french_date(edition.opens_at.astimezone(edition.zone))})"))
+    return errors
+
+
+def _attendance_errors(ctx: CheckContext, where: NodePath, workshop: Workshop) -> list[EditionError]:
+    """How people attend must be said once: a room (`place`, `capacity`), remote seats (`remote`, `remote_capacity`,
+    `link`), or both; a remote-only session has no place."""
+    errors = []
+    if workshop.remote_only and "remote" in workshop.model_fields_set and not workshop.remote:
+        errors.append(ctx.error(where + ("remote",), f"l’atelier « {workshop.key} » n’a pas de « place » : il se tient "
+                                                     "à distance ; retirez « remote: false » ou donnez un lieu"))
+    if workshop.remote_only and workshop.capacity is not None:
+        errors.append(ctx.error(where + ("capacity",), "« capacity » compte les places de la salle, et cet atelier "
+                                                       "n’a pas de « place » : écrivez « remote_capacity »", key=True))
+    if not workshop.takes_remote:
+        for key in ("remote_capacity", "link"):
+            if getattr(workshop, key) is not None:
+                errors.append(ctx.error(where + (key,), f"« {key} » ne sert qu’à un atelier suivi à distance : "
+                                                        "ajoutez « remote: true »", key=True))
+    if workshop.link is not None and not workshop.link.startswith(("https://", "http://")):
+        errors.append(ctx.error(where + ("link",), f"« link » est l’adresse complète de la visioconférence, qui "
+                                                   f"commence par https:// (pas « {workshop.link} »)"))
     return errors

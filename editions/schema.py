@@ -289,6 +289,13 @@ class Workshop(Strict):
         """Whether people may attend remotely (a remote-only session, or a room with remote attendance)."""
         return self.remote or self.remote_only
 
+    @property
+    def venue(self) -> str:
+        """Where people attend, as pages, mails and documents say it: the room, « à distance », or both."""
+        if self.place is None:
+            return "À distance"
+        return f"{self.place} (ou à distance)" if self.remote else self.place
+
 
 class Instalment(Strict):
     """One payment of the grant: its share of the amount granted and what releases it (editions.instalments)."""

@@ -93,7 +93,8 @@ Aucune place n'est réservée avant cette confirmation. Si vous n'êtes pas à l
 {% if registered %}Votre inscription à « {{ workshop.title }} » est confirmée.{% else %}La session « {{ workshop.title }} » est complète : vous êtes sur la liste d'attente. Vous recevrez un nouveau message si une place se libère.{% endif %}
 
 - Date : {{ workshop.date }}
-- Lieu : {{ workshop.place }}{% if remote %} — vous participerez à distance (visioconférence){% endif %}
+- Lieu : {{ workshop.place }}{% if remote and not workshop.remote_only %} — vous participerez à distance (visioconférence){% endif %}{% if join_url %}
+- Lien de connexion : {{ join_url }}{% endif %}
 
 {% if workshop.description %}{{ workshop.description }}
 

@@ -1,4 +1,7 @@
-"""Write a workshop invitation as an iCalendar file (RFC 5545) that calendars import in one click."""
+"""Write a workshop invitation as an iCalendar file (RFC 5545) that calendars import in one click.
+
+The icalendar library escapes, folds and types every value; we only say what the event is.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +9,7 @@ import datetime as dt
 from email.utils import parseaddr
 
 from flask import current_app
+from icalendar import Calendar, Event, vCalAddress, vText
 
 from editions.model import LoadedEdition
 from editions.schema import Workshop
@@ -14,65 +18,58 @@ from timekeeping import now
 CONTENT_TYPE = "text/calendar; charset=UTF-8; method=REQUEST"
 
 
-def _utc(value: dt.datetime, edition: LoadedEdition) -> str:
-    """A workshop time (naive means the edition's zone) as an iCalendar UTC date-time."""
+def _utc(value: dt.datetime, edition: LoadedEdition) -> dt.datetime:
+    """A workshop time (naive means the edition's zone) in UTC, so every calendar reads the same instant."""
     aware = value if value.tzinfo else value.replace(tzinfo=edition.zone)
-    return aware.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    return aware.astimezone(dt.UTC)
 
 
-def _text(value: str) -> str:
-    """Escape a TEXT value: backslash, semicolon, comma and line breaks."""
-    return (value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-            .replace("\r\n", "\\n").replace("\n", "\\n"))
+def _address(email: str, name: str | None, **params: str) -> vCalAddress:
+    address = vCalAddress(f"mailto:{email}")
+    if name:
+        address.params["CN"] = vText(" ".join(name.split()))  # one line: a name typed with breaks
+    address.params.update(params)
+    return address
 
 
-def _param(value: str) -> str:
-    """A parameter value (a CN): quoted, without the quotes and line breaks it may not hold."""
-    return '"' + " ".join(value.replace('"', "'").split()) + '"'
+def _description(workshop: Workshop, remote: bool) -> str:
+    """The programme, then how to attend remotely when this person does (with the link, if the YAML gives one)."""
+    parts = [workshop.description or ""]
+    if remote:
+        parts.append(f"Participation à distance : {workshop.link}" if workshop.link
+                     else "Participation à distance (visioconférence).")
+    elif workshop.remote:
+        parts.append("Participation possible à distance (visioconférence).")
+    return "\n\n".join(p for p in parts if p)
 
 
-def _fold(line: str) -> str:
-    """Fold a content line at 75 octets without cutting a UTF-8 character (RFC 5545 §3.1)."""
-    out, current, size = [], "", 0
-    for char in line:
-        width = len(char.encode("utf-8"))
-        if size + width > 75:
-            out.append(current)
-            current, size = " ", 1
-        current += char
-        size += width
-    out.append(current)
-    return "\r\n".join(out)
+def workshop_invitation(edition: LoadedEdition, workshop: Workshop, email: str, name: str | None = None,
+                        remote: bool = False) -> bytes:
+    """Build the .ics of one registration: a VEVENT with METHOD:REQUEST, times in UTC, the attendee named.
 
-
-def workshop_invitation(edition: LoadedEdition, workshop: Workshop, email: str, name: str | None = None) -> bytes:
-    """Build the .ics of one registration: a VEVENT with METHOD:REQUEST, times in UTC, the attendee named."""
+    `remote`: this person attends remotely, so the event carries the video-conference link (URL) if any.
+    """
     definition = edition.definition
     sender_domain = parseaddr(current_app.config.get("MAIL_DEFAULT_SENDER") or "")[1].rpartition("@")[2]
-    description = workshop.description or ""
-    if workshop.remote:
-        description += ("\n\n" if description else "") + "Participation possible à distance (visioconférence)."
-    attendee_cn = f";CN={_param(name)}" if name else ""
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        "PRODID:-//Appels//Appels à projets//FR",
-        "CALSCALE:GREGORIAN",
-        "METHOD:REQUEST",
-        "BEGIN:VEVENT",
-        f"UID:{definition.id}.{workshop.key}@{sender_domain or 'appels.localhost'}",
-        f"DTSTAMP:{now().astimezone(dt.UTC):%Y%m%dT%H%M%SZ}",
-        f"DTSTART:{_utc(workshop.starts, edition)}",
-        f"DTEND:{_utc(workshop.ends, edition)}",
-        f"SUMMARY:{_text(f'{workshop.title} — {definition.short_title}')}",
-        f"LOCATION:{_text(workshop.place)}",
-        f"DESCRIPTION:{_text(description)}",
-        f"ORGANIZER;CN={_param(definition.organisation)}:mailto:{definition.contact_email}",
-        f"ATTENDEE{attendee_cn};ROLE=REQ-PARTICIPANT;PARTSTAT=ACCEPTED;RSVP=FALSE:mailto:{email}",
-        "STATUS:CONFIRMED",
-        "SEQUENCE:0",
-        "TRANSP:OPAQUE",
-        "END:VEVENT",
-        "END:VCALENDAR",
-    ]
-    return ("\r\n".join(_fold(line) for line in lines) + "\r\n").encode("utf-8")
+    calendar = Calendar()
+    calendar.add("prodid", "-//Appels//Appels à projets//FR")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "REQUEST")
+    event = Event()
+    event.add("uid", f"{definition.id}.{workshop.key}@{sender_domain or 'appels.localhost'}")
+    event.add("dtstamp", now().astimezone(dt.UTC))
+    event.add("dtstart", _utc(workshop.starts, edition))
+    event.add("dtend", _utc(workshop.ends, edition))
+    event.add("summary", f"{workshop.title} — {definition.short_title}")
+    event.add("location", workshop.link if remote and workshop.remote_only and workshop.link else workshop.venue)
+    event.add("description", _description(workshop, remote))
+    if remote and workshop.link:
+        event.add("url", workshop.link)
+    event.add("organizer", _address(definition.contact_email, definition.organisation))
+    event.add("attendee", _address(email, name, ROLE="REQ-PARTICIPANT", PARTSTAT="ACCEPTED", RSVP="FALSE"))
+    event.add("status", "CONFIRMED")
+    event.add("sequence", 0)
+    event.add("transp", "OPAQUE")
+    calendar.add_component(event)
+    return calendar.to_ical()

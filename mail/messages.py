@@ -196,10 +196,11 @@ def send_convention(dossier: Dossier) -> OutboxMessage | None:
     return _send_about_dossier("convention_sent", dossier, f"convention_sent:{dossier.id}")
 
 
-def _workshop_facts(edition: LoadedEdition, workshop: Workshop) -> dict[str, str]:
+def _workshop_facts(edition: LoadedEdition, workshop: Workshop) -> dict[str, str | bool]:
     starts = workshop.starts if workshop.starts.tzinfo else workshop.starts.replace(tzinfo=edition.zone)
     ends = workshop.ends if workshop.ends.tzinfo else workshop.ends.replace(tzinfo=edition.zone)
-    return {"title": workshop.title, "place": workshop.place, "description": workshop.description or "",
+    return {"title": workshop.title, "place": workshop.venue, "remote_only": workshop.remote_only,
+            "description": workshop.description or "",
             "date": f"{format_datetime(starts, edition.zone)} – {format_time(ends, edition.zone)}"}
 
 
@@ -222,11 +223,14 @@ def send_workshop_confirmation(edition: LoadedEdition, workshop: Workshop, regis
     context = {
         **base_context(edition), "name": registration.name, "registered": registered, "remote": registration.remote,
         "workshop": _workshop_facts(edition, workshop),
+        # the video-conference link, only to those who have a remote seat
+        "join_url": workshop.link if registered and registration.remote and workshop.link else "",
         "cancel_url": public_url(f"/ateliers/annulation/{cancel_token(registration)}"),
     }
     attachments = []
     if registered:
-        invitation = workshop_invitation(edition, workshop, registration.email, registration.name)
+        invitation = workshop_invitation(edition, workshop, registration.email, registration.name,
+                                         remote=registration.remote)
         attachments.append(inline_attachment(invitation, f"invitation-{workshop.key}.ics", ICS_TYPE))
     stamp = f"{registration.created_at:%Y%m%d%H%M%S}" if registration.created_at else ""
     _queue("workshop_registration", edition, context, registration.email, attachments=attachments,

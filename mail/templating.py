@@ -38,9 +38,9 @@ EXTRAS: dict[str, dict[str, Any]] = {
     "submission_notification": _DOSSIER_LINKS,
     "reminder": {**_DOSSIER_LINKS, "days_left": 7},
     "workshop_registration": {
-        "name": "Camille Martin", "registered": True, "remote": False,
+        "name": "Camille Martin", "registered": True, "remote": False, "join_url": "",
         "workshop": {"title": "Session d'information", "date": "17 juillet 2019 à 14 h – 17 h",
-                     "place": "20 avenue de Ségur, 75007 Paris", "description": ""},
+                     "place": "20 avenue de Ségur, 75007 Paris", "remote_only": False, "description": ""},
         "cancel_url": "https://appels.example.gouv.fr/ateliers/annulation/exemple",
     },
     "workshop_address_check": {

@@ -38,10 +38,12 @@ class WorkshopRegistration(db.Model):
 
 
 class WorkshopSeats(db.Model):
-    """Seats taken per workshop, moved by one atomic UPDATE so two people never get the last seat."""
+    """Seats taken per workshop, in the room and remotely, moved by one atomic UPDATE so two people never get
+    the last seat."""
 
     __tablename__ = "workshop_seats"
 
     edition_id: Mapped[str] = mapped_column(String(80), primary_key=True)
     workshop_key: Mapped[str] = mapped_column(String(80), primary_key=True)
     taken: Mapped[int] = mapped_column(default=0)
+    remote_taken: Mapped[int] = mapped_column(default=0, server_default="0")

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from decimal import Decimal
 
 import docx
+import icalendar
 import pytest
 from pypdf import PdfReader
 
@@ -168,10 +170,16 @@ def test_workshop_registration_brings_an_invitation_or_a_waiting_list_notice(app
     assert (name, kind) == ("invitation-presentation.ics", "text/calendar")
     part = next(confirmed.iter_attachments())
     assert part.get_param("method") == "REQUEST"
-    ics = data.decode("utf-8")
-    assert "DTSTART:20190717T120000Z\r\n" in ics and "DTEND:20190717T150000Z\r\n" in ics
-    assert f'ATTENDEE;CN="Camille Martin";ROLE=REQ-PARTICIPANT;PARTSTAT=ACCEPTED;RSVP=FALSE:mailto:{CONTACT}' \
-           in ics.replace("\r\n ", "")
+    calendar = icalendar.Calendar.from_ical(data)
+    assert str(calendar["METHOD"]) == "REQUEST"
+    [event] = calendar.walk("VEVENT")
+    assert event.decoded("DTSTART") == dt.datetime(2019, 7, 17, 12, 0, tzinfo=dt.UTC)
+    assert event.decoded("DTEND") == dt.datetime(2019, 7, 17, 15, 0, tzinfo=dt.UTC)
+    assert str(event["LOCATION"]) == "DINSIC, 20 avenue de Ségur, 75007 Paris (ou à distance)"
+    attendee = event["ATTENDEE"]
+    assert str(attendee) == f"mailto:{CONTACT}" and attendee.params["CN"] == "Camille Martin"
+    assert (attendee.params["ROLE"], attendee.params["PARTSTAT"]) == ("REQ-PARTICIPANT", "ACCEPTED")
+    assert "URL" not in event  # a seat in the room: no video-conference link
 
     [_, waiting] = smtp.to("dominique.bernard@nord.gouv.fr")
     assert waiting["Subject"].startswith("Liste d’attente : Présentation générale")

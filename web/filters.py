@@ -7,7 +7,7 @@ import datetime as dt
 from flask import Flask, current_app
 
 import timekeeping
-from documents.formatting import format_amount, format_date, format_datetime, format_time
+from documents.formatting import format_amount, format_date, format_datetime, format_moment, format_time
 from dossiers import deadline, lifecycle
 from forms.layout import gate_notices, group_total, group_totals, step_layout
 from rich_text import to_html
@@ -17,6 +17,7 @@ from rules.computed import of_group
 def init_app(app: Flask) -> None:
     app.add_template_filter(format_date, "date_fr")
     app.add_template_filter(format_datetime, "datetime_fr")
+    app.add_template_filter(format_moment, "moment_fr")  # the date, and the hour when it is not midnight
     app.add_template_filter(format_amount, "amount_fr")
     app.add_template_filter(format_time, "time_fr")
     app.add_template_filter(lambda s: lifecycle.LABELS.get(s, s), "state_label")

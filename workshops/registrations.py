@@ -30,13 +30,20 @@ def find_workshop(edition: LoadedEdition, key: str) -> Workshop | None:
     return next((w for w in edition.definition.workshops if w.key == key), None)
 
 
-def _take_seat(edition: LoadedEdition, workshop: Workshop) -> bool:
-    """Take one seat if any is left (unlimited when the YAML gives no capacity)."""
+def _seats(workshop: Workshop, remote: bool) -> tuple[sa.Column, int | None]:
+    """The counter and the capacity of one kind of seat: in the room, or remote (each unlimited when unset)."""
     table = WorkshopSeats.__table__
+    return (table.c.remote_taken, workshop.remote_capacity) if remote else (table.c.taken, workshop.capacity)
+
+
+def _take_seat(edition: LoadedEdition, workshop: Workshop, remote: bool) -> bool:
+    """Take one seat of the kind asked if any is left (unlimited when the YAML gives no capacity)."""
+    table = WorkshopSeats.__table__
+    counter, capacity = _seats(workshop, remote)
     where = sa.and_(table.c.edition_id == edition.id, table.c.workshop_key == workshop.key)
-    if workshop.capacity is not None:
-        where = sa.and_(where, table.c.taken < workshop.capacity)
-    bump = table.update().where(where).values(taken=table.c.taken + 1).returning(table.c.taken)
+    if capacity is not None:
+        where = sa.and_(where, counter < capacity)
+    bump = table.update().where(where).values({counter: counter + 1}).returning(counter)
     if db.session.execute(bump).scalar() is not None:
         return True
     exists = db.session.execute(sa.select(table.c.taken).where(
@@ -45,7 +52,8 @@ def _take_seat(edition: LoadedEdition, workshop: Workshop) -> bool:
         return False  # the row is there and full
     try:
         with db.session.begin_nested():
-            db.session.execute(table.insert().values(edition_id=edition.id, workshop_key=workshop.key, taken=0))
+            db.session.execute(table.insert().values(edition_id=edition.id, workshop_key=workshop.key, taken=0,
+                                                     remote_taken=0))
     except sa.exc.IntegrityError:
         pass  # someone created it first
     return db.session.execute(bump).scalar() is not None
@@ -76,7 +84,7 @@ def request_registration(edition: LoadedEdition, workshop: Workshop, email: str,
                                             checks_sent=0)
         db.session.add(registration)
     registration.name, registration.administration = name.strip(), administration.strip()
-    registration.remote = bool(remote and workshop.remote)
+    registration.remote = workshop.remote_only or bool(remote and workshop.remote)
     registration.status, registration.created_at, registration.cancelled_at = PENDING, now(), None
     if registration.check_sent_at is None or registration.check_sent_at < now() - dt.timedelta(hours=1):
         registration.check_sent_at, registration.checks_sent = now(), 0
@@ -94,8 +102,7 @@ def confirm(edition: LoadedEdition, workshop: Workshop, registration: WorkshopRe
     _not_past(edition, workshop)
     if registration.status != PENDING:
         raise RegistrationRefused("Cette inscription est déjà confirmée.")
-    remote = registration.remote
-    registration.status = REGISTERED if remote or _take_seat(edition, workshop) else WAITING
+    registration.status = REGISTERED if _take_seat(edition, workshop, registration.remote) else WAITING
     registration.created_at = now()
     db.session.flush()
     from mail.messages import send_workshop_confirmation
@@ -106,19 +113,21 @@ def confirm(edition: LoadedEdition, workshop: Workshop, registration: WorkshopRe
 
 def cancel(edition: LoadedEdition, workshop: Workshop,
            registration: WorkshopRegistration) -> WorkshopRegistration | None:
-    """Cancel a registration; a freed seat goes to the first person waiting, who is told. Return them."""
-    had_seat = registration.status == REGISTERED and not registration.remote
+    """Cancel a registration; a freed seat goes to the first person waiting for that kind of seat (in the room
+    or remote), who is told. Return them."""
+    had_seat, remote = registration.status == REGISTERED, registration.remote
     registration.status, registration.cancelled_at = CANCELLED, now()
     db.session.flush()
     if not had_seat:
         return None
     promoted = db.session.execute(db.select(WorkshopRegistration).filter_by(
-        edition_id=edition.id, workshop_key=workshop.key, status=WAITING).order_by(WorkshopRegistration.id)
-        .limit(1)).scalar_one_or_none()
+        edition_id=edition.id, workshop_key=workshop.key, status=WAITING, remote=remote)
+        .order_by(WorkshopRegistration.id).limit(1)).scalar_one_or_none()
     if promoted is None:
         table = WorkshopSeats.__table__
-        db.session.execute(table.update().where(table.c.edition_id == edition.id,
-                                                table.c.workshop_key == workshop.key).values(taken=table.c.taken - 1))
+        counter, _ = _seats(workshop, remote)
+        db.session.execute(table.update().where(table.c.edition_id == edition.id, table.c.workshop_key == workshop.key,
+                                                counter > 0).values({counter: counter - 1}))
         return None
     promoted.status = REGISTERED
     db.session.flush()
@@ -135,12 +144,14 @@ def registrations(edition: LoadedEdition, workshop: Workshop) -> list[WorkshopRe
         .filter(WorkshopRegistration.status.in_((REGISTERED, WAITING))).order_by(WorkshopRegistration.id)).scalars())
 
 
-def seats_left(edition: LoadedEdition, workshop: Workshop) -> int | None:
-    if workshop.capacity is None:
+def seats_left(edition: LoadedEdition, workshop: Workshop, remote: bool = False) -> int | None:
+    """Seats of one kind still free (in the room, or remote); None when that kind is unlimited or not offered."""
+    counter, capacity = _seats(workshop, remote)
+    if capacity is None or (remote and not workshop.takes_remote) or (not remote and workshop.remote_only):
         return None
-    taken = db.session.execute(sa.select(WorkshopSeats.taken).filter_by(
-        edition_id=edition.id, workshop_key=workshop.key)).scalar() or 0
-    return max(workshop.capacity - taken, 0)
+    taken = db.session.execute(sa.select(counter).where(
+        counter.table.c.edition_id == edition.id, counter.table.c.workshop_key == workshop.key)).scalar() or 0
+    return max(capacity - taken, 0)
 
 
 def _serializer() -> URLSafeSerializer:

@@ -47,7 +47,7 @@ def workshop_registration(edition_id: str, workshop_key: str):
     if workshop is None:
         abort(404)
     form = WorkshopForm()
-    if not workshop.remote:
+    if workshop.remote_only or not workshop.remote:  # no choice to make: in the room only, or remote only
         del form.remote
     if form.validate_on_submit():
         try:
@@ -62,7 +62,8 @@ def workshop_registration(edition_id: str, workshop_key: str):
             return render_template("public/workshop_check_sent.html", edition=edition, workshop=workshop,
                                    email=registration.email)
     return render_template("public/workshop.html", edition=edition, workshop=workshop, form=form,
-                           seats_left=registrations.seats_left(edition, workshop))
+                           seats_left=registrations.seats_left(edition, workshop),
+                           remote_seats_left=registrations.seats_left(edition, workshop, remote=True))
 
 
 @bp.route("/ateliers/confirmation/<token>", methods=["GET", "POST"])

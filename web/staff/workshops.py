@@ -17,8 +17,8 @@ from workshops import registrations
 @manage_required
 def workshops_page(edition_id: str):
     edition = edition_or_404(edition_id)
-    lists = [(w, registrations.registrations(edition, w), registrations.seats_left(edition, w))
-             for w in edition.definition.workshops]
+    lists = [(w, registrations.registrations(edition, w), registrations.seats_left(edition, w),
+              registrations.seats_left(edition, w, remote=True)) for w in edition.definition.workshops]
     return render_template("staff/workshops.html", edition=edition, lists=lists)
 
 
