@@ -6,6 +6,7 @@ the same configuration (defaults, instance/config.py, APPELS_* variables) withou
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from collections.abc import Mapping
 from pathlib import Path
@@ -143,15 +144,52 @@ def reload_command() -> None:
 editions_cli = AppGroup("editions", help="Créer une nouvelle édition à partir d'une autre.")
 
 
+class CalendarValue(click.ParamType):
+    """A date (`2020-03-02`) or a date-time (`2020-03-02 17:00`, `2020-03-02T17:00`), kept apart: a closing
+    date is inclusive, a closing date-time is that very minute."""
+
+    name = "AAAA-MM-JJ[ HH:MM]"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, (dt.date, dt.datetime)):
+            return value
+        text = str(value).strip()
+        for shape, kind in (("%Y-%m-%d", "date"), ("%Y-%m-%d %H:%M", "datetime"), ("%Y-%m-%dT%H:%M", "datetime")):
+            try:
+                parsed = dt.datetime.strptime(text, shape)
+            except ValueError:
+                continue
+            return parsed.date() if kind == "date" else parsed
+        self.fail(f"« {text} » n'est pas une date AAAA-MM-JJ ni une date-heure AAAA-MM-JJ HH:MM", param, ctx)
+
+
+def _report(copy, target: Path) -> None:
+    """Say what moved and which dates the texts cite, each at its line, for review."""
+    where = display_path(target)
+    if copy.moved:
+        click.echo(f"Dates décalées ({len(copy.moved)}) : " + ", ".join(
+            f"{m.path} {m.before} → {m.after}" for m in copy.moved) + ".")
+    if copy.cited:
+        click.echo("Dates citées dans les textes, laissées telles quelles — à relire :")
+        for cited in copy.cited:
+            click.echo(f"{where}:{cited.line}: « {cited.text} » ({cited.path})")
+
+
 @editions_cli.command("new")
 @click.argument("new_id")
 @click.option("--from", "old_id", required=True, help="Identifiant de l'édition copiée, par exemple etna-2019-2.")
-@click.option("--opens", type=click.DateTime(["%Y-%m-%d"]), required=True, help="Ouverture (AAAA-MM-JJ).")
-@click.option("--closes", type=click.DateTime(["%Y-%m-%d"]), required=True, help="Clôture, incluse (AAAA-MM-JJ).")
+@click.option("--opens", type=CalendarValue(), required=True,
+              help="Ouverture : AAAA-MM-JJ (0 h 00) ou AAAA-MM-JJ HH:MM, heure de l'édition.")
+@click.option("--closes", type=CalendarValue(), required=True,
+              help="Clôture : AAAA-MM-JJ (incluse, jusqu'à 23 h 59) ou AAAA-MM-JJ HH:MM (à cette minute).")
 @click.option("--reference-prefix", default=None, help="Préfixe des références (déduit de l'ancien sinon).")
-def new_command(new_id: str, old_id: str, opens, closes, reference_prefix: str | None) -> None:
-    """Écrire workflows/NEW_ID.yaml à partir de l'édition --from, avec ses nouvelles dates."""
-    from editions.copy import CopyRefused, plan_copy, write_copy
+@click.option("--with-workshops", is_flag=True, default=False,
+              help="Reprendre les ateliers, décalés comme les autres dates (sinon ils ne sont pas repris).")
+def new_command(new_id: str, old_id: str, opens, closes, reference_prefix: str | None, with_workshops: bool) -> None:
+    """Écrire workflows/NEW_ID.yaml à partir de l'édition --from : nouvelle identité, toutes les dates décalées
+    d'autant que l'ouverture, commentaires et mise en page gardés ; les dates citées dans les textes sont
+    listées pour relecture."""
+    from editions.copy import CopyRefused, copy_edition, plan_copy, write_edition
 
     registry = current_app.extensions["editions"]
     old = registry.get(old_id)
@@ -160,8 +198,9 @@ def new_command(new_id: str, old_id: str, opens, closes, reference_prefix: str |
     if registry.get(new_id) is not None:
         raise click.ClickException(f"L'édition « {new_id} » existe déjà.")
     try:
-        plan = plan_copy(old, new_id, opens.date(), closes.date(), reference_prefix)
-        target = write_copy(old, plan, registry.folder)
+        plan = plan_copy(old, new_id, opens, closes, reference_prefix, with_workshops)
+        copy = copy_edition(old, plan)
+        target = write_edition(copy, plan, registry.folder)
     except CopyRefused as refused:
         raise click.ClickException(str(refused)) from None
     code = run_check((str(target),), registry.folder, registry.templates_folder)
@@ -169,8 +208,11 @@ def new_command(new_id: str, old_id: str, opens, closes, reference_prefix: str |
         target.unlink()
         raise click.ClickException("La copie ne passe pas la vérification : rien n'a été écrit.")
     registry.load()
-    click.echo(f"Écrit : {display_path(target)} (références {plan.reference_prefix}-0001…). "
-               "Relisez les textes de la page et ajoutez les ateliers de cette édition.")
+    click.echo(f"Écrit : {display_path(target)} (références {plan.reference_prefix}-0001…), dates décalées de "
+               f"{plan.shift_days} jours.")
+    _report(copy, target)
+    if not with_workshops:
+        click.echo("Ajoutez les ateliers de cette édition (ou relancez avec --with-workshops).")
 
 
 if __name__ == "__main__":

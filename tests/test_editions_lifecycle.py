@@ -36,10 +36,14 @@ def test_a_new_edition_copied_with_the_cli_runs_end_to_end(app, client, runner, 
     check = runner.invoke(args=["workflows", "check", str(workflows / "etna-2020-1.yaml")])
     assert check.exit_code == 0, check.output
 
+    assert "dates décalées de 252 jours" in result.output  # from 24 June 2019 to 2 March 2020
+    assert "steps[3].fields[1].min 2019-10-01 → 2020-06-09" in result.output  # the project's dates moved too
+
     clock(2020, 4, 2, 10, 0)
     sign_in(client, "agent@culture.gouv.fr")
     dossier_id = start_dossier(client, "etna-2020-1")
-    fill_all_steps(client, dossier_id)
+    projet = {**ETNA_STEPS["projet"], "date_debut": "2020-06-09", "date_fin": "2021-03-09"}
+    fill_all_steps(client, dossier_id, {**ETNA_STEPS, "projet": projet})
     submit(client, dossier_id)
     dossier = db.session.get(Dossier, dossier_id)
     assert dossier.state == lifecycle.SUBMITTED and dossier.reference == "ETNA3-2020-0001"
