@@ -127,16 +127,6 @@ def copy_edition(old: LoadedEdition, new: NewEdition) -> Copy:
     return Copy(text, moved, cited_dates(text))
 
 
-def copy_text(old: LoadedEdition, new: NewEdition) -> str:
-    """The YAML text of the new edition."""
-    return copy_edition(old, new).text
-
-
-def write_copy(old: LoadedEdition, new: NewEdition, folder: Path) -> Path:
-    """Write workflows/<new id>.yaml; never overwrite a file."""
-    return write_edition(copy_edition(old, new), new, folder)
-
-
 def write_edition(copy: Copy, new: NewEdition, folder: Path) -> Path:
     """Write the copy as workflows/<new id>.yaml; never overwrite a file."""
     target = folder / f"{new.id}.yaml"
