@@ -1,7 +1,7 @@
 """Remote seats of workshops, counted apart from the room's
 
 Revision ID: c5e2a7f41b93
-Revises: b46397ba8510
+Revises: 1c56b11de248
 Create Date: 2026-12-01 05:30:00.000000
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'c5e2a7f41b93'
-down_revision = 'b46397ba8510'
+down_revision = '1c56b11de248'
 branch_labels = None
 depends_on = None
 
