@@ -1,29 +1,26 @@
 """Workflow check: every variable a Word template reads must be one the documents' context provides.
 
 `{{ a.budjet }}` in a convention is reported by `flask --app app workflows check` with the template path
-and the variable name — never a blank in a signed document; so is what the sandbox refuses (`__class__`).
+and the variable name — never a blank in a signed document; so is what the sandbox refuses (`__class__`),
+and a variable only a role fills (`signatory.function`) when no field has that role. Unknown names are
+found by editions.template_variables, the same finder as for email texts, against a sample context.
 """
 
 from __future__ import annotations
 
-import difflib
 import zipfile
+from typing import Any
 
 import jinja2
+from jinja2 import nodes
 
-from documents.context import context_variables, sample_context
-from documents.render import refused_accesses, used_variables
-from documents.specifications import specifications_variables
+from documents.context import ROLE_VARIABLES, sample_context
+from documents.render import refused_accesses, template_trees
+from documents.specifications import specifications_context
 from editions.check_context import CheckContext
-from editions.loader import EditionError
+from editions.loader import EditionError, NodePath
 from editions.template_messages import template_problem
-
-LOOP_NAMES = {"loop", "range", "r", "x", "v", "s", "item", "row"}  # names a template binds itself
-
-
-def _suggest(name: str, known, prefix: str = "") -> str:
-    guess = difflib.get_close_matches(name, list(known), n=1)
-    return f" ; vouliez-vous dire « {prefix}{guess[0]} » ?" if guess else ""
+from editions.template_variables import roles_missing, unknown_variables
 
 
 def _unreadable(exc: Exception) -> str:
@@ -35,30 +32,39 @@ def _unreadable(exc: Exception) -> str:
     return "il manque une partie du document Word (enregistrez-le de nouveau depuis Word ou LibreOffice)"
 
 
+def _trees(ctx: CheckContext, where: NodePath, name: str) -> tuple[list[nodes.Template], list[EditionError]]:
+    """The parsed parts of template `name`, or the error saying why it cannot be read."""
+    try:
+        return template_trees(ctx.templates_folder / name), []
+    except (jinja2.TemplateSyntaxError, zipfile.BadZipFile, KeyError) as exc:
+        return [], [ctx.error(where, f"le modèle « {name} » est illisible : {_unreadable(exc)}")]
+
+
+def template_errors(ctx: CheckContext, where: NodePath, name: str, context: dict[str, Any],
+                    roles: bool = True) -> list[EditionError]:
+    """What is wrong in one template: unreadable, refused by the sandbox, unknown variables, roles missing."""
+    trees, errors = _trees(ctx, where, name)
+    if errors:
+        return errors
+    errors += _sandbox_errors(ctx, where, name)
+    present = {f.role for f in ctx.edition.fields.values() if f.role}
+    for tree in trees:
+        errors += [ctx.error(where, f"le modèle « {name} » {u.message}") for u in unknown_variables(tree, context)]
+        if roles:
+            errors += [ctx.error(where, f"le modèle « {name} » {m.message}")
+                       for m in roles_missing(tree, ROLE_VARIABLES, present)]
+    return errors
+
+
 def check_template_variables(ctx: CheckContext) -> list[EditionError]:
     """Each template of `documents` reads only variables the context has (attributes of a, g, c… included)."""
     errors: list[EditionError] = []
     sample = None
     for di, document in enumerate(ctx.edition.definition.documents):
-        path = ctx.templates_folder / document.template
-        if not path.is_file():
+        if not (ctx.templates_folder / document.template).is_file():
             continue  # reported by check_documents
-        where = ("documents", di, "template")
-        try:
-            names, attributes = used_variables(path)
-        except (jinja2.TemplateSyntaxError, zipfile.BadZipFile, KeyError) as exc:
-            errors.append(ctx.error(where, f"le modèle « {document.template} » est illisible : {_unreadable(exc)}"))
-            continue
-        errors += _sandbox_errors(ctx, where, document.template)
         sample = sample or sample_context(ctx.edition)
-        for name in sorted(names - context_variables() - LOOP_NAMES):
-            errors.append(ctx.error(where, f"le modèle « {document.template} » emploie une variable inconnue "
-                                           f"« {name} »{_suggest(name, context_variables())}"))
-        for root, key in sorted(attributes):
-            value = sample.get(root)
-            if isinstance(value, dict) and key not in value:
-                errors.append(ctx.error(where, f"le modèle « {document.template} » emploie une variable inconnue "
-                                               f"« {root}.{key} »{_suggest(key, value, f'{root}.')}"))
+        errors += template_errors(ctx, ("documents", di, "template"), document.template, sample)
     return errors + _check_specifications(ctx)
 
 
@@ -73,14 +79,7 @@ def _check_specifications(ctx: CheckContext) -> list[EditionError]:
     problem = _template_error(ctx, name)
     if problem:
         return [ctx.error(where, problem)]
-    try:
-        names, _ = used_variables(ctx.templates_folder / name)
-    except (jinja2.TemplateSyntaxError, zipfile.BadZipFile, KeyError) as exc:
-        return [ctx.error(where, f"le modèle « {name} » est illisible : {_unreadable(exc)}")]
-    known = specifications_variables()
-    return _sandbox_errors(ctx, where, name) + [
-        ctx.error(where, f"le modèle « {name} » emploie une variable inconnue « {n} »{_suggest(n, known)}")
-        for n in sorted(names - known - LOOP_NAMES)]
+    return template_errors(ctx, where, name, specifications_context(ctx.edition), roles=False)
 
 
 def _sandbox_errors(ctx: CheckContext, where: tuple, name: str) -> list[EditionError]:
@@ -88,3 +87,4 @@ def _sandbox_errors(ctx: CheckContext, where: tuple, name: str) -> list[EditionE
     return [ctx.error(where, f"le modèle « {name} » lit « {what} », interdit dans un modèle (seules les "
                              "variables des documents et leurs champs sont permises)")
             for what in refused_accesses(ctx.templates_folder / name)]
+

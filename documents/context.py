@@ -15,7 +15,8 @@ Templates read:
 - `annexes`: name, pages and field label of each PDF annex;
 - `c.*`: computed amounts — amount_requested, project_cost, share_requested, amount_granted,
   share_granted, instalments (label, share, amount, when, date: see dossiers.instalments);
-- `signatory.*`: name and function of the person who signs; `today`.
+- `signatory.*`: name and function of the person who signs (fields of roles signatory and
+  signatory_function); `today`.
 """
 
 from __future__ import annotations
@@ -37,8 +38,8 @@ from forms.types.group import columns as group_columns
 from rules import computed
 from timekeeping import now
 
-__all__ = ["build_context", "clean_text", "context_from_answers", "context_variables", "display", "sample_answers",
-           "sample_context", "visible_answers"]
+__all__ = ["ROLE_VARIABLES", "build_context", "clean_text", "context_from_answers", "context_variables", "display",
+           "sample_answers", "sample_context", "visible_answers"]
 
 def _decimal(value: Any) -> Decimal | None:
     if value in (None, ""):
@@ -134,7 +135,8 @@ def context_from_answers(edition: LoadedEdition, answers: dict[str, Any], dossie
                 if stored is not None:
                     annexes.append({"name": stored.original_name, "pages": stored.pages or 0, "field": field.label})
     signatory = edition.field_with_role("signatory")
-    signatory_function = next((f for f in edition.fields.values() if f.key == "signataire_fonction"), None)
+    # revisions written before the role existed named the field signataire_fonction: they still fill it
+    signatory_function = edition.field_with_role("signatory_function") or edition.fields.get("signataire_fonction")
     return {
         "edition": edition_facts(edition),
         "dossier": dossier_facts,
@@ -162,6 +164,19 @@ def build_context(edition: LoadedEdition, dossier) -> dict[str, Any]:
     }
     files = {f.id: f for f in dossier.files}
     return context_from_answers(edition, dossier.answers or {}, facts, files, dossier.granted_amount)
+
+
+# The variables only a field with a role fills: a template reading one where no field has the role
+# is refused by the check (documents.checks), which says which role to give.
+ROLE_VARIABLES: dict[tuple[str, ...], str] = {
+    ("signatory", "name"): "signatory",
+    ("signatory", "function"): "signatory_function",
+    ("c", "amount_requested"): "amount_requested",
+    ("c", "share_requested"): "project_cost",
+    ("c", "project_cost"): "project_cost",
+    ("c", "share_granted"): "project_cost",
+    ("dossier", "axis"): "axis",
+}
 
 
 def context_variables() -> set[str]:

@@ -10,7 +10,7 @@ from typing import Any
 
 import jinja2
 from docxtpl import DocxTemplate
-from jinja2 import meta, nodes
+from jinja2 import nodes
 
 from documents.sandbox import sandboxed_environment, unsafe_accesses
 
@@ -69,20 +69,10 @@ def template_sources(template: Path) -> list[str]:
     return sources
 
 
-def used_variables(template: Path) -> tuple[set[str], set[tuple[str, str]]]:
-    """The top-level names a template reads, and the (name, attribute) pairs it reads on them (a.titre)."""
+def template_trees(template: Path) -> list[nodes.Template]:
+    """The parsed Jinja of the body, headers and footers (the check looks for unknown variables in them)."""
     env = jinja_environment()
-    names: set[str] = set()
-    attributes: set[tuple[str, str]] = set()
-    for source in template_sources(template):
-        tree = env.parse(source)
-        names |= meta.find_undeclared_variables(tree)
-        for node in tree.find_all((nodes.Getattr, nodes.Getitem)):
-            if isinstance(node.node, nodes.Name):
-                key = node.attr if isinstance(node, nodes.Getattr) else getattr(node.arg, "value", None)
-                if isinstance(key, str):
-                    attributes.add((node.node.name, key))
-    return names, attributes
+    return [env.parse(source) for source in template_sources(template)]
 
 
 def refused_accesses(template: Path) -> list[str]:

@@ -37,6 +37,7 @@ ROLE_TYPES: dict[str, tuple[str, ...]] = {
     "project_cost": ("amount",),
     "contact_email": ("email",),
     "signatory": ("text",),
+    "signatory_function": ("text", "choice"),
 }
 
 

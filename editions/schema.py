@@ -173,7 +173,7 @@ class FieldDef(Strict):
     # heading / paragraph: `label` is the text shown
     # role in the product: which answer is the dossier's title, axis, administration, amount requested…
     role: Literal["title", "axis", "administration", "amount_requested", "project_cost",
-                  "contact_email", "signatory"] | None = None
+                  "contact_email", "signatory", "signatory_function"] | None = None
 
     @property
     def kind(self) -> FieldKind:

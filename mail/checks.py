@@ -3,22 +3,22 @@
 `{{ dossier.referense }}` in a subject is reported by `flask --app app workflows check` at its line and
 column in the YAML file, never discovered by an applicant waiting for a receipt. The names a message has
 come from mail.templating (the documents' context and the message's own variables), so the check and
-the sender agree.
+the sender agree; unknown names are found by editions.template_variables, as in Word templates.
 """
 
 from __future__ import annotations
 
-import difflib
 import re
 from typing import Any
 
 import jinja2
-from jinja2 import meta, nodes
 
+from documents.context import ROLE_VARIABLES
 from documents.sandbox import unsafe_accesses
 from editions.check_context import CheckContext
 from editions.loader import EditionError, NodePath
 from editions.template_messages import template_problem
+from editions.template_variables import roles_missing, unknown_variables
 from mail.templating import environment, sample
 
 PARTS = ("subject", "body")
@@ -27,6 +27,7 @@ PARTS = ("subject", "body")
 def check_email_templates(ctx: CheckContext) -> list[EditionError]:
     """Each subject and body of `emails` compiles, and names only what its message provides."""
     errors: list[EditionError] = []
+    roles = {f.role for f in ctx.edition.fields.values() if f.role}
     for key, email in ctx.edition.definition.emails.items():
         context: dict[str, Any] | None = None
         for part in PARTS:
@@ -46,72 +47,15 @@ def check_email_templates(ctx: CheckContext) -> list[EditionError]:
                 line, column = locate(ctx, path, source, lineno, what)
                 errors.append(EditionError(ctx.where, line, column, f"« {part} » du courriel « {key} » lit "
                                                                     f"« {what} », interdit dans un gabarit"))
-            for lineno, needle, message in unknown_variables(tree, context):
-                line, column = locate(ctx, path, source, lineno, needle)
-                errors.append(EditionError(ctx.where, line, column, f"« {part} » du courriel « {key} » {message}"))
+            for unknown in unknown_variables(tree, context):
+                line, column = locate(ctx, path, source, unknown.lineno, unknown.needle)
+                errors.append(EditionError(ctx.where, line, column,
+                                           f"« {part} » du courriel « {key} » {unknown.message}"))
+            for missing in roles_missing(tree, ROLE_VARIABLES, roles):
+                line, column = locate(ctx, path, source, missing.lineno, missing.needle)
+                errors.append(EditionError(ctx.where, line, column,
+                                           f"« {part} » du courriel « {key} » {missing.message}"))
     return errors
-
-
-def unknown_variables(tree: nodes.Template, context: dict[str, Any]) -> list[tuple[int, str, str]]:
-    """(line in the text, word to point at, message) for each name or attribute the context lacks."""
-    found: list[tuple[int, str, str]] = []
-    free = meta.find_undeclared_variables(tree) - set(environment.globals)
-    for name in sorted(free - set(context)):
-        lineno = next((n.lineno for n in tree.find_all(nodes.Name) if n.name == name), 1)
-        found.append((lineno, name, f"emploie une variable inconnue « {name} »{_hint(name, context)}"))
-    reported: set[tuple[str, ...]] = set()
-    for node in tree.find_all((nodes.Getattr, nodes.Getitem)):
-        chain = _chain(node)
-        if chain is None or chain[0] not in free or chain[0] not in context:
-            continue
-        missing = _missing(context[chain[0]], chain)
-        if missing is None or missing in reported:
-            continue
-        reported.add(missing)
-        parent = _lookup(context[chain[0]], missing[1:-1])
-        dotted = ".".join(missing)
-        found.append((node.lineno, missing[-1],
-                      f"emploie une variable inconnue « {dotted} »"
-                      f"{_hint(missing[-1], parent, '.'.join(missing[:-1]) + '.')}"))
-    return sorted(found)
-
-
-def _chain(node: nodes.Node) -> tuple[str, ...] | None:
-    """('a', 'budget', 'total') for `a.budget.total` or `a['budget'].total`; None when not rooted at a name."""
-    keys: list[str] = []
-    while isinstance(node, (nodes.Getattr, nodes.Getitem)):
-        if isinstance(node, nodes.Getattr):
-            keys.append(node.attr)
-        elif isinstance(node.arg, nodes.Const) and isinstance(node.arg.value, str):
-            keys.append(node.arg.value)
-        else:
-            return None  # a computed key (a[name], rows[0]) cannot be checked
-        node = node.node
-    if not isinstance(node, nodes.Name):
-        return None
-    return (node.name, *reversed(keys))
-
-
-def _missing(value: Any, chain: tuple[str, ...]) -> tuple[str, ...] | None:
-    """The shortest prefix of `chain` naming a key its mapping lacks, or None when all is known."""
-    for depth, key in enumerate(chain[1:], start=1):
-        if not isinstance(value, dict):
-            return None  # a list or a text: its attributes are Python's, not ours to check
-        if key not in value:
-            return None if hasattr(dict, key) else chain[:depth + 1]  # a.items() is a method
-        value = value[key]
-    return None
-
-
-def _lookup(value: Any, keys: tuple[str, ...]) -> Any:
-    for key in keys:
-        value = value[key]
-    return value
-
-
-def _hint(name: str, known: Any, prefix: str = "") -> str:
-    guess = difflib.get_close_matches(name, [str(k) for k in known], n=1) if isinstance(known, dict) else []
-    return f" ; vouliez-vous dire « {prefix}{guess[0]} » ?" if guess else ""
 
 
 def locate(ctx: CheckContext, path: NodePath, text: str, lineno: int, needle: str | None = None) -> tuple[int, int]:

@@ -10,11 +10,13 @@ from pathlib import Path
 
 import docx
 import pytest
+from jinja2 import meta
 from pypdf import PdfReader
 
 from documents import convert
 from documents.assemble import Part, assemble
-from documents.render import Properties, TemplateError, render_docx, used_variables
+from documents.render import Properties, TemplateError, render_docx, template_trees
+from editions.template_variables import read_chains
 from tests.journey import pdf_bytes
 
 TYPED = 'A & B <c> "d" \'e\' 🚀 {{ x }} {% if %}\nligne 2'
@@ -64,9 +66,11 @@ def test_the_docx_says_what_it_is_never_python_docx(tmp_path):
 def test_the_check_sees_variables_in_the_body_tables_and_headers(tmp_path):
     template = _template(tmp_path, "{{ a.titre }} {% if c.share_granted %}{{ c.share_granted }}{% endif %}",
                          rows="g.budget_lignes.rows", header="{{ dossier.reference }}")
-    names, attributes = used_variables(template)
+    trees = template_trees(template)
+    names = set().union(*(meta.find_undeclared_variables(t) for t in trees))
     assert names == {"a", "c", "g", "dossier"}  # r, bound by the loop, is not asked of the context
-    assert {("a", "titre"), ("c", "share_granted"), ("g", "budget_lignes"), ("dossier", "reference")} <= attributes
+    chains = set().union(*(read_chains(t) for t in trees))
+    assert {("a", "titre"), ("c", "share_granted"), ("g", "budget_lignes", "rows"), ("dossier", "reference")} <= chains
 
 
 def test_the_assembled_pdf_has_a_bookmark_per_part_and_its_metadata():

@@ -9,7 +9,7 @@ import pytest
 
 from editions.loader import load_edition
 from editions.schema import BUILTIN_EMAILS
-from mail.checks import unknown_variables
+from editions.template_variables import unknown_variables
 from mail.defaults import DEFAULTS
 from mail.html import text_to_html
 from mail.messages import send_reminders
