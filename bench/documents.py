@@ -53,7 +53,7 @@ def _laureate(edition):
     """A submitted, laureate dossier holding the sample answers (no annexes: they are not rendered)."""
     from decimal import Decimal
 
-    from documents.context import sample_answers
+    from documents.samples import sample_answers
     from dossiers import lifecycle
     from models import Dossier, User, db
 
@@ -72,10 +72,11 @@ def _laureate(edition):
 
 def run() -> list[str]:
     from app import create_app
-    from documents.context import build_context, sample_context
+    from documents.context import build_context
     from documents.convert import docx_to_pdf, soffice_path
     from documents.generate import ensure_document
     from documents.render import render_docx
+    from documents.samples import sample_context
     from models import db
 
     lines = [f"Documents — médiane de {ROUNDS} productions, mêmes modèles et mêmes données, dans le même processus"]

@@ -14,8 +14,9 @@ from typing import Any
 import jinja2
 from jinja2 import nodes
 
-from documents.context import ROLE_VARIABLES, sample_context
+from documents.context import ROLE_VARIABLES
 from documents.render import refused_accesses, template_trees
+from documents.samples import sample_context
 from documents.specifications import specifications_context
 from editions.check_context import CheckContext
 from editions.loader import EditionError, NodePath

@@ -9,10 +9,10 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from documents.context import sample_context
 from documents.convert import docx_to_pdf
 from documents.generate import produce_documents, properties, template_path
 from documents.render import TemplateError, render_docx
+from documents.samples import sample_context
 
 documents_cli = AppGroup("documents", help="Documents Word et PDF des éditions.")
 

@@ -21,10 +21,7 @@ Templates read:
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 from decimal import Decimal
-from types import SimpleNamespace
 from typing import Any
 
 from documents.formatting import format_amount, format_date, format_datetime, format_moment, format_percent
@@ -39,7 +36,7 @@ from rules import computed
 from timekeeping import now
 
 __all__ = ["ROLE_VARIABLES", "build_context", "clean_text", "context_from_answers", "context_variables", "display",
-           "sample_answers", "sample_context", "visible_answers"]
+           "edition_facts", "visible_answers"]
 
 def _decimal(value: Any) -> Decimal | None:
     if value in (None, ""):
@@ -182,80 +179,3 @@ ROLE_VARIABLES: dict[tuple[str, ...], str] = {
 def context_variables() -> set[str]:
     """The top-level names every context provides (the workflow check refuses any other)."""
     return {"edition", "dossier", "a", "g", "sections", "annexes", "c", "signatory", "today"}
-
-
-# Sample figures that add up: two budget lines make the cost, 80 % of it is requested and granted.
-SAMPLE_LINES = (Decimal("100000.00"), Decimal("50000.00"))
-SAMPLE_COST, SAMPLE_REQUESTED = Decimal("150000.00"), Decimal("120000.00")
-SAMPLE_TEXT = '« exemple » & <test> "guillemets" l\'apostrophe 🚀'
-# for fields with a pattern: the first that matches it
-PATTERN_SAMPLES = ("0,5", "01 23 45 67 89", "12345678900011", "https://code.gouv.fr/exemple", "75007", "A1")
-
-
-class _Sampler:
-    """Plausible answers for every field, with the characters that break careless templates.
-
-    Each field's type picks its sample (forms.types); the sampler supplies what needs the whole dossier:
-    amounts that add up, dates that follow one another, annexes with names.
-    """
-
-    def __init__(self) -> None:
-        self.dates = 0
-        self.files: dict[int, Any] = {}
-
-    def value(self, field: FieldDef, row: int | None = None) -> Any:
-        """A sample answer to `field` (`row`: its row when it is a column of a group)."""
-        return field.kind.sample(field, self, row)
-
-    @staticmethod
-    def text(field: FieldDef) -> str:
-        limit = field.max_length or 200
-        if field.pattern:
-            return next((s for s in PATTERN_SAMPLES if re.search(field.pattern, s)), PATTERN_SAMPLES[0])
-        text = f"{field.label} — {SAMPLE_TEXT}"
-        return text if len(text) <= limit else (SAMPLE_TEXT if len(SAMPLE_TEXT) <= limit else field.label)[:limit]
-
-    @staticmethod
-    def paragraph(field: FieldDef) -> str:
-        text = (f"Première ligne de « {field.label} » : l'agent & <balises> \"citées\".\n"
-                "Deuxième ligne — {{ pas une variable }} 🚀")
-        return text[: field.max_length or len(text)]
-
-    @staticmethod
-    def amount(field: FieldDef, row: int | None) -> Decimal:
-        if field.role == "project_cost":
-            return SAMPLE_COST
-        if field.role == "amount_requested":
-            return SAMPLE_REQUESTED
-        if row is None:  # an amount outside any role: what the request leaves to cover
-            return SAMPLE_COST - SAMPLE_REQUESTED
-        return SAMPLE_LINES[row % len(SAMPLE_LINES)]  # a line of a group
-
-    def date(self, field: FieldDef) -> dt.date:
-        start = field.min if isinstance(field.min, dt.date) else dt.date(2019, 10, 1)
-        day = start + dt.timedelta(days=61 * self.dates)
-        self.dates += 1
-        return min(day, field.max) if isinstance(field.max, dt.date) else day
-
-    def file(self, field: FieldDef) -> int:
-        file_id = len(self.files) + 1
-        self.files[file_id] = SimpleNamespace(original_name=f"{field.key.replace('_', '-')}.pdf", pages=2)
-        return file_id
-
-
-def sample_answers(edition: LoadedEdition) -> tuple[dict[str, Any], dict[int, Any]]:
-    """Answers for every field of the edition, and the annexes they name (file id → name, pages)."""
-    sampler = _Sampler()
-    return {key: sampler.value(field) for key, field in edition.fields.items()}, sampler.files
-
-
-def sample_context(edition: LoadedEdition) -> dict[str, Any]:
-    """The context of an imaginary laureate dossier, for `documents sample`, previews and checks."""
-    answers, files = sample_answers(edition)
-    title_field, axis_field = edition.field_with_role("title"), edition.field_with_role("axis")
-    facts = {"reference": f"{edition.definition.reference_prefix}-0042",
-             "title": answers[title_field.key] if title_field else f"Projet d'exemple — {SAMPLE_TEXT}",
-             "state": lifecycle.LABELS[lifecycle.LAUREATE], "submitted_at": format_datetime(now(), edition.zone),
-             "created_at": format_date(now(), edition.zone),
-             "axis": display(axis_field, answers.get(axis_field.key)) if axis_field else ""}
-    return context_from_answers(edition, answers, facts, files, granted=SAMPLE_REQUESTED)

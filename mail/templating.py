@@ -14,8 +14,9 @@ from typing import Any
 
 import jinja2
 
-from documents.context import edition_facts, sample_context
+from documents.context import edition_facts
 from documents.formatting import format_date
+from documents.samples import sample_context
 from documents.sandbox import sandboxed_environment
 from editions.model import LoadedEdition
 from editions.schema import BUILTIN_EMAILS

@@ -17,8 +17,9 @@ from openpyxl import load_workbook
 from wtforms import StringField
 from wtforms.validators import ValidationError
 
-from documents.context import context_from_answers, sample_answers
+from documents.context import context_from_answers
 from documents.formatting import format_percent
+from documents.samples import sample_answers
 from dossiers.carry_over import carry_over
 from editions.loader import load_edition
 from editions.positions import InvalidEdition

@@ -83,7 +83,7 @@ def test_a_convention_reading_the_signatorys_function_needs_a_field_with_that_ro
 
 
 def test_the_signatorys_function_comes_from_the_field_with_the_role_whatever_its_key(tmp_path):
-    from documents.context import sample_context
+    from documents.samples import sample_context
     from editions.loader import parse_yaml, read_source, validate_data
     from editions.model import LoadedEdition
 

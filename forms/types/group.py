@@ -92,7 +92,7 @@ class Group(FieldType):
         return "\n".join(lines)
 
     def sample(self, field, sampler, row):
-        count = min(max(2, field.min_rows or 0), field.max_rows or 2)
+        count = sampler.row_count(field)
         return [{c.key: sampler.value(c, i) for c in columns(field)} for i in range(count)]
 
     def carries_over(self, field, value):

@@ -98,4 +98,4 @@ class Phone(FieldType):
         return TelField(validators=validators + [pattern], **kwargs)
 
     def sample(self, field: FieldDef, sampler: Any, row: int | None) -> Any:
-        return "01 23 45 67 89"
+        return sampler.text(field, pattern=field.pattern or PHONE_PATTERN, friendly=("01 23 45 67 89",))

@@ -11,10 +11,10 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from werkzeug.datastructures import CombinedMultiDict
 
 from documents import CONTENT_TYPES
-from documents.context import sample_context
 from documents.convert import docx_to_pdf
 from documents.generate import template_path
 from documents.render import render_docx
+from documents.samples import sample_context
 from forms.answers import extract_answers, form_for, validate_step, visible_steps
 from forms.groups import apply_row_action, row_action
 from web.downloads import send_download
