@@ -162,11 +162,16 @@ def load_edition(path: Path, display_path: str | None = None,
     from editions.checks import check_edition
 
     where = display_path or str(path)
-    source = read_source(path, where)
-    data, positions = parse_yaml(source, where)
-    definition = validate_data(data, positions, where)
-    edition = LoadedEdition(definition=definition, path=path, source=source)
+    edition, positions = read_edition(path, where)
     errors = check_edition(edition, positions, where, templates_folder)
     if errors:
         raise InvalidEdition(errors)
     return edition
+
+
+def read_edition(path: Path, where: str) -> tuple[LoadedEdition, Positions]:
+    """Read and validate one edition file against the schema only (no cross checks: its Word templates may
+    not exist yet, as when `documents starter` writes them); raise InvalidEdition listing every mistake."""
+    source = read_source(path, where)
+    data, positions = parse_yaml(source, where)
+    return LoadedEdition(definition=validate_data(data, positions, where), path=path, source=source), positions
