@@ -81,3 +81,30 @@ def test_a_forged_preview_state_is_refused(staff_client):
     url = "/equipe/apercu/etna-2019-2/etapes/porteur"
     response = _post(staff_client, url, ETNA_STEPS["porteur"], "forged.state")
     assert response.status_code == 400
+
+
+@pytest.mark.parametrize("edition_id", ["etna-2019-2", "innovation-2020-1"])
+def test_staff_walk_the_form_with_the_sample_answers_to_its_end(staff_client, edition_id):
+    """The sample the documents are filled with is a dossier the form accepts, step after step."""
+    from documents.samples import sample_answers
+    from forms.answers import to_formdata
+
+    edition = staff_client.application.extensions["editions"].get(edition_id)
+    index = staff_client.get(f"/equipe/apercu/{edition_id}")
+    assert "Parcourir avec les réponses d'exemple" in text(index)
+    url = f"/equipe/apercu/{edition_id}/etapes/{edition.steps[0].key}?exemple=1"
+    page = staff_client.get(url)
+    sample, _ = sample_answers(edition)
+    title = edition.field_with_role("title")
+    administration = edition.field_with_role("administration")
+    assert page.status_code == 200 and sample[administration.key] in text(page)
+    steps = [s for s in edition.steps if s.condition is None]
+    for number, step in enumerate(steps, start=1):
+        assert f"Étape {number} sur {len(steps)}" in text(page)
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page.get_data(as_text=True)).group(1)
+        data = {k: to_formdata(step, sample).getlist(k) for k in to_formdata(step, sample)}
+        page = staff_client.post(f"/equipe/apercu/{edition_id}/etapes/{step.key}",
+                                 data={**data, "csrf_token": token, "preview_state": _state(page), "action": "next"})
+        assert page.status_code == 200, (step.key, text(page)[:2000])
+    assert "Fin du formulaire" in text(page) and sample[title.key] in text(page)
+    assert db.session.execute(db.select(db.func.count()).select_from(Dossier)).scalar() == 0

@@ -14,7 +14,7 @@ from documents import CONTENT_TYPES
 from documents.convert import docx_to_pdf
 from documents.generate import template_path
 from documents.render import render_docx
-from documents.samples import sample_context
+from documents.samples import sample_answers, sample_context
 from forms.answers import extract_answers, form_for, validate_step, visible_steps
 from forms.groups import apply_row_action, row_action
 from web.downloads import send_download
@@ -37,6 +37,11 @@ def _answers_from_request(edition_id: str) -> dict:
     return state.get("answers", {}) if state.get("edition") == edition_id else {}
 
 
+def _sample_on_request(edition) -> dict:
+    """The sample answers when the preview is opened « avec les réponses d'exemple » (`?exemple=1`), else none."""
+    return sample_answers(edition)[0] if request.args.get("exemple") == "1" else {}
+
+
 @bp.get("/<edition_id>")
 def start(edition_id: str):
     edition = get_edition_or_404(edition_id)
@@ -49,7 +54,7 @@ def step(edition_id: str, step_key: str):
     current = edition.step(step_key)
     if current is None:
         abort(404)
-    answers = _answers_from_request(edition.id) if request.method == "POST" else {}
+    answers = _answers_from_request(edition.id) if request.method == "POST" else _sample_on_request(edition)
     steps = visible_steps(edition, answers)
     keys = [s.key for s in steps]
     form = form_for(edition, current, answers,
