@@ -49,6 +49,14 @@ def _bounded(value: Decimal, field: FieldDef) -> Decimal:
     return value.quantize(CENT)
 
 
+def _written(pattern: str, limit: int) -> list[str]:
+    """Strings exrex writes for `pattern`, the simplest first; none for a construct it cannot write."""
+    try:
+        return list(itertools.islice(exrex.generate(pattern, limit=max(limit, 20)), PATTERN_TRIES))
+    except Exception:  # noqa: BLE001 — exrex gives up on some constructs: the friendly samples remain
+        return []
+
+
 class Sampler:
     """Sample answers for one edition; `FieldType.sample` calls its helpers."""
 
@@ -100,7 +108,7 @@ class Sampler:
         candidates = [text[:limit], SAMPLE_TEXT, field.label[:limit]]
         if pattern is not None:
             candidates = [*friendly, *PATTERN_SAMPLES, *candidates]
-            candidates += itertools.islice(exrex.generate(pattern, limit=max(limit, 20)), PATTERN_TRIES)
+            candidates += _written(pattern, limit)
         return next((c for c in candidates if self._fits(field, c, pattern)), candidates[0])
 
     @staticmethod
