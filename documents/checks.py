@@ -8,6 +8,8 @@ found by editions.template_variables, the same finder as for email texts, agains
 
 from __future__ import annotations
 
+import html
+import re
 import zipfile
 from typing import Any
 
@@ -15,13 +17,15 @@ import jinja2
 from jinja2 import nodes
 
 from documents.context import ROLE_VARIABLES
-from documents.render import refused_accesses, template_trees
+from documents.render import refused_accesses, template_parts
 from documents.samples import sample_context
 from documents.specifications import specifications_context
 from editions.check_context import CheckContext
 from editions.loader import EditionError, NodePath
 from editions.template_messages import template_problem
 from editions.template_variables import roles_missing, unknown_variables
+
+PARAGRAPH_SHOWN = 90  # characters of the paragraph quoted around a mistake
 
 
 def _unreadable(exc: Exception) -> str:
@@ -33,27 +37,48 @@ def _unreadable(exc: Exception) -> str:
     return "il manque une partie du document Word (enregistrez-le de nouveau depuis Word ou LibreOffice)"
 
 
-def _trees(ctx: CheckContext, where: NodePath, name: str) -> tuple[list[nodes.Template], list[EditionError]]:
+def _parts(ctx: CheckContext, where: NodePath, name: str) -> tuple[list[tuple[str, nodes.Template]],
+                                                                   list[EditionError]]:
     """The parsed parts of template `name`, or the error saying why it cannot be read."""
     try:
-        return template_trees(ctx.templates_folder / name), []
+        return template_parts(ctx.templates_folder / name), []
     except (jinja2.TemplateSyntaxError, zipfile.BadZipFile, KeyError) as exc:
         return [], [ctx.error(where, f"le modèle « {name} » est illisible : {_unreadable(exc)}")]
+
+
+def in_paragraph(source: str, dotted: str) -> str:
+    """« (paragraphe « … ») »: the text of the Word paragraph where `dotted` is read, to find it in Word.
+
+    The XML of a document is one line: the line of a mistake in it would tell staff nothing.
+    """
+    at = source.find(dotted)
+    if at < 0:
+        return ""
+    start = max(source.rfind("<w:p>", 0, at), source.rfind("<w:p ", 0, at), 0)
+    end = source.find("</w:p>", at)
+    text = " ".join(html.unescape(re.sub(r"<[^>]+>", "", source[start:end if end >= 0 else None])).split())
+    if len(text) > PARAGRAPH_SHOWN:
+        middle = max(text.find(dotted), 0)
+        begin = max(0, min(middle - PARAGRAPH_SHOWN // 2, len(text) - PARAGRAPH_SHOWN))
+        text = ("…" if begin else "") + text[begin:begin + PARAGRAPH_SHOWN] + (
+            "…" if begin + PARAGRAPH_SHOWN < len(text) else "")
+    return f" (paragraphe « {text} »)" if text else ""
 
 
 def template_errors(ctx: CheckContext, where: NodePath, name: str, context: dict[str, Any],
                     roles: bool = True) -> list[EditionError]:
     """What is wrong in one template: unreadable, refused by the sandbox, unknown variables, roles missing."""
-    trees, errors = _trees(ctx, where, name)
+    parts, errors = _parts(ctx, where, name)
     if errors:
         return errors
     errors += _sandbox_errors(ctx, where, name)
     present = {f.role for f in ctx.edition.fields.values() if f.role}
-    for tree in trees:
-        errors += [ctx.error(where, f"le modèle « {name} » {u.message}") for u in unknown_variables(tree, context)]
+    for source, tree in parts:
+        found = [*unknown_variables(tree, context)]
         if roles:
-            errors += [ctx.error(where, f"le modèle « {name} » {m.message}")
-                       for m in roles_missing(tree, ROLE_VARIABLES, present)]
+            found += roles_missing(tree, ROLE_VARIABLES, present)
+        errors += [ctx.error(where, f"le modèle « {name} » {m.message}{in_paragraph(source, m.dotted)}")
+                   for m in found]
     return errors
 
 

@@ -69,10 +69,10 @@ def template_sources(template: Path) -> list[str]:
     return sources
 
 
-def template_trees(template: Path) -> list[nodes.Template]:
-    """The parsed Jinja of the body, headers and footers (the check looks for unknown variables in them)."""
+def template_parts(template: Path) -> list[tuple[str, nodes.Template]]:
+    """The Jinja source and parsed tree of the body, headers and footers (the check reads both)."""
     env = jinja_environment()
-    return [env.parse(source) for source in template_sources(template)]
+    return [(source, env.parse(source)) for source in template_sources(template)]
 
 
 def refused_accesses(template: Path) -> list[str]:

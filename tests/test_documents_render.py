@@ -15,7 +15,7 @@ from pypdf import PdfReader
 
 from documents import convert
 from documents.assemble import Part, assemble
-from documents.render import Properties, TemplateError, render_docx, template_trees
+from documents.render import Properties, TemplateError, render_docx, template_parts
 from editions.template_variables import read_chains
 from tests.journey import pdf_bytes
 
@@ -66,7 +66,7 @@ def test_the_docx_says_what_it_is_never_python_docx(tmp_path):
 def test_the_check_sees_variables_in_the_body_tables_and_headers(tmp_path):
     template = _template(tmp_path, "{{ a.titre }} {% if c.share_granted %}{{ c.share_granted }}{% endif %}",
                          rows="g.budget_lignes.rows", header="{{ dossier.reference }}")
-    trees = template_trees(template)
+    trees = [tree for _, tree in template_parts(template)]
     names = set().union(*(meta.find_undeclared_variables(t) for t in trees))
     assert names == {"a", "c", "g", "dossier"}  # r, bound by the loop, is not asked of the context
     chains = set().union(*(read_chains(t) for t in trees))

@@ -54,7 +54,10 @@ def test_a_word_template_is_checked_as_deep_as_a_mail_text(tmp_path):
     line = _line_of(source, "template: etna/convention.docx")
     word = rf"etna-2019-2\.yaml:{line}:\d+: le modèle « etna/convention\.docx » emploie une variable inconnue "
     assert re.search(word + r"« g\.budget_lignes\.totl » ; vouliez-vous dire « g\.budget_lignes\.total » \?", output)
-    assert re.search(word + r"« dossier\.referense » ; vouliez-vous dire « dossier\.reference » \?", output)
+    assert re.search(word + r"« dossier\.referense » ; vouliez-vous dire « dossier\.reference » \? "
+                            r"\(paragraphe « Total : \{\{ g\.budget_lignes\.totl \}\} ; "
+                            r"\{\{ dossier\.referense \}\} »\)",
+                     output), output  # where to find it in Word: the XML's one line would say nothing
     mail = (r"etna-2019-2\.yaml:\d+:\d+: « (subject|body) » du courriel « convention_sent » "
             r"emploie une variable inconnue ")
     assert re.search(mail + r"« g\.budget_lignes\.totl » ; vouliez-vous dire « g\.budget_lignes\.total » \?", output)
