@@ -72,11 +72,10 @@ def template_errors(ctx: CheckContext, where: NodePath, name: str, context: dict
     if errors:
         return errors
     errors += _sandbox_errors(ctx, where, name)
-    present = {f.role for f in ctx.edition.fields.values() if f.role}
     for source, tree in parts:
         found = [*unknown_variables(tree, context)]
         if roles:
-            found += roles_missing(tree, ROLE_VARIABLES, present)
+            found += roles_missing(tree, ROLE_VARIABLES, ctx.edition.roles)
         errors += [ctx.error(where, f"le modèle « {name} » {m.message}{in_paragraph(source, m.dotted)}")
                    for m in found]
     return errors

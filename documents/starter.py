@@ -115,16 +115,16 @@ def _group(document, field: FieldDef) -> None:
 
 def _role_tag(edition: LoadedEdition, role: str, tag: str, placeholder: str) -> str:
     """`tag` when a field has `role`, else a bracketed text for staff to replace."""
-    return tag if edition.field_with_role(role) else f"[{placeholder}]"
+    return tag if edition.has_role(role) else f"[{placeholder}]"
 
 
 def _amounts(edition: LoadedEdition) -> list[tuple[str, str]]:
     """The computed amounts the edition's roles allow (documents.context, `c`)."""
     rows = []
-    if edition.field_with_role("project_cost"):
+    if edition.has_role("project_cost"):
         rows.append(("Coût total du projet", "{{ c.project_cost }}"))
-    if edition.field_with_role("amount_requested"):
-        share = " ({{ c.share_requested }} du coût total)" if edition.field_with_role("project_cost") else ""
+    if edition.has_role("amount_requested"):
+        share = " ({{ c.share_requested }} du coût total)" if edition.has_role("project_cost") else ""
         rows.append(("Montant demandé", "{{ c.amount_requested }}" + share))
     return rows
 
@@ -141,7 +141,7 @@ def dossier_starter(edition: LoadedEdition):
     administration = edition.field_with_role("administration")
     if administration is not None:
         facts.append(("Porteur", f"{{{{ a.{administration.key} }}}}"))
-    if edition.field_with_role("axis"):
+    if edition.has_role("axis"):
         facts.append(("Axe", "{{ dossier.axis }}"))
     _facts(document, facts + [("Déposé le", "{{ dossier.submitted_at }}")] + _amounts(edition))
     for number, step in enumerate(edition.steps, start=1):
@@ -197,9 +197,9 @@ def convention_starter(edition: LoadedEdition):
                            "à projets « {{ edition.title }} », {{ edition.ordinal }} édition.")
     document.add_heading("Article 2 — Montant de la subvention", level=2)
     granted = "L’État accorde au bénéficiaire une subvention de {{ c.amount_granted }}"
-    if edition.field_with_role("project_cost"):
+    if edition.has_role("project_cost"):
         granted += ", soit {{ c.share_granted }} du coût total du projet, évalué à {{ c.project_cost }}"
-    if edition.field_with_role("amount_requested"):
+    if edition.has_role("amount_requested"):
         granted += " ; le bénéficiaire avait demandé {{ c.amount_requested }}"
     document.add_paragraph(granted + ". Ce montant est un plafond.")
     document.add_heading("Article 3 — Versements", level=2)

@@ -76,6 +76,16 @@ class LoadedEdition:
         """The totals groups declare (rules.computed), by key: values of the dossier beside its answers."""
         return computed_values.declared(computed_values.steps_fields(self.definition.steps))
 
+    @cached_property
+    def roles(self) -> frozenset[str]:
+        """The roles this edition's answers fill, typed or computed (a template reading another role's variable
+        is refused)."""
+        typed = {f.role for f in self.fields.values() if f.role}
+        return frozenset(typed | {c.total.role for c in self.computed.values() if c.total.role})
+
+    def has_role(self, role: str) -> bool:
+        return role in self.roles
+
     def field_with_role(self, role: str) -> FieldDef | None:
         return next((f for f in self.fields.values() if f.role == role), None)
 

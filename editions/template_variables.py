@@ -10,6 +10,7 @@ context; Jinja's own globals (range, dict…) are always there.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -117,7 +118,8 @@ class MissingRole:
                 "qui le porte (voir les rôles dans docs/yaml-reference.md)")
 
 
-def roles_missing(tree: nodes.Template, role_of: dict[tuple[str, ...], str], present: set[str]) -> list[MissingRole]:
+def roles_missing(tree: nodes.Template, role_of: dict[tuple[str, ...], str],
+                  present: Collection[str]) -> list[MissingRole]:
     """The variables the text reads that only a field with some role fills, when no field has that role.
 
     `{{ signatory.function }}` in a convention is blank unless a field says `role: signatory_function`:

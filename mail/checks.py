@@ -27,7 +27,6 @@ PARTS = ("subject", "body")
 def check_email_templates(ctx: CheckContext) -> list[EditionError]:
     """Each subject and body of `emails` compiles, and names only what its message provides."""
     errors: list[EditionError] = []
-    roles = {f.role for f in ctx.edition.fields.values() if f.role}
     for key, email in ctx.edition.definition.emails.items():
         context: dict[str, Any] | None = None
         for part in PARTS:
@@ -51,7 +50,7 @@ def check_email_templates(ctx: CheckContext) -> list[EditionError]:
                 line, column = locate(ctx, path, source, unknown.lineno, unknown.needle)
                 errors.append(EditionError(ctx.where, line, column,
                                            f"« {part} » du courriel « {key} » {unknown.message}"))
-            for missing in roles_missing(tree, ROLE_VARIABLES, roles):
+            for missing in roles_missing(tree, ROLE_VARIABLES, ctx.edition.roles):
                 line, column = locate(ctx, path, source, missing.lineno, missing.needle)
                 errors.append(EditionError(ctx.where, line, column,
                                            f"« {part} » du courriel « {key} » {missing.message}"))
