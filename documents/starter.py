@@ -110,6 +110,10 @@ def _group(document, field: FieldDef) -> None:
         cells = table.add_row().cells
         _bold(cells[0], "Total")
         _bold(cells[totalled], f"{{{{ g.{field.key}.total }}}}")
+    for total in field.totals or ():  # the computed values the group declares (rules.computed)
+        paragraph = document.add_paragraph()
+        paragraph.add_run(f"{total.label} : ").bold = True
+        paragraph.add_run(f"{{{{ a.{total.key} }}}}")
     document.add_paragraph()
 
 

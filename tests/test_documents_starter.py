@@ -70,6 +70,8 @@ def test_starters_of_each_shipped_edition_pass_the_check_and_fill_with_its_sampl
             if context["g"][key]["total"]:
                 assert table.rows[-1].cells[0].text == "Total" and context["g"][key]["total"] in _texts(dossier)
     assert context["c"]["project_cost"] in text and context["c"]["amount_requested"] in text
+    for key, total in edition.computed.items():  # every computed value of the edition, with its label
+        assert f"{total.total.label} : {context['a'][key]}" in text, key
 
     convention = docx.Document(io.BytesIO(render_docx(templates / edition.document("convention").template, context)))
     text = _texts(convention)
