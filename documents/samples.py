@@ -7,6 +7,8 @@ what needs the whole edition, so that the sample is a dossier that could be depo
 - dates in order, from the call's opening (or the field's `min`), never past the field's `max`;
 - texts of the allowed length that satisfy the field's `pattern` (exrex writes one when no friendly
   sample fits), repeated groups with as many rows as `min_rows`/`max_rows` allow;
+- no eligibility gate closed when another offered answer opens it; the edition's rules hold for the
+  shipped editions (tests/test_sample_answers.py deposits each sample);
 - the characters that break careless templates (« & < " 🚀 »), where the field accepts them.
 """
 
@@ -26,6 +28,7 @@ from documents.formatting import format_date, format_datetime
 from dossiers import lifecycle
 from editions.model import LoadedEdition
 from editions.schema import FieldDef
+from rules.evaluation import findings
 from timekeeping import now
 
 __all__ = ["SAMPLE_TEXT", "Sampler", "sample_answers", "sample_context"]
@@ -152,16 +155,32 @@ class Sampler:
         return file_id
 
 
+def _eligible(edition: LoadedEdition, answers: dict[str, Any]) -> dict[str, Any]:
+    """The answers with each closing gate opened where it can be: a choice or yes/no the gate reads takes
+    another offered value (the first choice may be the one that makes a dossier ineligible)."""
+    for finding in [f for f in findings(edition, answers) if f.gate]:
+        for key in finding.fields:
+            field = edition.fields.get(key)
+            offered = field.kind.condition_values(field) if field is not None else None
+            for value in offered or ():
+                tried = {**answers, key: [value] if field.kind.many_values else value}
+                if finding.key not in {f.key for f in findings(edition, tried) if f.gate}:
+                    answers = tried
+                    break
+    return answers
+
+
 def sample_answers(edition: LoadedEdition) -> tuple[dict[str, Any], dict[int, Any]]:
     """Answers for every field of the edition, and the annexes they name (file id → name, pages)."""
     sampler = Sampler(edition)
-    return {key: sampler.value(field) for key, field in edition.fields.items()}, sampler.files
+    answers = {key: sampler.value(field) for key, field in edition.fields.items()}
+    return _eligible(edition, answers), sampler.files
 
 
 def sample_context(edition: LoadedEdition) -> dict[str, Any]:
     """The context of an imaginary laureate dossier, granted what it requested."""
     sampler = Sampler(edition)
-    answers = {key: sampler.value(field) for key, field in edition.fields.items()}
+    answers = _eligible(edition, {key: sampler.value(field) for key, field in edition.fields.items()})
     title_field, axis_field = edition.field_with_role("title"), edition.field_with_role("axis")
     facts = {"reference": f"{edition.definition.reference_prefix}-0042",
              "title": answers[title_field.key] if title_field else f"Projet d'exemple — {SAMPLE_TEXT}",

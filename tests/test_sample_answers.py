@@ -85,6 +85,15 @@ steps:
   - key: tout
     title: Tout
     fields:
+      - key: statut
+        type: choice
+        label: Statut
+        required: true
+        choices:
+          - value: entreprise
+            label: Entreprise
+          - value: administration
+            label: Administration
       - key: code
         type: text
         label: Code du projet
@@ -152,11 +161,22 @@ steps:
         label: Demande
         required: true
         role: amount_requested
+gates:
+  - key: public_seulement
+    when:
+      field: statut
+      equals: entreprise
+    message: Seules les administrations peuvent candidater.
+rules:
+  - key: fin_apres_debut
+    expression: fin > debut
+    message: La fin vient après le début.
 """
 
 
 def test_a_demanding_edition_gets_a_sample_it_accepts(app, tmp_path):
     from forms.answers import form_for, step_errors_of, to_formdata, validate_step
+    from rules.evaluation import findings
 
     path = tmp_path / "exigeant-2021-1.yaml"
     path.write_text(DEMANDING, encoding="utf-8")
@@ -165,6 +185,8 @@ def test_a_demanding_edition_gets_a_sample_it_accepts(app, tmp_path):
     step = edition.steps[0]
     form = form_for(edition, step, {}, formdata=to_formdata(step, answers), csrf=False)
     assert validate_step(form, edition, step, {}), step_errors_of(form, step)
+    assert answers["statut"] == "administration"  # the first choice closes the gate: the sample takes another
+    assert findings(edition, answers) == []
     assert len(answers["lignes"]) == 4 and answers["debut"] < answers["fin"]
     assert sum(Decimal(r["montant"]) for r in answers["lignes"]) == Decimal(answers["cout"]) == Decimal("60000.00")
     assert Decimal(answers["demande"]) == Decimal("30000.00")  # the call's 50 %, below the sampler's usual 80 %
