@@ -208,17 +208,18 @@ def convention_starter(edition: LoadedEdition):
     document.add_paragraph(granted + ". Ce montant est un plafond.")
     document.add_heading("Article 3 — Versements", level=2)
     document.add_paragraph("La subvention est versée selon l’échéancier suivant :")
-    table = document.add_table(rows=1, cols=3)
+    table = document.add_table(rows=1, cols=4)
     table.style = "Table Grid"
-    for cell, label in zip(table.rows[0].cells, ("Versement", "Part", "Montant"), strict=True):
+    for cell, label in zip(table.rows[0].cells, ("Versement", "Échéance", "Part", "Montant"), strict=True):
         _bold(cell, label)
     _tag_row(table, "{%tr for v in c.instalments %}")
     cells = table.add_row().cells
-    cells[0].text, cells[1].text, cells[2].text = "{{ v.label }}", "{{ v.share }}", "{{ v.amount }}"
+    for cell, text in zip(cells, ("{{ v.label }}", "{{ v.when }}", "{{ v.share }}", "{{ v.amount }}"), strict=True):
+        cell.text = text
     _tag_row(table, "{%tr endfor %}")
     cells = table.add_row().cells
     _bold(cells[0], "Total")
-    cells[1].text, cells[2].text = "100 %", "{{ c.amount_granted }}"
+    cells[2].text, cells[3].text = "100 %", "{{ c.amount_granted }}"
     document.add_heading("Article 4 — Durée et suivi", level=2)
     document.add_paragraph("[Durée de la convention, comité de suivi, rapport final, communication, résiliation, "
                            "litiges : à rédiger pour cet appel.]")

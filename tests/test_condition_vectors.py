@@ -56,13 +56,14 @@ def test_the_check_refuses_a_yes_no_value_no_answer_can_equal(tmp_path, written)
     from editions.loader import InvalidEdition, load_edition
 
     source = (ROOT / "workflows" / "etna-2019-2.yaml").read_text(encoding="utf-8").splitlines(keepends=True)
-    assert source[221].strip() == "equals: true"
-    source[221] = source[221].replace("true", written)
+    line = next(i for i, text in enumerate(source) if text.strip() == "field: participation_edition_1") + 1
+    assert source[line].strip() == "equals: true"
+    source[line] = source[line].replace("true", written)
     path = tmp_path / "etna-2019-2.yaml"
     path.write_text("".join(source), encoding="utf-8")
     with pytest.raises(InvalidEdition) as refused:
         load_edition(path, templates_folder=ROOT / "doc_templates")
     shown = "« " + written.strip("'") + " »"
     assert [str(e) for e in refused.value.errors] == [
-        f"{path}:222:19: la condition sur « participation_edition_1 » attend {shown}, qui n’est pas une de ses "
+        f"{path}:{line + 1}:19: la condition sur « participation_edition_1 » attend {shown}, qui n’est pas une de ses "
         "valeurs (true, false)"]

@@ -79,7 +79,7 @@ def test_starters_of_each_shipped_edition_pass_the_check_and_fill_with_its_sampl
     assert context["signatory"]["function"] and context["c"]["amount_granted"] in text
     schedule = next(t for t in convention.tables if t.rows[0].cells[0].text == "Versement")
     assert [[c.text for c in row.cells] for row in schedule.rows[1:-1]] == [
-        [v["label"], v["share"], v["amount"]] for v in context["c"]["instalments"]]
+        [v["label"], v["when"], v["share"], v["amount"]] for v in context["c"]["instalments"]]
 
 
 NEW_CALL = (ROOT / "workflows" / "innovation-2020-1.yaml").read_text(encoding="utf-8")
