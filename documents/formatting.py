@@ -1,4 +1,4 @@
-"""French formats for dates, times and amounts, shared by the pages, the documents and the emails.
+"""French formats for dates, times, amounts and file sizes, shared by the pages, the documents and the emails.
 
 One place, so « 6 septembre 2019 » and « 150 000,00 € » read the same everywhere.
 """
@@ -80,3 +80,15 @@ def format_percent(value: float | Decimal | None) -> str:
     text = format_decimal(number, format="#,##0.#", locale="fr_FR")
     return f"{text}\u00a0%"
 
+
+
+def format_size(size: int | None) -> str:
+    """« 412 Ko », « 1,2 Mo »: a file's weight, in the binary units the upload limits use (1 Mo = 1 024 Ko)."""
+    if size is None:
+        return ""
+    if size < 1024:
+        return f"{size}\u00a0octet{'s' if size > 1 else ''}"
+    if size < 1024 * 1024:
+        return f"{round(size / 1024)}\u00a0Ko"
+    number = Decimal(size) / (1024 * 1024)
+    return f"{format_decimal(number.quantize(Decimal('0.1'), rounding=ROUND_HALF_UP), format='#,##0.#', locale='fr_FR')}\u00a0Mo"

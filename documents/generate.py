@@ -172,3 +172,9 @@ def produce_documents(dossier: Dossier, produced_on: str) -> list[GeneratedDocum
                 made.append(generated)
     log.info("documents for %s (%s): %s", dossier.reference, produced_on, ", ".join(g.filename for g in made))
     return made
+
+
+def stored_size(dossier: Dossier, doc_key: str, fmt: str) -> int | None:
+    """The weight of the copy last made of this document, shown beside its link; None before it is first made."""
+    return db.session.execute(db.select(GeneratedDocument.size).filter_by(
+        dossier_id=dossier.id, doc_key=doc_key, fmt=fmt)).scalar_one_or_none()

@@ -59,18 +59,31 @@ def template_of(edition: LoadedEdition) -> Path | None:
     return Path(current_app.config["DOC_TEMPLATES_FOLDER"]) / name if name else None
 
 
-def ensure_specifications(edition: LoadedEdition, fmt: str) -> Path | None:
-    """The cahier des charges as a file ('pdf' or 'docx'); None without a template, or a PDF without LibreOffice."""
+def specifications_path(edition: LoadedEdition, fmt: str) -> Path | None:
+    """Where the cahier des charges of today's inputs is cached (the file may not be made yet)."""
     template = template_of(edition)
     if template is None or fmt not in ("pdf", "docx"):
         return None
     context = specifications_context(edition)
     digest = hashlib.sha256(template.read_bytes() + json.dumps(context, sort_keys=True).encode()).hexdigest()[:24]
-    folder = Path(current_app.config["FILES_FOLDER"]) / "cahiers-des-charges"
-    target = folder / f"{edition.id}-{digest}.{fmt}"
+    return Path(current_app.config["FILES_FOLDER"]) / "cahiers-des-charges" / f"{edition.id}-{digest}.{fmt}"
+
+
+def specifications_size(edition: LoadedEdition, fmt: str) -> int | None:
+    """The weight of the cached cahier des charges, shown beside its link; None until it is first made."""
+    target = specifications_path(edition, fmt)
+    return target.stat().st_size if target is not None and target.exists() else None
+
+
+def ensure_specifications(edition: LoadedEdition, fmt: str) -> Path | None:
+    """The cahier des charges as a file ('pdf' or 'docx'); None without a template, or a PDF without LibreOffice."""
+    target = specifications_path(edition, fmt)
+    if target is None:
+        return None
     if target.exists():
         return target
-    data = render_docx(template, context)
+    template = template_of(edition)
+    data = render_docx(template, specifications_context(edition))
     if fmt == "pdf":
         data = docx_to_pdf(data)
         if data is None:

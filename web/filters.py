@@ -1,4 +1,4 @@
-"""Template filters and globals: French dates and amounts, state labels, the edition registry."""
+"""Template filters and globals: French dates, amounts and sizes, state labels, the edition registry."""
 
 from __future__ import annotations
 
@@ -7,7 +7,16 @@ import datetime as dt
 from flask import Flask, current_app
 
 import timekeeping
-from documents.formatting import format_amount, format_date, format_datetime, format_moment, format_time
+from documents.formatting import (
+    format_amount,
+    format_date,
+    format_datetime,
+    format_moment,
+    format_size,
+    format_time,
+)
+from documents.generate import stored_size
+from documents.specifications import specifications_size
 from dossiers import deadline, lifecycle
 from forms.layout import gate_notices, group_total, group_totals, step_layout
 from rich_text import to_html
@@ -20,11 +29,14 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(format_moment, "moment_fr")  # the date, and the hour when it is not midnight
     app.add_template_filter(format_amount, "amount_fr")
     app.add_template_filter(format_time, "time_fr")
+    app.add_template_filter(format_size, "size_fr")
     app.add_template_filter(lambda s: lifecycle.LABELS.get(s, s), "state_label")
     app.add_template_filter(to_html, "markdown")  # the one renderer of staff text (rich_text)
 
     app.jinja_env.globals.update(step_layout=step_layout, group_total=group_total, group_totals=group_totals,
                                  gate_notices=gate_notices, totals_of=of_group)  # imported macros see globals
+    # Download links give the weight of a file when it is known.
+    app.jinja_env.globals.update(stored_size=stored_size, specifications_size=specifications_size)
 
     @app.context_processor
     def globals_():

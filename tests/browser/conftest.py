@@ -25,6 +25,7 @@ VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 ARTIFACTS = ROOT / "test-artifacts"
 WIDTHS = (375, 1280)
 AXE_SOURCE = AXE.read_text(encoding="utf-8") + "\n;window.axe = axe;" if AXE.exists() else ""
+CONTROLS_CHECK = (Path(__file__).parent / "controls.js").read_text(encoding="utf-8")
 
 
 def pytest_collection_modifyitems(items):
@@ -87,7 +88,11 @@ def live_server(tmp_path):
 
 
 class PageChecker:
-    """Record every page visited: axe-core violations, HTML for the Nu checker, screenshots at two widths."""
+    """Record every page visited: axe-core violations, HTML for the Nu checker, screenshots at two widths.
+
+    At each width, every rendered button and link must show its whole content (a label clipped to an icon
+    square reads as nothing), and no two controls may share a name while leading to different places.
+    """
 
     def __init__(self, page, name: str):
         self.page, self.name = page, name
@@ -115,9 +120,13 @@ class PageChecker:
             overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
             if width == 375 and overflow > 0:
                 self.violations.append(f"{label}: {overflow} px of horizontal scrolling at 375 px")
+            controls = page.evaluate(CONTROLS_CHECK)
+            self.violations += [f"{label} at {width} px: clipped {text}" for text in controls["overflow"]]
+            self.violations += [f"{label} at {width} px: same name {text}" for text in controls["duplicates"]]
             page.screenshot(path=str(self.folder / f"{len(self.visited):02d}-{label}-{width}.png"), full_page=True)
         page.set_viewport_size({"width": 1280, "height": 900})
         self.visited.append(label)
+        (self.folder / "violations.txt").write_text("".join(f"{v}\n" for v in self.violations), encoding="utf-8")
 
     def nu_errors(self) -> list[str]:
         """Run the Nu Html Checker once on every page recorded."""
