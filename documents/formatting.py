@@ -90,5 +90,5 @@ def format_size(size: int | None) -> str:
         return f"{size}\u00a0octet{'s' if size > 1 else ''}"
     if size < 1024 * 1024:
         return f"{round(size / 1024)}\u00a0Ko"
-    number = Decimal(size) / (1024 * 1024)
-    return f"{format_decimal(number.quantize(Decimal('0.1'), rounding=ROUND_HALF_UP), format='#,##0.#', locale='fr_FR')}\u00a0Mo"
+    number = (Decimal(size) / (1024 * 1024)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return f"{format_decimal(number, format='#,##0.#', locale='fr_FR')}\u00a0Mo"
