@@ -16,7 +16,8 @@
     if (form && (el.type || "submit") === "submit") {
       const hidden = [...form.querySelectorAll("input[type=hidden]")]
         .filter((i) => i.name !== "csrf_token").map((i) => `${i.name}=${i.value}`).join("&");
-      const action = el.getAttribute("formaction") ? el.formAction : form.action;
+      // Read the attribute: `form.action` would be a control named « action » (the step buttons are).
+      const action = new URL(el.getAttribute("formaction") || form.getAttribute("action") || "", document.baseURI).href;
       return `form ${action} ${el.name}=${el.value} ${hidden}`;
     }
     return "button " + (el.getAttribute("aria-controls") || el.id || el.outerHTML);
