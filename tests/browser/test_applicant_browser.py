@@ -9,18 +9,22 @@ from playwright.sync_api import expect
 from tests.journey import pdf_bytes
 
 
-def _sign_in(app, page, base: str, email: str) -> None:
+def _sign_in(app, page, base: str, email: str, checker=None) -> None:
     """Ask for a link on the page, read it from the outbox (the local mail), open it and confirm."""
     from models import OutboxMessage, db
 
     page.get_by_label("Adresse électronique").fill(email)
     page.get_by_role("button", name=re.compile("Recevoir")).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Consultez votre messagerie")
+    if checker is not None:
+        checker.check("lien-envoye")
     with app.app_context():
         message = db.session.execute(db.select(OutboxMessage).filter_by(kind="sign_in_link")
                                      .order_by(OutboxMessage.id.desc())).scalars().first()
         link = re.search(r"https?://\S+/connexion/lien/\S+", message.text_body).group(0)
     page.goto(link)
+    if checker is not None:
+        checker.check("confirmer-lien")
     page.get_by_role("button", name=re.compile("Me connecter")).click()
 
 
@@ -40,7 +44,7 @@ def test_applicant_applies_from_the_call_page_to_a_submitted_dossier(live_server
     check("page-appel")
     page.get_by_role("button", name="Déposer votre candidature").click()
     check("connexion")
-    _sign_in(app, page, base, "camille.martin@interieur.gouv.fr")
+    _sign_in(app, page, base, "camille.martin@interieur.gouv.fr", page_checker)
     if page.get_by_role("button", name=re.compile("Commencer")).count():
         check("commencer")
         page.get_by_role("button", name=re.compile("Commencer")).click()
@@ -95,6 +99,7 @@ def test_applicant_applies_from_the_call_page_to_a_submitted_dossier(live_server
     page.locator("#indicateurs-0-cible").fill("60 %")
     page.get_by_label(re.compile("Tchap \\(messagerie")).check(force=True)
     _group(page, "données personnelles").get_by_label("Non").check(force=True)
+    check("etape-3")
     page.get_by_role("button", name="Suivant").last.click()
 
     # Step 4 — add a budget row without losing the first
@@ -128,6 +133,7 @@ def test_applicant_applies_from_the_call_page_to_a_submitted_dossier(live_server
     page.get_by_label("Lettre d’engagement signée").set_input_files(str(bad))
     page.get_by_role("button", name="Suivant").last.click()
     expect(page.locator("#resume-erreurs")).to_contain_text("n'est pas un fichier PDF")
+    check("etape-5-erreur")
     page.get_by_label("Lettre d’engagement signée").set_input_files(str(letter))
     page.get_by_role("button", name="Suivant").last.click()
 
@@ -137,6 +143,7 @@ def test_applicant_applies_from_the_call_page_to_a_submitted_dossier(live_server
     page.get_by_label(re.compile("J’ai pris connaissance")).check(force=True)
     page.get_by_label(re.compile("Le signataire indiqué")).check(force=True)
     _group(page, "présenter le projet devant le jury").get_by_label("Oui").check(force=True)
+    check("etape-6")
     page.get_by_role("button", name="Précédent").click()
     expect(page.get_by_text("Étape 5 sur 6")).to_be_visible()
     expect(page.get_by_role("link", name="lettre-engagement.pdf")).to_be_visible()

@@ -37,6 +37,10 @@ def test_staff_follow_the_call_and_instruct_a_dossier(live_server, page_checker)
     page, check = page_checker.page, page_checker.check
     _submitted_dossier(app)
     email, password = _staff_account(app)
+    with app.app_context():
+        from tests.staff_world import make_user
+
+        make_user("ana.experte@numerique.gouv.fr", "jury")
 
     page.goto(base + "/connexion/equipe")
     check("connexion-equipe")
@@ -56,8 +60,22 @@ def test_staff_follow_the_call_and_instruct_a_dossier(live_server, page_checker)
     page.get_by_role("button", name="Passer à « Recevable »").click()
     expect(page.get_by_text("Recevable").first).to_be_visible()
     check("fiche-recevable")
-    page.goto(base + "/equipe/editions/etna-2019-2/exports")
-    check("exports")
+    jurors = page.get_by_label("Attribuer à un membre du jury")
+    jurors.select_option(jurors.locator("option", has_text=re.compile("ana", re.I)).get_attribute("value"))
+    page.get_by_role("button", name="Attribuer").click()
+    expect(page.get_by_text("En évaluation").first).to_be_visible()
+    check("fiche-en-evaluation")
+    page.goto(base + "/equipe/")
+    check("accueil-equipe")
+    for path, label in (("classement", "classement"), ("decisions", "decisions"), ("exports", "exports"),
+                        ("ateliers", "ateliers")):
+        page.goto(f"{base}/equipe/editions/etna-2019-2/{path}")
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
+        check(label)
+    page.goto(base + "/equipe/courriels")
+    check("courriels")
+    page.goto(base + "/equipe/taches")
+    check("taches")
 
     assert page_checker.violations == [], page_checker.violations
     assert page_checker.nu_errors() == []
