@@ -40,6 +40,10 @@ def test_applicant_applies_from_the_call_page_to_a_submitted_dossier(live_server
 
     page.goto(base + "/")
     check("accueil")
+    page.get_by_role("link", name="Accessibilité : partiellement conforme").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Déclaration d'accessibilité")
+    check("accessibilite")
+    page.goto(base + "/")
     page.get_by_role("link", name=re.compile("Cas d.usage de l.environnement")).first.click()
     check("page-appel")
     page.get_by_role("button", name="Déposer votre candidature").click()

@@ -51,3 +51,15 @@ def specifications(edition_id: str, fmt: str):
 @bp.get("/mentions-legales")
 def legal():
     return render_template("public/legal.html")
+
+
+@bp.get("/accessibilite")
+def accessibility():
+    """The accessibility statement; feedback goes to the team of each call served (RGAA: a contact is required)."""
+    contacts = {}
+    for edition in current_app.extensions["editions"].all():
+        d = edition.definition
+        if d.contact_email:
+            contacts.setdefault(d.contact_email, d.organisation)
+    return render_template("public/accessibility.html",
+                           contacts=sorted((name, email) for email, name in contacts.items()))
