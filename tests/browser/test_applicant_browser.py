@@ -204,3 +204,30 @@ def test_a_step_can_be_filled_with_the_keyboard_only(live_server, page_checker):
     expect(page.get_by_label("Direction ou service")).to_have_value("SGAR")
     page_checker.check("clavier-erreurs")
     assert page_checker.violations == [], page_checker.violations
+
+
+def test_a_laureate_finds_the_convention_as_labelled_download_links(live_server, page_checker):
+    app, base = live_server
+    page, check = page_checker.page, page_checker.check
+    from dossiers import lifecycle
+    from tests.staff_world import make_dossier, make_user
+
+    with app.app_context():
+        owner = make_user("camille.martin@interieur.gouv.fr", "applicant")
+        dossier_id = make_dossier(app, owner, lifecycle.AGREEMENT_SENT).id
+    page.goto(base + "/connexion")
+    _sign_in(app, page, base, "camille.martin@interieur.gouv.fr")
+    page.wait_for_url("**/mes-dossiers")
+    check("mes-dossiers-laureat")
+    page.goto(f"{base}/dossiers/{dossier_id}/recapitulatif")
+    check("dossier-laureat")
+    page.goto(f"{base}/dossiers/{dossier_id}/convention")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Convention de financement")
+    for detail in ("PDF", "Word (DOCX)"):
+        link = page.get_by_role("link", name=f"Télécharger « Convention de financement » {detail}")
+        expect(link).to_be_visible()
+        assert link.get_attribute("href").endswith(f"/convention.{'pdf' if detail == 'PDF' else 'docx'}")
+    check("convention")
+
+    assert page_checker.violations == [], page_checker.violations
+    assert page_checker.nu_errors() == []
