@@ -38,9 +38,12 @@ def test_staff_follow_the_call_and_instruct_a_dossier(live_server, page_checker)
     _submitted_dossier(app)
     email, password = _staff_account(app)
     with app.app_context():
-        from tests.staff_world import make_user
+        from dossiers import lifecycle
+        from tests.staff_world import make_dossier, make_user
 
         make_user("ana.experte@numerique.gouv.fr", "jury")
+        # a second dossier, so the ranking and the decisions list several lines with their controls
+        make_dossier(app, make_user("dominique.bernard@agriculture.gouv.fr", "applicant"), lifecycle.UNDER_REVIEW)
 
     page.goto(base + "/connexion/equipe")
     check("connexion-equipe")
@@ -54,7 +57,7 @@ def test_staff_follow_the_call_and_instruct_a_dossier(live_server, page_checker)
     page.goto(base + "/equipe/editions/etna-2019-2/dossiers")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Dossiers")
     check("liste-des-dossiers")
-    page.get_by_role("link", name="ETNA2-2019-0001").click()
+    page.get_by_role("link", name="ETNA2-2019-0001", exact=True).click()
     expect(page.get_by_text("Tchap pour les équipes & partenaires <terrain>").first).to_be_visible()
     check("fiche-dossier")
     page.get_by_role("button", name="Passer à « Recevable »").click()
