@@ -26,8 +26,8 @@ from decimal import Decimal
 from types import SimpleNamespace
 from typing import Any
 
+import states
 from documents.formatting import format_amount, format_date, format_datetime, format_moment, format_percent
-from dossiers import lifecycle
 from dossiers.instalments import payment_schedule
 from editions.conditions import evaluate
 from editions.model import LoadedEdition
@@ -155,7 +155,7 @@ def build_context(edition: LoadedEdition, dossier) -> dict[str, Any]:
     facts = {
         "reference": dossier.reference or "(brouillon)",
         "title": clean_text(dossier.title or ""),
-        "state": lifecycle.LABELS.get(dossier.state, dossier.state),
+        "state": states.LABELS.get(dossier.state, dossier.state),
         "submitted_at": format_datetime(dossier.submitted_at, edition.zone) if dossier.submitted_at else "",
         "created_at": format_date(dossier.created_at, edition.zone) if dossier.created_at else "",
         "axis": display(axis_field, (dossier.answers or {}).get(axis_field.key)) if axis_field else "",
@@ -240,7 +240,7 @@ def sample_context(edition: LoadedEdition) -> dict[str, Any]:
     title_field, axis_field = edition.field_with_role("title"), edition.field_with_role("axis")
     facts = {"reference": f"{edition.definition.reference_prefix}-0042",
              "title": answers[title_field.key] if title_field else f"Projet d'exemple — {SAMPLE_TEXT}",
-             "state": lifecycle.LABELS[lifecycle.LAUREATE], "submitted_at": format_datetime(now(), edition.zone),
+             "state": states.LABELS[states.LAUREATE], "submitted_at": format_datetime(now(), edition.zone),
              "created_at": format_date(now(), edition.zone),
              "axis": display(axis_field, answers.get(axis_field.key)) if axis_field else ""}
     return context_from_answers(edition, answers, facts, files, granted=SAMPLE_REQUESTED)

@@ -16,12 +16,12 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask import current_app
 
+import states
 from documents.assemble import AssemblyFailed, Part, assemble
 from documents.context import build_context, visible_answers
 from documents.convert import docx_to_pdf
 from documents.formatting import format_date
 from documents.render import Properties, render_docx
-from dossiers import lifecycle
 from editions.schema import DocumentDef
 from models import Dossier, GeneratedDocument, StoredFile, db
 from storage import file_store
@@ -30,12 +30,12 @@ log = logging.getLogger(__name__)
 
 # From which state on a document exists, by `produced_on`.
 AVAILABLE_FROM = {
-    "submission": set(lifecycle.STATES) - {lifecycle.DRAFT},
-    "laureate": {lifecycle.LAUREATE, lifecycle.AGREEMENT_SENT, lifecycle.AGREEMENT_SIGNED},
-    "on_demand": set(lifecycle.STATES) - {lifecycle.DRAFT},
+    "submission": set(states.STATES) - {states.DRAFT},
+    "laureate": set(states.GRANTED),
+    "on_demand": set(states.STATES) - {states.DRAFT},
 }
 # From which state on a document stays as it is, by `produced_on`: it was sent to be signed.
-FROZEN_FROM = {"laureate": {lifecycle.AGREEMENT_SENT, lifecycle.AGREEMENT_SIGNED}}
+FROZEN_FROM = {"laureate": {states.AGREEMENT_SENT, states.AGREEMENT_SIGNED}}
 NOT_HASHED = ("today",)  # a document keeps the date it was first issued
 # The copies kept as records, made PDF/A-2b (documents.convert): the dossier as submitted and the convention
 # sent to be signed are issued once at an event and archived with the file; on-demand documents are working

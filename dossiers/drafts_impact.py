@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from dossiers import lifecycle
+import states
 from dossiers.carry_over import _compatible
 from editions.loader import InvalidEdition, parse_yaml, validate_data
 from editions.model import LoadedEdition
@@ -29,7 +29,7 @@ def affected_drafts(edition: LoadedEdition) -> list[str]:
     drafts hold an answer to it."""
     revisions = db.session.execute(
         db.select(Dossier.revision, db.func.count()).filter(
-            Dossier.edition_id == edition.id, Dossier.state == lifecycle.DRAFT,
+            Dossier.edition_id == edition.id, Dossier.state == states.DRAFT,
             Dossier.revision != edition.revision).group_by(Dossier.revision)).all()
     counts: Counter[str] = Counter()
     labels: dict[str, str] = {}
@@ -43,7 +43,7 @@ def affected_drafts(edition: LoadedEdition) -> list[str]:
         if not changed:
             continue
         drafts = db.session.execute(db.select(Dossier.answers).filter_by(
-            edition_id=edition.id, state=lifecycle.DRAFT, revision=revision)).scalars()
+            edition_id=edition.id, state=states.DRAFT, revision=revision)).scalars()
         for answers in drafts:
             for key, field in changed.items():
                 value = (answers or {}).get(key)

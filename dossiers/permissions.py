@@ -7,10 +7,9 @@ they declare a conflict of interest on one.
 
 from __future__ import annotations
 
-from dossiers.lifecycle import AGREEMENT_SENT, DRAFT, UNDER_REVIEW
 from models import Dossier, JuryAssignment, User, db
-
-STAFF_ROLES = ("instructeur", "admin")
+from roles import ADMIN, APPLICANT, JURY, STAFF_ROLES
+from states import AGREEMENT_SENT, DRAFT, UNDER_REVIEW
 
 
 def is_owner(user: User | None, dossier: Dossier) -> bool:
@@ -23,16 +22,16 @@ def is_staff(user: User | None) -> bool:
 
 def is_admin(user: User | None) -> bool:
     """Admins alone read the mail kept on the server (it may hold what only its addressee should read)."""
-    return user is not None and user.is_authenticated and user.role == "admin"
+    return user is not None and user.is_authenticated and user.role == ADMIN
 
 
 def can_apply(user: User | None) -> bool:
     """Only applicant accounts start and submit dossiers: staff and jury accounts judge them."""
-    return user is not None and user.is_authenticated and user.role == "applicant"
+    return user is not None and user.is_authenticated and user.role == APPLICANT
 
 
 def is_jury(user: User | None) -> bool:
-    return user is not None and user.is_authenticated and user.role == "jury"
+    return user is not None and user.is_authenticated and user.role == JURY
 
 
 def can_enter_back_office(user: User | None) -> bool:

@@ -23,21 +23,12 @@ from editions.model import LoadedEdition
 from editions.positions import unexpected
 from editions.rule_checks import check_rules_and_gates, check_totals
 from editions.schema import BUILTIN_EMAILS, Condition, FieldCondition, FieldDef
+from roles import FIELD_ROLE_TYPES
 
-__all__ = ["BUILTIN_EMAILS", "CHECKS", "Check", "CheckContext", "ROLE_TYPES", "check_edition", "walk_fields"]
+__all__ = ["BUILTIN_EMAILS", "CHECKS", "Check", "CheckContext", "check_edition", "walk_fields"]
 
 log = logging.getLogger(__name__)
 
-# Which field types may carry each role: the product reads these answers with a known shape.
-ROLE_TYPES: dict[str, tuple[str, ...]] = {
-    "title": ("text",),
-    "axis": ("choice",),
-    "administration": ("text", "choice"),
-    "amount_requested": ("amount",),
-    "project_cost": ("amount",),
-    "contact_email": ("email",),
-    "signatory": ("text",),
-}
 
 
 def walk_fields(edition: LoadedEdition) -> Iterator[tuple[NodePath, FieldDef, FieldDef | None]]:
@@ -90,9 +81,9 @@ def _role_errors(ctx: CheckContext, path: NodePath, field: FieldDef, group: Fiel
         return
     if group is not None:
         yield ctx.error(path + ("role",), "une colonne de tableau ne peut pas porter de « role »")
-    elif field.type not in ROLE_TYPES[field.role]:
+    elif field.type not in FIELD_ROLE_TYPES[field.role]:
         yield ctx.error(path + ("role",), f"le rôle « {field.role} » demande un champ de type "
-                                          f"{' ou '.join(ROLE_TYPES[field.role])}, pas {field.type}")
+                                          f"{' ou '.join(FIELD_ROLE_TYPES[field.role])}, pas {field.type}")
 
 
 def check_roles(ctx: CheckContext) -> list[EditionError]:

@@ -15,9 +15,10 @@ from typing import Any
 
 from flask import current_app
 
+import states
 from documents.context import build_context
 from documents.formatting import format_datetime, format_time
-from dossiers import deadline, lifecycle
+from dossiers import deadline
 from editions.model import LoadedEdition
 from editions.schema import BUILTIN_EMAILS, DocumentDef, Workshop
 from mail.addresses import InvalidAddress, checked_address
@@ -35,7 +36,6 @@ from timekeeping import now
 log = logging.getLogger(__name__)
 
 REMINDER_DAYS = (7, 1)  # reminders to drafts, this many days before the closing instant
-LAUREATE_STATES = (lifecycle.LAUREATE, lifecycle.AGREEMENT_SENT, lifecycle.AGREEMENT_SIGNED)
 
 
 def public_url(path: str) -> str:
@@ -176,9 +176,9 @@ def send_submission_receipt(dossier: Dossier) -> None:
 
 def send_result(dossier: Dossier, reason: str | None = None) -> OutboxMessage | None:
     """Tell the applicant the decision (lauréat or non retenu), once per dossier; `reason` is shown as is."""
-    if dossier.state in LAUREATE_STATES:
+    if dossier.state in states.GRANTED:
         kind = "result_laureate"
-    elif dossier.state == lifecycle.NOT_SELECTED:
+    elif dossier.state == states.NOT_SELECTED:
         kind = "result_not_selected"
     else:
         raise ValueError(f"no decision to announce for a dossier in state {dossier.state!r}")
@@ -191,7 +191,7 @@ def send_result(dossier: Dossier, reason: str | None = None) -> OutboxMessage | 
 
 def send_convention(dossier: Dossier) -> OutboxMessage | None:
     """Send the convention to a laureate, attached (PDF and Word); None when it was already queued."""
-    if dossier.state not in LAUREATE_STATES:
+    if dossier.state not in states.GRANTED:
         raise ValueError(f"no convention for a dossier in state {dossier.state!r}")
     return _send_about_dossier("convention_sent", dossier, f"convention_sent:{dossier.id}")
 
@@ -260,7 +260,7 @@ def send_reminders(edition_id: str | None = None, at: dt.datetime | None = None)
         if days is None:
             continue
         days_left = max(1, math.ceil((edition.closes_at - at) / dt.timedelta(days=1)))
-        drafts = db.session.execute(db.select(Dossier).filter_by(edition_id=edition.id, state=lifecycle.DRAFT)
+        drafts = db.session.execute(db.select(Dossier).filter_by(edition_id=edition.id, state=states.DRAFT)
                                     .order_by(Dossier.id)).scalars().all()
         for dossier in drafts:
             message = _send_about_dossier("reminder", dossier, f"reminder:{dossier.id}:{days}", edition,

@@ -22,7 +22,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 
-from dossiers import lifecycle
+import states
 from editions.model import LoadedEdition
 from editions.schema import FieldDef
 from models import Dossier, StoredFile, db
@@ -88,7 +88,7 @@ def rows(edition: LoadedEdition, filters: Filters | None = None) -> Iterator[lis
         for row in chunk:
             answers = row.answers or {}
             totals = computed_values(edition, answers) if edition.computed else {}
-            yield [row.reference, lifecycle.LABELS.get(row.state, row.state), _local(row.created_at, edition),
+            yield [row.reference, states.LABELS.get(row.state, row.state), _local(row.created_at, edition),
                    _local(row.submitted_at, edition), row.granted_amount,
                    *[cell_value(c.field, answers.get(c.field.key), files) if c.field is not None
                      else total_cell(c.total, totals.get(c.total.key)) for c in answered]]

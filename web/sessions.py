@@ -14,6 +14,7 @@ from flask_login import current_user, login_user, logout_user
 
 from accounts import identities
 from models import User, db
+from roles import PASSWORD_ROLES
 
 SEEN = "_seen"  # wall-clock second of the last request (not the app clock, which tests and previews freeze)
 
@@ -37,7 +38,7 @@ def end_session() -> None:
 
 def idle_limit(user: User) -> dt.timedelta:
     """Staff and jury hold more than their own dossier: their sessions end sooner."""
-    if user.role in identities.PASSWORD_ROLES:
+    if user.role in PASSWORD_ROLES:
         return dt.timedelta(minutes=float(current_app.config["STAFF_IDLE_MINUTES"]))
     return dt.timedelta(hours=float(current_app.config["APPLICANT_IDLE_HOURS"]))
 
