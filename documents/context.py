@@ -27,11 +27,11 @@ from types import SimpleNamespace
 from typing import Any
 
 import states
-from documents.formatting import format_amount, format_date, format_datetime, format_moment, format_percent
 from dossiers.instalments import payment_schedule
 from editions.conditions import evaluate
 from editions.model import LoadedEdition
 from editions.schema import FieldDef
+from formatting import format_amount, format_date, format_datetime, format_moment, format_percent
 from forms.types.base import clean_text
 from forms.types.group import columns as group_columns
 from rules import computed

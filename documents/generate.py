@@ -20,9 +20,9 @@ import states
 from documents.assemble import AssemblyFailed, Part, assemble
 from documents.context import build_context, visible_answers
 from documents.convert import docx_to_pdf
-from documents.formatting import format_date
 from documents.render import Properties, render_docx
 from editions.schema import DocumentDef
+from formatting import format_date
 from models import Dossier, GeneratedDocument, StoredFile, db
 from storage import file_store
 

@@ -10,8 +10,8 @@ from decimal import Decimal
 from flask import current_app
 
 import states
-from documents.formatting import format_amount, format_percent
 from dossiers import lifecycle
+from formatting import format_amount, format_percent
 from models import Dossier, User, db
 
 

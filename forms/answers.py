@@ -13,9 +13,9 @@ from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
-from documents.formatting import format_amount, format_percent
 from editions.conditions import evaluate
 from editions.schema import FieldDef, Step
+from formatting import format_amount, format_percent
 from forms.builder import step_form_class
 from rules.evaluation import findings
 

@@ -17,10 +17,10 @@ from flask import current_app
 
 import states
 from documents.context import build_context
-from documents.formatting import format_datetime, format_time
 from dossiers import deadline
 from editions.model import LoadedEdition
 from editions.schema import BUILTIN_EMAILS, DocumentDef, Workshop
+from formatting import format_datetime, format_time
 from mail.addresses import InvalidAddress, checked_address
 from mail.attachments import document_attachment, inline_attachment
 from mail.defaults import DEFAULTS

@@ -15,10 +15,10 @@ from typing import Any
 import jinja2
 
 from documents.context import edition_facts, sample_context
-from documents.formatting import format_date
 from documents.sandbox import sandboxed_environment
 from editions.model import LoadedEdition
 from editions.schema import BUILTIN_EMAILS
+from formatting import format_date
 from mail.defaults import DEFAULTS
 from timekeeping import now
 

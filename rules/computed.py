@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
-from documents.formatting import format_amount
 from editions.conditions import evaluate
 from editions.schema import FieldDef, Total
+from formatting import format_amount
 from forms.types.numbers import spaced
 
 if TYPE_CHECKING:

@@ -25,6 +25,7 @@ from openpyxl.styles import Alignment, Font
 import states
 from editions.model import LoadedEdition
 from editions.schema import FieldDef
+from formatting import format_decimal_plain, format_numeric_date, format_numeric_datetime
 from models import Dossier, StoredFile, db
 from rules.computed import Computed, as_text
 from rules.computed import values as computed_values
@@ -106,11 +107,11 @@ def csv_text(value: Any, field: FieldDef | None = None) -> str:
     if written is not None:
         value = written
     elif isinstance(value, Decimal):
-        return f"{value:.2f}".replace(".", ",")
+        return format_decimal_plain(value)
     if isinstance(value, dt.datetime):
-        return value.strftime("%d/%m/%Y %H:%M")
+        return format_numeric_datetime(value)
     if isinstance(value, dt.date):
-        return value.strftime("%d/%m/%Y")
+        return format_numeric_date(value)
     text = str(value)
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 

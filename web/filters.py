@@ -8,8 +8,8 @@ from flask import Flask, current_app
 
 import states
 import timekeeping
-from documents.formatting import format_amount, format_date, format_datetime, format_moment, format_time
 from dossiers import deadline
+from formatting import format_amount, format_date, format_datetime, format_moment, format_time
 from forms.layout import gate_notices, group_total, group_totals, step_layout
 from rich_text import to_html
 from rules.computed import of_group
