@@ -21,6 +21,7 @@ from documents.assemble import AssemblyFailed, Part, assemble
 from documents.context import build_context, visible_answers
 from documents.convert import docx_to_pdf
 from documents.render import Properties, render_docx
+from dossiers.revisions import edition_of
 from editions.schema import DocumentDef
 from formatting import format_date
 from models import Dossier, GeneratedDocument, StoredFile, db
@@ -41,14 +42,6 @@ NOT_HASHED = ("today",)  # a document keeps the date it was first issued
 # sent to be signed are issued once at an event and archived with the file; on-demand documents are working
 # copies made again at will, tagged PDF only.
 ARCHIVAL = ("submission", "laureate")
-
-
-def edition_of(dossier: Dossier):
-    """The edition as the dossier was submitted under (see dossiers.revisions)."""
-    from dossiers.revisions import edition_at
-
-    current = current_app.extensions["editions"].get(dossier.edition_id)
-    return edition_at(current, dossier.revision) if current is not None else None
 
 
 def documents_for(dossier: Dossier, audience: str) -> list[DocumentDef]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from flask import current_app
 from sqlalchemy.dialects import postgresql, sqlite
 
 from dossiers.carry_over import _compatible
@@ -28,6 +29,17 @@ def record_revision(edition: LoadedEdition) -> None:
     db.session.execute(insert(EditionRevision).values(
         edition_id=edition.id, revision=edition.revision, source=edition.source, first_used_at=now(),
     ).on_conflict_do_nothing(index_elements=["edition_id", "revision"]))
+
+
+def edition_of(dossier: Dossier, *, required: bool = False) -> LoadedEdition | None:
+    """The edition as the dossier was filled against (its recorded revision); None when the edition is not
+    served (a file removed), or LookupError when the caller cannot do without it (`required`)."""
+    current = current_app.extensions["editions"].get(dossier.edition_id)
+    if current is None:
+        if required:
+            raise LookupError(f"edition {dossier.edition_id} of dossier {dossier.id} is not served")
+        return None
+    return edition_at(current, dossier.revision)
 
 
 def edition_at(current: LoadedEdition, revision: str) -> LoadedEdition:

@@ -18,6 +18,7 @@ from flask import current_app
 import states
 from documents.context import build_context
 from dossiers import deadline
+from dossiers.revisions import edition_of
 from editions.model import LoadedEdition
 from editions.schema import BUILTIN_EMAILS, DocumentDef, Workshop
 from formatting import format_datetime, format_time
@@ -66,16 +67,6 @@ def _our_links(edition: LoadedEdition | None, kind: str, context: dict[str, Any]
     return links
 
 
-def edition_of(dossier: Dossier) -> LoadedEdition:
-    """The edition as the dossier was filled against (its recorded revision)."""
-    from dossiers.revisions import edition_at
-
-    current = current_app.extensions["editions"].get(dossier.edition_id)
-    if current is None:
-        raise LookupError(f"edition {dossier.edition_id} of dossier {dossier.id} is not served")
-    return edition_at(current, dossier.revision)
-
-
 def dossier_context(edition: LoadedEdition, dossier: Dossier, **extra: Any) -> dict[str, Any]:
     """The documents' context of the dossier, plus what a message adds (see mail.templating.EXTRAS)."""
     context = build_context(edition, dossier)
@@ -118,7 +109,7 @@ def _attachments(dossier: Dossier, documents: list[DocumentDef]) -> list[dict[st
 def _send_about_dossier(kind: str, dossier: Dossier, dedup_key: str, edition: LoadedEdition | None = None,
                         **extra: Any) -> OutboxMessage | None:
     """A message to the applicant about their dossier, with the documents that name it."""
-    edition = edition or edition_of(dossier)
+    edition = edition or edition_of(dossier, required=True)
     to, cc = applicant_recipients(edition, dossier)
     documents = _documents(edition, dossier, kind, staff=False)
     context = dossier_context(edition, dossier, documents=[d.title for d in documents], **extra)
@@ -168,7 +159,7 @@ def send_staff_invitation(invitation, url: str, role: str, inviter: str, days: i
 
 def send_submission_receipt(dossier: Dossier) -> None:
     """The receipt to the applicant (the dossier attached, PDF and Word) and a notice to the programme."""
-    edition = edition_of(dossier)
+    edition = edition_of(dossier, required=True)
     _send_about_dossier("submission_receipt", dossier, f"submission_receipt:{dossier.id}", edition)
     _send_to_programme("submission_notification", edition, dossier)
     _send_document_emails(edition, dossier, "submission")
@@ -182,7 +173,7 @@ def send_result(dossier: Dossier, reason: str | None = None) -> OutboxMessage | 
         kind = "result_not_selected"
     else:
         raise ValueError(f"no decision to announce for a dossier in state {dossier.state!r}")
-    edition = edition_of(dossier)
+    edition = edition_of(dossier, required=True)
     message = _send_about_dossier(kind, dossier, f"result:{dossier.id}", edition, reason=reason or "")
     if kind == "result_laureate":
         _send_document_emails(edition, dossier, "laureate")

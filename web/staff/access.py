@@ -7,8 +7,8 @@ from functools import wraps
 from flask import abort, current_app
 from flask_login import current_user
 
-from documents.generate import edition_of
 from dossiers import permissions
+from dossiers.revisions import edition_of
 from editions.model import LoadedEdition
 from models import Dossier, JuryAssignment, db
 
