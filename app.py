@@ -13,6 +13,13 @@ import settings
 from jobs.context import configure_logging
 
 
+def load_checks() -> None:
+    """Let the packages that fill templates register their checks of an edition (editions.check_registry):
+    editions never imports them, so their own imports of editions make no circle."""
+    import documents.checks  # noqa: F401 — the variables of Word templates
+    import mail.checks  # noqa: F401 — the variables of email texts
+
+
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the app; `flask --app app …` calls this with no argument."""
     app = Flask(__name__, instance_relative_config=True, static_folder="web/static",
@@ -51,6 +58,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     init_extensions(app)
 
     from editions.registry import Registry, watch
+
+    load_checks()
 
     registry = Registry(Path(app.config["WORKFLOWS_FOLDER"]), Path(app.config["DOC_TEMPLATES_FOLDER"]))
     registry.load()

@@ -15,6 +15,7 @@ from documents.context import context_variables, sample_context
 from documents.render import refused_accesses, used_variables
 from documents.specifications import specifications_variables
 from editions.check_context import CheckContext
+from editions.check_registry import register_check
 from editions.loader import EditionError
 from editions.template_messages import template_problem
 
@@ -35,6 +36,7 @@ def _unreadable(exc: Exception) -> str:
     return "il manque une partie du document Word (enregistrez-le de nouveau depuis Word ou LibreOffice)"
 
 
+@register_check
 def check_template_variables(ctx: CheckContext) -> list[EditionError]:
     """Each template of `documents` reads only variables the context has (attributes of a, g, c… included)."""
     errors: list[EditionError] = []

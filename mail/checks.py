@@ -17,6 +17,7 @@ from jinja2 import meta, nodes
 
 from documents.sandbox import unsafe_accesses
 from editions.check_context import CheckContext
+from editions.check_registry import register_check
 from editions.loader import EditionError, NodePath
 from editions.template_messages import template_problem
 from mail.templating import environment, sample
@@ -24,6 +25,7 @@ from mail.templating import environment, sample
 PARTS = ("subject", "body")
 
 
+@register_check
 def check_email_templates(ctx: CheckContext) -> list[EditionError]:
     """Each subject and body of `emails` compiles, and names only what its message provides."""
     errors: list[EditionError] = []
