@@ -65,11 +65,6 @@ def can_edit_answers(user: User | None, dossier: Dossier) -> bool:
     return is_owner(user, dossier) and dossier.state == DRAFT
 
 
-def can_download_file(user: User | None, dossier: Dossier) -> bool:
-    """Annexes and generated documents follow the dossier's read right."""
-    return can_read(user, dossier)
-
-
 def can_manage(user: User | None) -> bool:
     """Instruct dossiers, assign the jury, decide, send, export: the programme team only."""
     return is_staff(user)
@@ -78,10 +73,6 @@ def can_manage(user: User | None) -> bool:
 def can_score(user: User | None, dossier: Dossier) -> bool:
     """A reviewing jury member scores a dossier while it is under review."""
     return dossier.state == UNDER_REVIEW and is_reviewing(user, dossier)
-
-
-def can_declare_conflict(user: User | None, dossier: Dossier) -> bool:
-    return is_reviewing(user, dossier)
 
 
 def can_upload_signed_agreement(user: User | None, dossier: Dossier) -> bool:

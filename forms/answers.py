@@ -29,11 +29,6 @@ def visible_steps(edition, answers: Mapping[str, Any]) -> list[Step]:
     return [s for s in edition.steps if evaluate(s.condition, answers)]
 
 
-def visible_fields(step: Step, answers: Mapping[str, Any]) -> list[FieldDef]:
-    """The fields of `step` shown for these answers (headings and paragraphs included)."""
-    return [f for f in step.fields if evaluate(f.condition, answers)]
-
-
 # --- Stored answers → form data -----------------------------------------------------------------
 
 def to_formdata(step: Step, answers: Mapping[str, Any]) -> MultiDict:

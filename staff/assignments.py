@@ -94,29 +94,3 @@ def dossiers_of_juror(juror: User) -> list[JurorLine]:
         .order_by(Dossier.reference)).all()
     lines = [JurorLine(a, d, score_id is not None) for a, d, score_id in rows]
     return sorted(lines, key=lambda line: line.scored)
-
-
-@dataclass(frozen=True)
-class JurorLoad:
-    juror: User
-    assigned: int
-    scored: int
-    conflicts: int
-
-
-def jury_load(edition_id: str) -> list[JurorLoad]:
-    """For each jury member: dossiers of the edition assigned, scored, and set aside for a conflict."""
-    counts: dict[int, list[int]] = {}
-    rows = db.session.execute(
-        sa.select(JuryAssignment.juror_id, JuryAssignment.conflict_declared_at.is_not(None), Score.id)
-        .join(Dossier, Dossier.id == JuryAssignment.dossier_id)
-        .outerjoin(Score, Score.assignment_id == JuryAssignment.id)
-        .where(Dossier.edition_id == edition_id)).all()
-    for juror_id, conflict, score_id in rows:
-        line = counts.setdefault(juror_id, [0, 0, 0])
-        if conflict:
-            line[2] += 1
-        else:
-            line[0] += 1
-            line[1] += score_id is not None
-    return [JurorLoad(j, *counts.get(j.id, [0, 0, 0])) for j in jury_members()]
