@@ -24,6 +24,7 @@ from documents.render import Properties, render_docx
 from dossiers.revisions import edition_of
 from editions.schema import DocumentDef
 from formatting import format_date
+from jobs.tasks import task
 from models import Dossier, GeneratedDocument, StoredFile, db
 from storage import file_store
 
@@ -146,6 +147,17 @@ def _store(dossier, document, edition, fmt, data, pages, inputs, existing) -> Ge
         return db.session.execute(db.select(GeneratedDocument).filter_by(
             dossier_id=dossier.id, doc_key=document.key, fmt=fmt)).scalar_one()
     return generated
+
+
+@task("documents.produce")
+def produce_documents_of(dossier_id: int, produced_on: str) -> None:
+    """The job run after a commit: generate (and store) the documents of a dossier due at an event."""
+    dossier = db.session.get(Dossier, dossier_id)
+    if dossier is None:
+        log.warning("documents for dossier %s: it no longer exists", dossier_id)
+        return
+    produce_documents(dossier, produced_on)
+    db.session.commit()
 
 
 def produce_documents(dossier: Dossier, produced_on: str) -> list[GeneratedDocument]:

@@ -2,7 +2,7 @@
 
 The documents package checks the variables of Word templates, the mail package those of email texts; both
 import editions (its schema, its errors), so editions must not import them back. Each decorates its check
-with `register_check`, and the app (app.load_checks) imports those modules before the first edition loads.
+with `register_check`, and the app (app.load_registrations) imports those modules before the first edition loads.
 """
 
 from __future__ import annotations

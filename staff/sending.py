@@ -20,6 +20,7 @@ import states
 from dossiers import lifecycle
 from editions.model import LoadedEdition
 from jobs.queue import after_commit
+from jobs.tasks import task
 from mail.messages import send_convention, send_result
 from models import Agreement, DecisionBatch, DecisionNotice, Dossier, Transition, User, db
 from models.decision import FAILED, PENDING, SENT
@@ -102,6 +103,7 @@ def progress(batch_id: int) -> BatchProgress:
     return BatchProgress(batch_id, sum(counts.values()), counts.get(SENT, 0), counts.get(FAILED, 0))
 
 
+@task("decisions.send")
 def run_batch(batch_id: int, on_progress: Callable[[BatchProgress, DecisionNotice], None] | None = None
               ) -> BatchProgress:
     """Send every pending notice of the batch, committing each; safe to run in several processes at once."""
