@@ -12,7 +12,7 @@ from flask.cli import with_appcontext
 
 from accounts.identities import revoke_sessions
 from accounts.passwords import set_password
-from mail.addresses import InvalidAddress, checked_address
+from addresses import InvalidAddress, checked_address
 from models import User, db
 from roles import ADMIN, PASSWORD_ROLES
 from timekeeping import now

@@ -16,7 +16,7 @@ from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from accounts.passwords import password_problem, set_password
-from mail.addresses import InvalidAddress, checked_address
+from addresses import InvalidAddress, checked_address
 from models import StaffInvitation, User, db
 from timekeeping import now
 

@@ -16,13 +16,13 @@ from typing import Any
 from flask import current_app
 
 import states
+from addresses import InvalidAddress, checked_address
 from documents.context import build_context
 from dossiers import deadline
 from dossiers.revisions import edition_of
 from editions.model import LoadedEdition
 from editions.schema import BUILTIN_EMAILS, DocumentDef, Workshop
 from formatting import format_datetime, format_time
-from mail.addresses import InvalidAddress, checked_address
 from mail.attachments import document_attachment, inline_attachment
 from mail.defaults import DEFAULTS
 from mail.html import URL, html_email
@@ -204,10 +204,9 @@ def send_workshop_address_check(edition: LoadedEdition, workshop: Workshop, regi
                      f"{registration.check_sent_at:%Y%m%d%H%M%S}")
 
 
-def send_workshop_confirmation(edition: LoadedEdition, workshop: Workshop, registration) -> None:
-    """Confirm a seat (with the .ics invitation) or a place on the waiting list; again when a seat frees up."""
-    from workshops.registrations import cancel_token
-
+def send_workshop_confirmation(edition: LoadedEdition, workshop: Workshop, registration, cancel_token: str) -> None:
+    """Confirm a seat (with the .ics invitation) or a place on the waiting list; again when a seat frees up.
+    `cancel_token` (workshops.registrations) makes the link that gives the seat back."""
     if registration.status not in (REGISTERED, WAITING):
         return
     registered = registration.status == REGISTERED
@@ -216,7 +215,7 @@ def send_workshop_confirmation(edition: LoadedEdition, workshop: Workshop, regis
         "workshop": _workshop_facts(edition, workshop),
         # the video-conference link, only to those who have a remote seat
         "join_url": workshop.link if registered and registration.remote and workshop.link else "",
-        "cancel_url": public_url(f"/ateliers/annulation/{cancel_token(registration)}"),
+        "cancel_url": public_url(f"/ateliers/annulation/{cancel_token}"),
     }
     attachments = []
     if registered:

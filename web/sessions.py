@@ -13,6 +13,7 @@ from flask import Flask, current_app, g, request, session
 from flask_login import current_user, login_user, logout_user
 
 from accounts import identities
+from extensions import login_manager
 from models import User, db
 from roles import PASSWORD_ROLES
 
@@ -44,6 +45,8 @@ def idle_limit(user: User) -> dt.timedelta:
 
 
 def init_app(app: Flask) -> None:
+    login_manager.user_loader(identities.user_of_session)  # the account a session cookie names, if it stands
+
     @app.before_request
     def end_idle_sessions() -> None:
         if request.endpoint in ("static", "dsfr") or "_user_id" not in session or not current_user.is_authenticated:
