@@ -21,7 +21,7 @@ from documents.assemble import AssemblyFailed, Part, assemble
 from documents.context import build_context, visible_answers
 from documents.convert import docx_to_pdf
 from documents.render import Properties, render_docx
-from dossiers.revisions import edition_of
+from editions.revisions import edition_of
 from editions.schema import DocumentDef
 from formatting import format_date
 from jobs.tasks import task

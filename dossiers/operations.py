@@ -10,12 +10,13 @@ from typing import Any
 from werkzeug.datastructures import MultiDict
 
 import states
-from dossiers import deadline, lifecycle, permissions
+from dossiers import lifecycle, permissions
 from dossiers.carry_over import carry_over, copy_files
 from dossiers.navigation import progress
 from dossiers.references import next_reference
-from dossiers.revisions import record_revision
+from editions import deadline
 from editions.model import LoadedEdition
+from editions.revisions import record_revision
 from editions.schema import Step
 from forms.pending import BoundedInput, bounded_input
 from jobs.queue import after_commit

@@ -96,7 +96,7 @@ def _drafts_touched(edition: LoadedEdition) -> list[str]:
         return []
     from sqlalchemy.exc import SQLAlchemyError
 
-    from dossiers.drafts_impact import affected_drafts
+    from editions.drafts_impact import affected_drafts
 
     try:
         return affected_drafts(edition)

@@ -18,9 +18,9 @@ from flask import current_app
 import states
 from addresses import InvalidAddress, checked_address
 from documents.context import build_context
-from dossiers import deadline
-from dossiers.revisions import edition_of
+from editions import deadline
 from editions.model import LoadedEdition
+from editions.revisions import edition_of
 from editions.schema import BUILTIN_EMAILS, DocumentDef, Workshop
 from formatting import format_datetime, format_time
 from mail.attachments import document_attachment, inline_attachment

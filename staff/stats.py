@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 import states
-from dossiers import deadline
+from editions import deadline
 from editions.model import LoadedEdition
 from models import Dossier, db
 

@@ -98,7 +98,7 @@ def test_no_reminder_is_due_at_midnight(app, clock):
 
 def test_a_closing_given_as_a_date_time_is_that_instant(app):
     """innovation-2020-1 closes « 2020-04-30 12:00 »: noon sharp is the last instant, not the whole day."""
-    from dossiers.deadline import phase
+    from editions.deadline import phase
 
     edition = _edition(app, "innovation-2020-1")
     noon = dt.datetime(2020, 4, 30, 10, 0, tzinfo=dt.UTC)

@@ -8,7 +8,7 @@ from flask import Flask, current_app
 
 import states
 import timekeeping
-from dossiers import deadline
+from editions import deadline
 from formatting import format_amount, format_date, format_datetime, format_moment, format_time
 from forms.layout import gate_notices, group_total, group_totals, step_layout
 from rich_text import to_html

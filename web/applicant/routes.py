@@ -9,9 +9,10 @@ from sqlalchemy.orm.exc import StaleDataError
 
 import states
 from documents.generate import documents_for
-from dossiers import deadline, editing, operations, permissions
+from dossiers import editing, operations, permissions
 from dossiers.carry_over import previous_dossiers
 from dossiers.navigation import progress
+from editions import deadline
 from forms.answers import step_errors
 from models import Dossier, db
 from rules.evaluation import findings

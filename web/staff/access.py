@@ -8,8 +8,8 @@ from flask import abort, current_app
 from flask_login import current_user
 
 from dossiers import permissions
-from dossiers.revisions import edition_of
 from editions.model import LoadedEdition
+from editions.revisions import edition_of
 from models import Dossier, JuryAssignment, db
 
 

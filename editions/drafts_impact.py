@@ -9,19 +9,9 @@ from __future__ import annotations
 from collections import Counter
 
 import states
-from dossiers.carry_over import _compatible
-from editions.loader import InvalidEdition, parse_yaml, validate_data
 from editions.model import LoadedEdition
+from editions.revisions import answer_fits, parse_revision
 from models import Dossier, EditionRevision, db
-
-
-def _edition_from(stored: EditionRevision) -> LoadedEdition | None:
-    try:
-        data, positions = parse_yaml(stored.source, stored.edition_id)
-        return LoadedEdition(definition=validate_data(data, positions, stored.edition_id), path=None,
-                             source=stored.source)
-    except InvalidEdition:
-        return None
 
 
 def affected_drafts(edition: LoadedEdition) -> list[str]:
@@ -35,7 +25,7 @@ def affected_drafts(edition: LoadedEdition) -> list[str]:
     labels: dict[str, str] = {}
     for revision, _ in revisions:
         stored = db.session.get(EditionRevision, (edition.id, revision))
-        old = _edition_from(stored) if stored else None
+        old = parse_revision(edition.id, revision, stored.source) if stored else None
         if old is None:
             continue
         changed = {key: field for key, field in old.fields.items()
@@ -48,7 +38,7 @@ def affected_drafts(edition: LoadedEdition) -> list[str]:
             for key, field in changed.items():
                 value = (answers or {}).get(key)
                 new = edition.fields.get(key)
-                if value not in (None, "", []) and (new is None or not _compatible(field, new, value)):
+                if value not in (None, "", []) and (new is None or not answer_fits(field, new, value)):
                     counts[key] += 1
                     labels[key] = field.label
     return [f"  {count} brouillon(s) ont une réponse à « {labels[key]} » "
