@@ -35,8 +35,10 @@ LABELS = {
     AGREEMENT_SIGNED: "Convention signée",
 }
 
+SUBMITTED_OR_LATER = STATES[1:]  # every state but the draft: the dossier was deposited
 # The states of a dossier whose project was granted funding: the laureate and the convention's two steps.
 GRANTED = (LAUREATE, AGREEMENT_SENT, AGREEMENT_SIGNED)
+AGREEMENT_OUT = (AGREEMENT_SENT, AGREEMENT_SIGNED)  # the convention was sent: it is never made again
 
 
 @dataclass(frozen=True)

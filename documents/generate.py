@@ -32,12 +32,12 @@ log = logging.getLogger(__name__)
 
 # From which state on a document exists, by `produced_on`.
 AVAILABLE_FROM = {
-    "submission": set(states.STATES) - {states.DRAFT},
+    "submission": set(states.SUBMITTED_OR_LATER),
     "laureate": set(states.GRANTED),
-    "on_demand": set(states.STATES) - {states.DRAFT},
+    "on_demand": set(states.SUBMITTED_OR_LATER),
 }
 # From which state on a document stays as it is, by `produced_on`: it was sent to be signed.
-FROZEN_FROM = {"laureate": {states.AGREEMENT_SENT, states.AGREEMENT_SIGNED}}
+FROZEN_FROM = {"laureate": set(states.AGREEMENT_OUT)}
 NOT_HASHED = ("today",)  # a document keeps the date it was first issued
 # The copies kept as records, made PDF/A-2b (documents.convert): the dossier as submitted and the convention
 # sent to be signed are issued once at an event and archived with the file; on-demand documents are working
