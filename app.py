@@ -13,6 +13,17 @@ import settings
 from jobs.context import configure_logging
 
 
+def load_registrations() -> None:
+    """Import the modules that register into another package: their checks of an edition
+    (editions.check_registry) and their background tasks (jobs.tasks). editions and jobs never import
+    them, so these packages' own imports of editions and jobs make no circle."""
+    import documents.checks  # noqa: F401 — check: the variables of Word templates
+    import documents.generate  # noqa: F401 — task: documents.produce
+    import mail.checks  # noqa: F401 — check: the variables of email texts
+    import mail.sender  # noqa: F401 — task: mail.deliver
+    import staff.sending  # noqa: F401 — task: decisions.send
+
+
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the app; `flask --app app …` calls this with no argument."""
     app = Flask(__name__, instance_relative_config=True, static_folder="web/static",
@@ -51,6 +62,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     init_extensions(app)
 
     from editions.registry import Registry, watch
+
+    load_registrations()
 
     registry = Registry(Path(app.config["WORKFLOWS_FOLDER"]), Path(app.config["DOC_TEMPLATES_FOLDER"]))
     registry.load()

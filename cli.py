@@ -9,7 +9,7 @@ def register_cli(app: Flask) -> None:
     from accounts.cli import bootstrap, users_cli
     from backup.cli import backup_command, restore_command
     from documents.cli import documents_cli
-    from dossiers.cli import purge_command
+    from dossiers.cli import laureate_command, purge_command
     from editions.cli import editions_cli, workflows_cli
     from jobs.cli import jobs_cli
     from mail.cli import mail_cli
@@ -19,6 +19,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(workflows_cli)
     app.cli.add_command(editions_cli)
     app.cli.add_command(jobs_cli)
+    documents_cli.add_command(laureate_command)  # a decision, so dossiers' own; listed with the documents
     app.cli.add_command(documents_cli)
     app.cli.add_command(mail_cli)
     app.cli.add_command(decisions_cli)

@@ -37,10 +37,3 @@ def init_extensions(app: Flask) -> None:
     login_manager.login_view = "auth.sign_in"
     login_manager.login_message = "Connectez-vous pour accéder à cette page."
     login_manager.login_message_category = "info"
-
-    from accounts.identities import user_of_session
-    from models import User
-
-    @login_manager.user_loader
-    def load_user(session_id: str) -> User | None:
-        return user_of_session(session_id)

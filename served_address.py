@@ -42,6 +42,6 @@ def announce(public_url: str, frozen: dt.datetime | None) -> None:
         return
     click.echo(f"  Adresse des liens dans les courriels : {public_url}  (APPELS_PUBLIC_URL pour la changer)")
     if frozen is not None:
-        from documents.formatting import format_datetime
+        from formatting import format_datetime
 
         click.echo(f"  Horloge arrêtée : {format_datetime(frozen)} (heure de Paris ; APPELS_FROZEN_NOW)")

@@ -12,9 +12,9 @@ from flask.cli import with_appcontext
 
 from accounts.identities import revoke_sessions
 from accounts.passwords import set_password
-from mail.addresses import InvalidAddress, checked_address
+from addresses import InvalidAddress, checked_address
 from models import User, db
-from models.user import ROLES
+from roles import ADMIN, PASSWORD_ROLES
 from timekeeping import now
 
 users_cli = click.Group("users", help="Comptes de l'équipe et du jury.")
@@ -22,7 +22,7 @@ users_cli = click.Group("users", help="Comptes de l'équipe et du jury.")
 
 @users_cli.command("create")
 @click.argument("email")
-@click.option("--role", type=click.Choice(ROLES[1:]), required=True, help="instructeur, jury ou admin")
+@click.option("--role", type=click.Choice(PASSWORD_ROLES), required=True, help="instructeur, jury ou admin")
 @click.option("--name", default=None, help="Nom affiché")
 @click.option("--password", default=None, help="Mot de passe (par défaut : tiré au hasard et affiché)")
 @with_appcontext
@@ -81,10 +81,10 @@ def unlock_user(email: str) -> None:
 def bootstrap() -> None:
     """Créer au premier démarrage le compte local de l'équipe et dire comment se connecter (profil embarqué)."""
     record = Path(current_app.instance_path) / "local-staff-account.txt"
-    admin = db.session.execute(db.select(User).filter_by(role="admin")).scalars().first()
+    admin = db.session.execute(db.select(User).filter_by(role=ADMIN)).scalars().first()
     if admin is None:
         email, password = "equipe@appels.localhost", secrets.token_urlsafe(12)
-        admin = User(email=email, role="admin", display_name="Équipe du programme (compte local)")
+        admin = User(email=email, role=ADMIN, display_name="Équipe du programme (compte local)")
         set_password(admin, password)
         db.session.add(admin)
         db.session.commit()

@@ -9,10 +9,8 @@ generation, so a cookie copied before that is worth nothing.
 from __future__ import annotations
 
 from models import User, db
+from roles import LINK_ROLES, PASSWORD_ROLES
 from timekeeping import now
-
-LINK_ROLES = ("applicant",)
-PASSWORD_ROLES = ("instructeur", "admin", "jury")
 
 
 def is_locked(user: User) -> bool:

@@ -16,14 +16,15 @@ from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from accounts.passwords import password_problem, set_password
-from mail.addresses import InvalidAddress, checked_address
+from addresses import InvalidAddress, checked_address
 from models import StaffInvitation, User, db
+from roles import ADMIN, INSTRUCTOR, JURY
 from timekeeping import now
 
 INVITATION_DAYS = 7
-INVITED_ROLES = {"instructeur": "Instructeur ou instructrice (équipe du programme)",
-                 "admin": "Administrateur ou administratrice (équipe du programme, invite les autres)",
-                 "jury": "Membre du jury"}
+INVITED_ROLES = {INSTRUCTOR: "Instructeur ou instructrice (équipe du programme)",
+                 ADMIN: "Administrateur ou administratrice (équipe du programme, invite les autres)",
+                 JURY: "Membre du jury"}
 INVALID = "Ce lien d'invitation n'est pas valide. Demandez une nouvelle invitation à l'équipe du programme."
 
 
@@ -48,13 +49,13 @@ def invite(email: str, role: str, actor: User, edition_id: str | None = None,
         raise InvitationRefused(str(refused)) from None
     if role not in INVITED_ROLES:
         raise InvitationRefused("Choisissez le rôle de la personne invitée.")
-    if role == "jury" and current_app.extensions["editions"].get(edition_id or "") is None:
+    if role == JURY and current_app.extensions["editions"].get(edition_id or "") is None:
         raise InvitationRefused("Choisissez l'édition pour laquelle ce membre du jury est invité.")
     if db.session.execute(db.select(User).filter_by(email=email)).scalar_one_or_none() is not None:
         raise InvitationRefused(f"Un compte existe déjà pour {email} : il n'a pas besoin d'invitation.")
     secret = secrets.token_urlsafe(32)
     invitation = StaffInvitation(email=email, role=role, display_name=(name or "").strip() or None,
-                                 edition_id=edition_id if role == "jury" else None, token_hash=_hash(secret),
+                                 edition_id=edition_id if role == JURY else None, token_hash=_hash(secret),
                                  invited_by_id=actor.id, created_at=now(),
                                  expires_at=now() + dt.timedelta(days=INVITATION_DAYS))
     db.session.add(invitation)

@@ -9,6 +9,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from accounts import identities, throttle
 from models import User, db
+from roles import PASSWORD_ROLES
 from timekeeping import now
 
 _hasher = PasswordHasher()
@@ -60,7 +61,7 @@ def check_login(email: str, password: str, client: str | None = None) -> User:
         raise LoginRefused(f"Trop d'essais infructueux depuis ce poste. Patientez {wait} seconde"
                            f"{'s' if wait > 1 else ''} avant de réessayer.")
     user = db.session.execute(db.select(User).filter_by(email=email)).scalar_one_or_none()
-    usable = user is not None and user.password_hash is not None and user.role in identities.PASSWORD_ROLES
+    usable = user is not None and user.password_hash is not None and user.role in PASSWORD_ROLES
     verified = _verified(user.password_hash if usable else _DUMMY_HASH, password)
     if not (verified and usable and identities.may_use_password(user)):
         throttle.record_failure(email, client)

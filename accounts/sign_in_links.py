@@ -17,6 +17,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 
 from accounts import identities
 from models import LoginToken, User, db
+from roles import APPLICANT
 from timekeeping import now
 
 
@@ -41,7 +42,7 @@ def find_or_create_applicant(email: str) -> User:
     email = normalise_email(email)
     user = db.session.execute(db.select(User).filter_by(email=email)).scalar_one_or_none()
     if user is None:
-        user = User(email=email, role="applicant")
+        user = User(email=email, role=APPLICANT)
         db.session.add(user)
         db.session.flush()
     return user

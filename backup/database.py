@@ -7,7 +7,6 @@ alike, in any schema (the app's search_path).
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
@@ -22,7 +21,6 @@ TABLES_FOLDER = "tables"
 ALEMBIC = "alembic_version"
 # Where rows name a blob of the files folder (see storage.gc for the same list, by model).
 KEY_QUERIES = ("SELECT storage_key FROM stored_files", "SELECT storage_key FROM generated_documents")
-ATTACHMENTS_QUERY = "SELECT attachments FROM outbox_messages"
 
 
 class RestoreRefused(Exception):
@@ -34,10 +32,6 @@ def _keys(cursor) -> set[str]:
     for query in KEY_QUERIES:
         cursor.execute(query)
         keys |= {row[0] for row in cursor.fetchall()}
-    cursor.execute(ATTACHMENTS_QUERY)
-    for (attachments,) in cursor.fetchall():
-        items = json.loads(attachments) if isinstance(attachments, str) else attachments
-        keys |= {a["storage_key"] for a in items or () if "storage_key" in a}
     return keys
 
 

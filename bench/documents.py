@@ -17,6 +17,8 @@ from pathlib import Path
 
 from docxtpl import DocxTemplate
 
+import states
+
 ROUNDS = 25
 
 
@@ -54,7 +56,6 @@ def _laureate(edition):
     from decimal import Decimal
 
     from documents.samples import sample_answers
-    from dossiers import lifecycle
     from models import Dossier, User, db
 
     answers, _ = sample_answers(edition)
@@ -62,7 +63,7 @@ def _laureate(edition):
     user = User(email="bench.documents@interieur.gouv.fr", role="applicant")
     db.session.add(user)
     db.session.flush()
-    dossier = Dossier(edition_id=edition.id, revision=edition.revision, owner_id=user.id, state=lifecycle.LAUREATE,
+    dossier = Dossier(edition_id=edition.id, revision=edition.revision, owner_id=user.id, state=states.LAUREATE,
                       reference=f"{edition.definition.reference_prefix}-0042", title="Banc d'essai", answers=answers,
                       set_aside={}, completed_steps=[], granted_amount=Decimal("120000.00"))
     db.session.add(dossier)

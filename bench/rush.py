@@ -12,6 +12,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+import states
 from bench.loadgen import run_wrk, wrk_available
 from bench.servers import SECRET, app_environment, gunicorn, reset_schema, schema_url, signed_in_cookie
 
@@ -47,7 +48,6 @@ ANSWERS = {
 def prepare(folder: Path) -> tuple[list[tuple[int, str, str]], object]:
     """Create DRAFTS complete drafts, each with its own applicant; return their sessions and the app."""
     from app import create_app
-    from dossiers import lifecycle
     from models import Dossier, StoredFile, User, db
 
     reset_schema(SCHEMA)
@@ -61,7 +61,7 @@ def prepare(folder: Path) -> tuple[list[tuple[int, str, str]], object]:
                                              for i in range(DRAFTS)])
         user_ids = db.session.execute(db.select(User.id).order_by(User.id)).scalars().all()
         db.session.execute(db.insert(Dossier), [
-            {"edition_id": edition.id, "revision": edition.revision, "owner_id": uid, "state": lifecycle.DRAFT,
+            {"edition_id": edition.id, "revision": edition.revision, "owner_id": uid, "state": states.DRAFT,
              "answers": ANSWERS, "set_aside": {}, "completed_steps": steps, "draft_input": {},
              "title": ANSWERS["titre"], "axis": ANSWERS["axe"], "administration": ANSWERS["administration"]}
             for uid in user_ids])
@@ -77,12 +77,11 @@ def prepare(folder: Path) -> tuple[list[tuple[int, str, str]], object]:
 
 def _verify(app, sent: int) -> tuple[int, int, int]:
     """(submitted, lost, reference problems) once the load is over."""
-    from dossiers import lifecycle
     from models import Dossier, Transition, db
 
     with app.app_context():
         submitted = db.session.execute(db.select(db.func.count()).select_from(Dossier)
-                                       .filter(Dossier.state == lifecycle.SUBMITTED)).scalar()
+                                       .filter(Dossier.state == states.SUBMITTED)).scalar()
         references = db.session.execute(db.select(Dossier.reference).filter(Dossier.reference.is_not(None)))
         numbers = sorted(int(r.rsplit("-", 1)[1]) for r in references.scalars())
         transitions = db.session.execute(db.select(db.func.count()).select_from(Transition)).scalar()

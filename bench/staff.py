@@ -11,6 +11,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import states
 from bench.rush import ANSWERS
 from bench.servers import SECRET, reset_schema, schema_url, signed_in_cookie
 
@@ -28,7 +29,6 @@ def _populate(app, edition) -> None:
     """Insert DOSSIERS submitted dossiers (and their applicants) in batches."""
     import datetime as dt
 
-    from dossiers import lifecycle
     from models import Dossier, User, db
 
     start = dt.datetime(2019, 6, 24, 8, tzinfo=dt.UTC)
@@ -45,7 +45,7 @@ def _populate(app, edition) -> None:
                 title = f"{TITLES[n % len(TITLES)]} n° {n}"
                 rows.append({
                     "edition_id": edition.id, "revision": edition.revision, "owner_id": owner,
-                    "state": lifecycle.SUBMITTED if n % 5 else lifecycle.ELIGIBLE,
+                    "state": states.SUBMITTED if n % 5 else states.ELIGIBLE,
                     "reference": f"{edition.definition.reference_prefix}-{n + 1:06d}", "title": title,
                     "axis": AXES[n % 2], "administration": ADMINISTRATIONS[n % len(ADMINISTRATIONS)],
                     "answers": {**ANSWERS, "titre": title}, "set_aside": {}, "completed_steps": [],

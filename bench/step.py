@@ -8,6 +8,7 @@ import tempfile
 from pathlib import Path
 from urllib.parse import urlencode
 
+import states
 from bench.loadgen import LoadResult, run_wrk, wrk_available
 from bench.servers import SECRET, app_environment, gunicorn, reset_schema, schema_url, signed_in_cookie
 
@@ -28,7 +29,6 @@ def _porteur_answers() -> dict[str, str]:
 def prepare_product(folder: Path) -> list[tuple[int, str, str]]:
     """Create applicants with a draft each; return (dossier id, cookie, csrf token) per draft."""
     from app import create_app
-    from dossiers import lifecycle
     from models import Dossier, User, db
 
     reset_schema(SCHEMA)
@@ -43,7 +43,7 @@ def prepare_product(folder: Path) -> list[tuple[int, str, str]]:
             db.session.add(user)
             db.session.flush()
             dossier = Dossier(edition_id=edition.id, revision=edition.revision, owner_id=user.id,
-                              state=lifecycle.DRAFT, answers={}, set_aside={}, completed_steps=[])
+                              state=states.DRAFT, answers={}, set_aside={}, completed_steps=[])
             db.session.add(dossier)
             db.session.flush()
             cookie, token = signed_in_cookie(app, user.id)

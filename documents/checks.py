@@ -21,6 +21,7 @@ from documents.render import refused_accesses, template_parts
 from documents.samples import sample_context
 from documents.specifications import specifications_context
 from editions.check_context import CheckContext
+from editions.check_registry import register_check
 from editions.loader import EditionError, NodePath
 from editions.template_messages import template_problem
 from editions.template_variables import roles_missing, unknown_variables
@@ -81,6 +82,7 @@ def template_errors(ctx: CheckContext, where: NodePath, name: str, context: dict
     return errors
 
 
+@register_check
 def check_template_variables(ctx: CheckContext) -> list[EditionError]:
     """Each template of `documents` reads only variables the context has (attributes of a, g, c… included)."""
     errors: list[EditionError] = []

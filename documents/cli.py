@@ -1,8 +1,8 @@
-"""`flask --app app documents …`: starter templates, an edition's documents from sample data; record a laureate."""
+"""`flask --app app documents …`: starter templates, an edition's documents from sample data (`documents
+laureate`, which records a decision, is dossiers.cli's)."""
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import click
@@ -10,7 +10,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from documents.convert import docx_to_pdf
-from documents.generate import produce_documents, properties, template_path
+from documents.generate import properties, template_path
 from documents.render import TemplateError, render_docx
 from documents.samples import sample_context
 from documents.starter import KINDS, starter
@@ -80,24 +80,3 @@ def starter_command(edition: str, kind: str, out: Path, force: bool) -> None:
     click.echo(f"{out} : modèle de départ « {kind} » de {loaded.id}. Ouvrez-le dans Word, puis vérifiez l'édition "
                "avec `flask --app app workflows check`.")
 
-
-@documents_cli.command("laureate")
-@click.argument("reference")
-@click.option("--amount", required=True, help="Montant accordé en euros, par exemple 120000 ou 120000,50.")
-def laureate(reference: str, amount: str) -> None:
-    """Enregistrer la décision « lauréat » d'un dossier déposé et produire sa convention."""
-    from dossiers.decisions import DecisionRefused, decide_laureate
-    from models import Dossier, db
-
-    dossier = db.session.execute(db.select(Dossier).filter_by(reference=reference)).scalar_one_or_none()
-    if dossier is None:
-        raise click.ClickException(f"Aucun dossier de référence {reference}.")
-    try:
-        granted = Decimal(amount.replace(" ", "").replace(",", "."))
-        decide_laureate(dossier, granted, actor=None)
-    except (InvalidOperation, DecisionRefused) as exc:
-        db.session.rollback()
-        raise click.ClickException(str(exc) or "Montant invalide.") from None
-    made = produce_documents(dossier, "laureate")
-    db.session.commit()
-    click.echo(f"{reference} : lauréat, {granted} € accordés. " + ", ".join(g.filename for g in made))

@@ -24,12 +24,12 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from documents.formatting import format_amount, format_date, format_datetime, format_moment, format_percent
-from dossiers import lifecycle
+import states
 from dossiers.instalments import payment_schedule
 from editions.conditions import evaluate
 from editions.model import LoadedEdition
 from editions.schema import FieldDef
+from formatting import format_amount, format_date, format_datetime, format_moment, format_percent
 from forms.types.base import clean_text
 from forms.types.group import columns as group_columns
 from rules import computed
@@ -154,7 +154,7 @@ def build_context(edition: LoadedEdition, dossier) -> dict[str, Any]:
     facts = {
         "reference": dossier.reference or "(brouillon)",
         "title": clean_text(dossier.title or ""),
-        "state": lifecycle.LABELS.get(dossier.state, dossier.state),
+        "state": states.LABELS.get(dossier.state, dossier.state),
         "submitted_at": format_datetime(dossier.submitted_at, edition.zone) if dossier.submitted_at else "",
         "created_at": format_date(dossier.created_at, edition.zone) if dossier.created_at else "",
         "axis": display(axis_field, (dossier.answers or {}).get(axis_field.key)) if axis_field else "",

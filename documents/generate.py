@@ -16,13 +16,15 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask import current_app
 
+import states
 from documents.assemble import AssemblyFailed, Part, assemble
 from documents.context import build_context, visible_answers
 from documents.convert import docx_to_pdf
-from documents.formatting import format_date
 from documents.render import Properties, render_docx
-from dossiers import lifecycle
+from editions.revisions import edition_of
 from editions.schema import DocumentDef
+from formatting import format_date
+from jobs.tasks import task
 from models import Dossier, GeneratedDocument, StoredFile, db
 from storage import file_store
 
@@ -30,25 +32,17 @@ log = logging.getLogger(__name__)
 
 # From which state on a document exists, by `produced_on`.
 AVAILABLE_FROM = {
-    "submission": set(lifecycle.STATES) - {lifecycle.DRAFT},
-    "laureate": {lifecycle.LAUREATE, lifecycle.AGREEMENT_SENT, lifecycle.AGREEMENT_SIGNED},
-    "on_demand": set(lifecycle.STATES) - {lifecycle.DRAFT},
+    "submission": set(states.SUBMITTED_OR_LATER),
+    "laureate": set(states.GRANTED),
+    "on_demand": set(states.SUBMITTED_OR_LATER),
 }
 # From which state on a document stays as it is, by `produced_on`: it was sent to be signed.
-FROZEN_FROM = {"laureate": {lifecycle.AGREEMENT_SENT, lifecycle.AGREEMENT_SIGNED}}
+FROZEN_FROM = {"laureate": set(states.AGREEMENT_OUT)}
 NOT_HASHED = ("today",)  # a document keeps the date it was first issued
 # The copies kept as records, made PDF/A-2b (documents.convert): the dossier as submitted and the convention
 # sent to be signed are issued once at an event and archived with the file; on-demand documents are working
 # copies made again at will, tagged PDF only.
 ARCHIVAL = ("submission", "laureate")
-
-
-def edition_of(dossier: Dossier):
-    """The edition as the dossier was submitted under (see dossiers.revisions)."""
-    from dossiers.revisions import edition_at
-
-    current = current_app.extensions["editions"].get(dossier.edition_id)
-    return edition_at(current, dossier.revision) if current is not None else None
 
 
 def documents_for(dossier: Dossier, audience: str) -> list[DocumentDef]:
@@ -153,6 +147,17 @@ def _store(dossier, document, edition, fmt, data, pages, inputs, existing) -> Ge
         return db.session.execute(db.select(GeneratedDocument).filter_by(
             dossier_id=dossier.id, doc_key=document.key, fmt=fmt)).scalar_one()
     return generated
+
+
+@task("documents.produce")
+def produce_documents_of(dossier_id: int, produced_on: str) -> None:
+    """The job run after a commit: generate (and store) the documents of a dossier due at an event."""
+    dossier = db.session.get(Dossier, dossier_id)
+    if dossier is None:
+        log.warning("documents for dossier %s: it no longer exists", dossier_id)
+        return
+    produce_documents(dossier, produced_on)
+    db.session.commit()
 
 
 def produce_documents(dossier: Dossier, produced_on: str) -> list[GeneratedDocument]:

@@ -23,11 +23,11 @@ from typing import Any
 
 import exrex
 
+import states
 from documents.context import context_from_answers, display
-from documents.formatting import format_date, format_datetime
-from dossiers import lifecycle
 from editions.model import LoadedEdition
 from editions.schema import FieldDef
+from formatting import format_date, format_datetime
 from rules.evaluation import findings
 from timekeeping import now
 
@@ -184,7 +184,7 @@ def sample_context(edition: LoadedEdition) -> dict[str, Any]:
     title_field, axis_field = edition.field_with_role("title"), edition.field_with_role("axis")
     facts = {"reference": f"{edition.definition.reference_prefix}-0042",
              "title": answers[title_field.key] if title_field else f"Projet d'exemple — {SAMPLE_TEXT}",
-             "state": lifecycle.LABELS[lifecycle.LAUREATE], "submitted_at": format_datetime(now(), edition.zone),
+             "state": states.LABELS[states.LAUREATE], "submitted_at": format_datetime(now(), edition.zone),
              "created_at": format_date(now(), edition.zone),
              "axis": display(axis_field, answers.get(axis_field.key)) if axis_field else ""}
     return context_from_answers(edition, answers, facts, sampler.files, granted=sampler.requested)

@@ -15,9 +15,9 @@ from flask import current_app
 
 from documents.context import edition_facts
 from documents.convert import docx_to_pdf
-from documents.formatting import format_datetime, format_time
 from documents.render import render_docx
 from editions.model import LoadedEdition
+from formatting import format_datetime, format_time
 from rich_text import to_paragraphs
 from storage.files import write_atomically
 

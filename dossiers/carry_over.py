@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from editions.model import LoadedEdition
-from editions.schema import FieldDef
+from editions.revisions import answer_fits
 from forms.answers import prune_hidden
 from models import Dossier, StoredFile, User, db
 
@@ -31,13 +31,6 @@ def previous_dossiers(edition: LoadedEdition, user: User) -> list[Dossier]:
     ).scalars())
 
 
-def _compatible(old: FieldDef | None, new: FieldDef, value: Any) -> bool:
-    """Same type, and an answer the new field still offers (its type says what that means)."""
-    if old is not None and old.type != new.type:
-        return False
-    return new.kind.carries_over(new, value)
-
-
 def carry_over(source: Dossier, old_edition: LoadedEdition | None, new_edition: LoadedEdition) -> CarryOver:
     """The answers of `source` that the new edition can take as they are."""
     old_fields = old_edition.fields if old_edition else {}
@@ -46,7 +39,7 @@ def carry_over(source: Dossier, old_edition: LoadedEdition | None, new_edition: 
     for key, value in (source.answers or {}).items():
         new = new_edition.fields.get(key)
         old = old_fields.get(key)
-        if new is not None and _compatible(old, new, value):
+        if new is not None and answer_fits(old, new, value):
             kept[key] = value
         elif key in new_edition.computed:
             continue  # a value the new edition computes (a cost summed from its lines): nothing to redo

@@ -9,8 +9,9 @@ from decimal import Decimal
 
 from flask import current_app
 
-from documents.formatting import format_amount, format_percent
+import states
 from dossiers import lifecycle
+from formatting import format_amount, format_percent
 from models import Dossier, User, db
 
 
@@ -50,12 +51,12 @@ def check_granted_amount(dossier: Dossier, granted: Decimal) -> None:
 
 def _move_to_review(dossier: Dossier, actor: User | None, decision: str) -> None:
     """A decision follows review: take a submitted dossier there, each step recorded; refuse any other."""
-    if dossier.state == lifecycle.SUBMITTED:
-        lifecycle.transition(dossier, lifecycle.ELIGIBLE, actor)
-    if dossier.state == lifecycle.ELIGIBLE:
-        lifecycle.transition(dossier, lifecycle.UNDER_REVIEW, actor)
-    if dossier.state != lifecycle.UNDER_REVIEW:
-        raise DecisionRefused(f"Un dossier « {lifecycle.LABELS.get(dossier.state, dossier.state)} » ne peut pas "
+    if dossier.state == states.SUBMITTED:
+        lifecycle.transition(dossier, states.ELIGIBLE, actor)
+    if dossier.state == states.ELIGIBLE:
+        lifecycle.transition(dossier, states.UNDER_REVIEW, actor)
+    if dossier.state != states.UNDER_REVIEW:
+        raise DecisionRefused(f"Un dossier « {states.LABELS.get(dossier.state, dossier.state)} » ne peut pas "
                               f"être déclaré {decision}.")
 
 
@@ -63,7 +64,7 @@ def decide_laureate(dossier: Dossier, granted: Decimal, actor: User | None, comm
     """Record « lauréat » with the granted amount (moving a submitted dossier through review first)."""
     check_granted_amount(dossier, granted)
     _move_to_review(dossier, actor, "lauréat")
-    lifecycle.transition(dossier, lifecycle.LAUREATE, actor, comment)
+    lifecycle.transition(dossier, states.LAUREATE, actor, comment)
     dossier.granted_amount = granted
     db.session.flush()
 
@@ -71,6 +72,6 @@ def decide_laureate(dossier: Dossier, granted: Decimal, actor: User | None, comm
 def decide_not_selected(dossier: Dossier, actor: User | None, comment: str) -> None:
     """Record « non retenu », with its reason (required)."""
     _move_to_review(dossier, actor, "non retenu")
-    lifecycle.transition(dossier, lifecycle.NOT_SELECTED, actor, comment)
+    lifecycle.transition(dossier, states.NOT_SELECTED, actor, comment)
     dossier.granted_amount = None
     db.session.flush()

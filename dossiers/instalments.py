@@ -11,9 +11,9 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from documents.formatting import format_date
 from editions.model import LoadedEdition
 from editions.schema import Instalment
+from formatting import format_date
 
 CENT = Decimal("0.01")
 

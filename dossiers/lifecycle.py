@@ -1,58 +1,11 @@
-"""The one state machine of a dossier: allowed transitions, who may make them, and their record."""
+"""The one state machine of a dossier: making a transition the table of `states` allows, and its record."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from models import Dossier, Transition, User, db
+from roles import APPLICANT
+from states import LABELS, TRANSITIONS, label
 from timekeeping import now
-
-DRAFT = "brouillon"
-SUBMITTED = "déposé"
-ELIGIBLE = "recevable"
-INELIGIBLE = "irrecevable"
-UNDER_REVIEW = "en évaluation"
-LAUREATE = "lauréat"
-NOT_SELECTED = "non retenu"
-AGREEMENT_SENT = "convention envoyée"
-AGREEMENT_SIGNED = "convention signée"
-
-STATES = (DRAFT, SUBMITTED, ELIGIBLE, INELIGIBLE, UNDER_REVIEW, LAUREATE, NOT_SELECTED,
-          AGREEMENT_SENT, AGREEMENT_SIGNED)
-
-LABELS = {
-    DRAFT: "Brouillon — non déposé",
-    SUBMITTED: "Déposé",
-    ELIGIBLE: "Recevable",
-    INELIGIBLE: "Irrecevable",
-    UNDER_REVIEW: "En évaluation",
-    LAUREATE: "Lauréat",
-    NOT_SELECTED: "Non retenu",
-    AGREEMENT_SENT: "Convention envoyée",
-    AGREEMENT_SIGNED: "Convention signée",
-}
-
-
-@dataclass(frozen=True)
-class Rule:
-    """A transition: who may make it, and whether a comment is required."""
-
-    roles: frozenset[str]
-    comment_required: bool = False
-
-
-STAFF = frozenset({"instructeur", "admin"})
-
-TRANSITIONS: dict[tuple[str, str], Rule] = {
-    (DRAFT, SUBMITTED): Rule(frozenset({"applicant"})),
-    (SUBMITTED, ELIGIBLE): Rule(STAFF),
-    (SUBMITTED, INELIGIBLE): Rule(STAFF, comment_required=True),
-    (ELIGIBLE, UNDER_REVIEW): Rule(STAFF),
-    (UNDER_REVIEW, LAUREATE): Rule(STAFF),
-    (UNDER_REVIEW, NOT_SELECTED): Rule(STAFF, comment_required=True),
-    (LAUREATE, AGREEMENT_SENT): Rule(STAFF),
-    (AGREEMENT_SENT, AGREEMENT_SIGNED): Rule(STAFF),
-}
 
 
 class TransitionRefused(Exception):
@@ -69,12 +22,12 @@ def transition(dossier: Dossier, to_state: str, actor: User | None, comment: str
     rule = TRANSITIONS.get((dossier.state, to_state))
     if rule is None:
         raise TransitionRefused(
-            f"Un dossier « {LABELS.get(dossier.state, dossier.state)} » ne peut pas passer à "
-            f"« {LABELS.get(to_state, to_state)} »."
+            f"Un dossier « {label(dossier.state)} » ne peut pas passer à "
+            f"« {label(to_state)} »."
         )
     if actor is not None and actor.role not in rule.roles:
         raise TransitionRefused("Vous n'avez pas le droit d'effectuer ce changement d'état.")
-    if actor is not None and "applicant" in rule.roles and dossier.owner_id != actor.id:
+    if actor is not None and APPLICANT in rule.roles and dossier.owner_id != actor.id:
         raise TransitionRefused("Ce dossier n'est pas le vôtre.")
     comment = (comment or "").strip() or None
     if rule.comment_required and not comment:

@@ -9,12 +9,14 @@ from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
-from dossiers import deadline, lifecycle, permissions
+import states
+from dossiers import lifecycle, permissions
 from dossiers.carry_over import carry_over, copy_files
 from dossiers.navigation import progress
 from dossiers.references import next_reference
-from dossiers.revisions import record_revision
+from editions import deadline
 from editions.model import LoadedEdition
+from editions.revisions import record_revision
 from editions.schema import Step
 from forms.pending import BoundedInput, bounded_input
 from jobs.queue import after_commit
@@ -45,7 +47,7 @@ def start_dossier(edition: LoadedEdition, user: User, source: Dossier | None = N
         carried = carry_over(source, source_edition, edition)
         answers, dropped = carried.answers, carried.dropped
     dossier = Dossier(edition_id=edition.id, revision=edition.revision, owner_id=user.id,
-                      state=lifecycle.DRAFT, answers={}, set_aside={}, completed_steps=[])
+                      state=states.DRAFT, answers={}, set_aside={}, completed_steps=[])
     db.session.add(dossier)
     db.session.flush()
     if source is not None:
@@ -151,7 +153,7 @@ def submit(edition: LoadedEdition, dossier: Dossier, user: User) -> None:
     if not state.all_complete:
         raise ActionRefused("Le dossier est incomplet : complétez chaque étape avant de le déposer.")
     dossier.submitted_at = now()
-    lifecycle.transition(dossier, lifecycle.SUBMITTED, user)  # flushes: a concurrent edit fails here, lock-free
+    lifecycle.transition(dossier, states.SUBMITTED, user)  # flushes: a concurrent edit fails here, lock-free
     _ = dossier.owner, list(dossier.files)  # load what the receipt reads before taking the counter's lock
     # The counter row stays locked until commit, so that references have no gap: keep what follows short.
     dossier.reference = next_reference(edition)

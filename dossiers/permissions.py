@@ -7,10 +7,9 @@ they declare a conflict of interest on one.
 
 from __future__ import annotations
 
-from dossiers.lifecycle import AGREEMENT_SENT, DRAFT, UNDER_REVIEW
 from models import Dossier, JuryAssignment, User, db
-
-STAFF_ROLES = ("instructeur", "admin")
+from roles import ADMIN, APPLICANT, JURY, STAFF_ROLES
+from states import AGREEMENT_SENT, DRAFT, UNDER_REVIEW
 
 
 def is_owner(user: User | None, dossier: Dossier) -> bool:
@@ -23,16 +22,16 @@ def is_staff(user: User | None) -> bool:
 
 def is_admin(user: User | None) -> bool:
     """Admins alone read the mail kept on the server (it may hold what only its addressee should read)."""
-    return user is not None and user.is_authenticated and user.role == "admin"
+    return user is not None and user.is_authenticated and user.role == ADMIN
 
 
 def can_apply(user: User | None) -> bool:
     """Only applicant accounts start and submit dossiers: staff and jury accounts judge them."""
-    return user is not None and user.is_authenticated and user.role == "applicant"
+    return user is not None and user.is_authenticated and user.role == APPLICANT
 
 
 def is_jury(user: User | None) -> bool:
-    return user is not None and user.is_authenticated and user.role == "jury"
+    return user is not None and user.is_authenticated and user.role == JURY
 
 
 def can_enter_back_office(user: User | None) -> bool:
@@ -66,11 +65,6 @@ def can_edit_answers(user: User | None, dossier: Dossier) -> bool:
     return is_owner(user, dossier) and dossier.state == DRAFT
 
 
-def can_download_file(user: User | None, dossier: Dossier) -> bool:
-    """Annexes and generated documents follow the dossier's read right."""
-    return can_read(user, dossier)
-
-
 def can_manage(user: User | None) -> bool:
     """Instruct dossiers, assign the jury, decide, send, export: the programme team only."""
     return is_staff(user)
@@ -79,10 +73,6 @@ def can_manage(user: User | None) -> bool:
 def can_score(user: User | None, dossier: Dossier) -> bool:
     """A reviewing jury member scores a dossier while it is under review."""
     return dossier.state == UNDER_REVIEW and is_reviewing(user, dossier)
-
-
-def can_declare_conflict(user: User | None, dossier: Dossier) -> bool:
-    return is_reviewing(user, dossier)
 
 
 def can_upload_signed_agreement(user: User | None, dossier: Dossier) -> bool:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from flask import current_app
 from sqlalchemy import delete, func, select
 
-from dossiers import lifecycle
+import states
 from models import (
     Agreement,
     DecisionNotice,
@@ -32,7 +32,7 @@ from models import (
 )
 from timekeeping import now
 
-ENDED = (lifecycle.NOT_SELECTED, lifecycle.INELIGIBLE)
+ENDED = (states.NOT_SELECTED, states.INELIGIBLE)
 ANONYMISED_TITLE = "[données supprimées]"
 
 
@@ -62,7 +62,7 @@ def due_for_purge(at: dt.datetime | None = None, edition_id: str | None = None) 
         rule = edition.definition.retention
         if rule.drafts_months and add_months(edition.closes_at, rule.drafts_months) <= at:
             drafts = db.session.scalars(select(Dossier).where(
-                Dossier.edition_id == edition.id, Dossier.state == lifecycle.DRAFT,
+                Dossier.edition_id == edition.id, Dossier.state == states.DRAFT,
                 Dossier.title.is_distinct_from(ANONYMISED_TITLE)))
             found += [Due(d, d.state, max(d.updated_at, edition.closes_at), rule.action) for d in drafts
                       if add_months(max(d.updated_at, edition.closes_at), rule.drafts_months) <= at]

@@ -9,25 +9,26 @@ import datetime as dt
 
 from editions.check_context import CheckContext
 from editions.loader import EditionError, NodePath
+from editions.model import LoadedEdition
 from editions.schema import Workshop
+from formatting import format_numeric_datetime
 
 MAX_OPEN_DAYS = 366  # longer is almost always a mistyped year
 MAX_WORKSHOP_HOURS = 12  # a workshop is a session in one day, not a series
 WORKSHOP_DAYS_BEFORE_OPENING = 60  # an information session may announce the call, not much earlier
 
 
-def _french_date(instant: dt.datetime) -> str:
-    return instant.strftime("%d/%m/%Y %H:%M")
+def _shown(edition: LoadedEdition, instant: dt.datetime) -> str:
+    """« 06/09/2019 23:59 », in the edition's time zone."""
+    return format_numeric_datetime(instant, edition.zone)
 
 
 def check_dates(ctx: CheckContext) -> list[EditionError]:
     """The call closes after it opens, and stays open less than a year."""
     edition = ctx.edition
-    local_opens = edition.opens_at.astimezone(edition.zone)
-    local_closes = edition.closes_at.astimezone(edition.zone)
     if edition.closes_at <= edition.opens_at:
-        return [ctx.error(("closes",), f"« closes » ({_french_date(local_closes)}) tombe avant « opens » "
-                                       f"({_french_date(local_opens)})")]
+        return [ctx.error(("closes",), f"« closes » ({_shown(edition, edition.closes_at)}) tombe avant « opens » "
+                                       f"({_shown(edition, edition.opens_at)})")]
     days = (edition.closes_at - edition.opens_at).days
     if days > MAX_OPEN_DAYS:
         return [ctx.error(("closes",), f"l’appel resterait ouvert {days} jours (plus de {MAX_OPEN_DAYS}) : "
@@ -47,8 +48,8 @@ def check_workshops(ctx: CheckContext) -> list[EditionError]:
         ends = workshop.ends if workshop.ends.tzinfo else workshop.ends.replace(tzinfo=edition.zone)
         where = ("workshops", wi)
         if ends <= starts:
-            errors.append(ctx.error(where + ("ends",), f"« ends » ({_french_date(ends)}) tombe avant « starts » "
-                                                       f"({_french_date(starts)})"))
+            errors.append(ctx.error(where + ("ends",), f"« ends » ({_shown(edition, ends)}) tombe avant "
+                                                       f"« starts » ({_shown(edition, starts)})"))
         elif ends - starts > dt.timedelta(hours=MAX_WORKSHOP_HOURS):
             hours = int((ends - starts).total_seconds() // 3600)
             errors.append(ctx.error(where + ("ends",), f"l’atelier « {workshop.key} » durerait {hours} heures "
@@ -56,11 +57,11 @@ def check_workshops(ctx: CheckContext) -> list[EditionError]:
         errors += _attendance_errors(ctx, where, workshop)
         if starts > edition.closes_at:
             errors.append(ctx.error(where + ("starts",), f"l’atelier « {workshop.key} » commence après la clôture "
-                                                         f"({_french_date(edition.closes_at.astimezone(edition.zone))})"))
+                                                         f"({_shown(edition, edition.closes_at)})"))
         elif starts < earliest:
             errors.append(ctx.error(where + ("starts",), f"l’atelier « {workshop.key} » commence plus de "
                                                          f"{WORKSHOP_DAYS_BEFORE_OPENING} jours avant l’ouverture "
-                                                         f"({_french_date(edition.opens_at.astimezone(edition.zone))})"))
+                                                         f"({_shown(edition, edition.opens_at)})"))
     return errors
 
 

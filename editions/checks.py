@@ -1,8 +1,8 @@
 """Check what the schema alone cannot: keys unique, conditions pointing at real answers, roles on fitting types.
 
-Each check takes a `CheckContext` and returns positioned errors. `CHECKS` lists them all, in the order
-they run: the form checks here, the calendar and the documents/emails checks in their own modules.
-Another package adds its check by appending a function of the same shape to `CHECKS`.
+Each check takes a `CheckContext` and returns positioned errors. `CHECKS` lists the checks of editions
+itself, in the order they run: the form checks here, the calendar and the documents/emails declarations in
+their own modules. Another package (documents, mail) registers its check in editions.check_registry.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from typing import Any
 
 from editions.calendar_checks import check_dates, check_workshops
 from editions.check_context import DEFAULT_TEMPLATES_FOLDER, Check, CheckContext
+from editions.check_registry import registered_checks
 from editions.conditions import canonical, referenced_fields
 from editions.document_checks import check_document_emails, check_documents, check_email_definitions
 from editions.instalment_checks import check_instalments
@@ -23,22 +24,12 @@ from editions.model import LoadedEdition
 from editions.positions import unexpected
 from editions.rule_checks import check_rules_and_gates, check_totals
 from editions.schema import BUILTIN_EMAILS, Condition, FieldCondition, FieldDef
+from roles import FIELD_ROLE_TYPES
 
-__all__ = ["BUILTIN_EMAILS", "CHECKS", "Check", "CheckContext", "ROLE_TYPES", "check_edition", "walk_fields"]
+__all__ = ["BUILTIN_EMAILS", "CHECKS", "Check", "CheckContext", "check_edition", "walk_fields"]
 
 log = logging.getLogger(__name__)
 
-# Which field types may carry each role: the product reads these answers with a known shape.
-ROLE_TYPES: dict[str, tuple[str, ...]] = {
-    "title": ("text",),
-    "axis": ("choice",),
-    "administration": ("text", "choice"),
-    "amount_requested": ("amount",),
-    "project_cost": ("amount",),
-    "contact_email": ("email",),
-    "signatory": ("text",),
-    "signatory_function": ("text", "choice"),
-}
 
 
 def walk_fields(edition: LoadedEdition) -> Iterator[tuple[NodePath, FieldDef, FieldDef | None]]:
@@ -91,9 +82,9 @@ def _role_errors(ctx: CheckContext, path: NodePath, field: FieldDef, group: Fiel
         return
     if group is not None:
         yield ctx.error(path + ("role",), "une colonne de tableau ne peut pas porter de « role »")
-    elif field.type not in ROLE_TYPES[field.role]:
+    elif field.type not in FIELD_ROLE_TYPES[field.role]:
         yield ctx.error(path + ("role",), f"le rôle « {field.role} » demande un champ de type "
-                                          f"{' ou '.join(ROLE_TYPES[field.role])}, pas {field.type}")
+                                          f"{' ou '.join(FIELD_ROLE_TYPES[field.role])}, pas {field.type}")
 
 
 def check_roles(ctx: CheckContext) -> list[EditionError]:
@@ -206,10 +197,11 @@ CHECKS: list[Check] = [
 
 def check_edition(edition: LoadedEdition, positions: Positions, where: str,
                   templates_folder: Path | None = None) -> list[EditionError]:
-    """Run every check of `CHECKS` and return all errors found; a check that fails is an error of this file."""
+    """Run `CHECKS` then the registered checks and return all errors found; a check that fails is an error of
+    this file."""
     ctx = CheckContext(edition, positions, where, templates_folder or DEFAULT_TEMPLATES_FOLDER)
     errors: list[EditionError] = []
-    for check in CHECKS + _package_checks():
+    for check in CHECKS + registered_checks():
         try:
             errors.extend(check(ctx))
         except Exception as exc:  # noqa: BLE001 — one file's surprise must not stop the check of the others
@@ -217,10 +209,3 @@ def check_edition(edition: LoadedEdition, positions: Positions, where: str,
             errors.append(unexpected(where, f"la vérification {check.__name__}", exc))
     return errors
 
-
-def _package_checks() -> list[Check]:
-    """Checks owned by the packages that fill templates (documents, mail), imported late since they import editions."""
-    from documents.checks import check_template_variables
-    from mail.checks import check_email_templates
-
-    return [check_template_variables, check_email_templates]

@@ -18,6 +18,7 @@ from flask.cli import AppGroup, ScriptInfo
 
 from editions.folder import FileResult, check_files, display_path
 from editions.model import LoadedEdition
+from formatting import format_numeric_datetime
 
 workflows_cli = AppGroup("workflows", help="Vérifier et recharger les éditions (fichiers workflows/*.yaml).")
 
@@ -51,8 +52,8 @@ def _count(number: int, noun: str) -> str:
 def describe(edition: LoadedEdition) -> str:
     """Summarise a valid edition in one French line: dates, steps, fields, workshops, documents."""
     zone = "heure de Paris" if edition.definition.timezone == "Europe/Paris" else edition.definition.timezone
-    opens = edition.opens_at.astimezone(edition.zone).strftime("%d/%m/%Y %H:%M")
-    closes = edition.closes_at.astimezone(edition.zone).strftime("%d/%m/%Y %H:%M")
+    opens = format_numeric_datetime(edition.opens_at, edition.zone)
+    closes = format_numeric_datetime(edition.closes_at, edition.zone)
     d = edition.definition
     ordinal = "1re" if d.number == 1 else f"{d.number}e"
     return (f"{edition.id} ({d.short_title}, {ordinal} édition), du {opens} au {closes} {zone}, "
@@ -95,7 +96,7 @@ def _drafts_touched(edition: LoadedEdition) -> list[str]:
         return []
     from sqlalchemy.exc import SQLAlchemyError
 
-    from dossiers.drafts_impact import affected_drafts
+    from editions.drafts_impact import affected_drafts
 
     try:
         return affected_drafts(edition)

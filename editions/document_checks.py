@@ -1,7 +1,7 @@
 """Check the documents and emails an edition declares: templates that exist, file names, emails that are sent.
 
 The template check looks in `CheckContext.templates_folder` (config DOC_TEMPLATES_FOLDER), so it runs
-without a Flask app; the check of the variables a template needs sits beside it in `CHECKS`.
+without a Flask app; the check of the variables a template needs is registered by documents (documents.checks).
 """
 
 from __future__ import annotations

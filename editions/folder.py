@@ -15,6 +15,7 @@ from pathlib import Path
 from editions.loader import EditionError, InvalidEdition, Position, load_edition, parse_yaml, read_source
 from editions.model import LoadedEdition
 from editions.positions import unexpected
+from formatting import format_numeric_date
 
 log = logging.getLogger(__name__)
 
@@ -96,7 +97,7 @@ def _order_errors(result: FileResult, identity: Identity, loaded: dict[str, Load
     edition, previous = result.edition, loaded.get(identity.previous or "")
     if edition is None or previous is None or previous is edition or previous.opens_at < edition.opens_at:
         return []
-    opens = previous.opens_at.astimezone(previous.zone).strftime("%d/%m/%Y")
+    opens = format_numeric_date(previous.opens_at, previous.zone)
     return [EditionError(result.where, *identity.previous_at,
                          f"l’édition précédente « {previous.id} » ouvre le {opens}, pas avant celle-ci")]
 

@@ -26,6 +26,7 @@ from editions.field_rules import field_problems
 from forms.types import FieldType as FieldKind
 from forms.types import field_type, type_names
 from forms.types.registry import check_options
+from roles import AMOUNT_ROLES, FIELD_ROLES
 
 KEY_PATTERN = r"^[a-z][a-z0-9_]*$"
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
@@ -118,7 +119,7 @@ class Total(Strict):
     label: str
     column: Key
     by: Key | None = None
-    role: Literal["amount_requested", "project_cost"] | None = None
+    role: Literal[AMOUNT_ROLES] | None = None  # roles.AMOUNT_ROLES: a total may be the cost or the request
 
 
 class Choice(Strict):
@@ -172,8 +173,7 @@ class FieldDef(Strict):
     totals: list[Total] | None = None
     # heading / paragraph: `label` is the text shown
     # role in the product: which answer is the dossier's title, axis, administration, amount requested…
-    role: Literal["title", "axis", "administration", "amount_requested", "project_cost",
-                  "contact_email", "signatory", "signatory_function"] | None = None
+    role: Literal[FIELD_ROLES] | None = None  # roles.FIELD_ROLE_TYPES: the one list of field roles
 
     @property
     def kind(self) -> FieldKind:

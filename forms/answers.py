@@ -13,9 +13,9 @@ from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
-from documents.formatting import format_amount, format_percent
 from editions.conditions import evaluate
 from editions.schema import FieldDef, Step
+from formatting import format_amount, format_percent
 from forms.builder import step_form_class
 from rules.evaluation import findings
 
@@ -27,11 +27,6 @@ def answerable(fields) -> list[FieldDef]:
 def visible_steps(edition, answers: Mapping[str, Any]) -> list[Step]:
     """The steps this dossier shows, in order, given its answers."""
     return [s for s in edition.steps if evaluate(s.condition, answers)]
-
-
-def visible_fields(step: Step, answers: Mapping[str, Any]) -> list[FieldDef]:
-    """The fields of `step` shown for these answers (headings and paragraphs included)."""
-    return [f for f in step.fields if evaluate(f.condition, answers)]
 
 
 # --- Stored answers → form data -----------------------------------------------------------------

@@ -10,6 +10,8 @@ from wtforms import DateField, IntegerField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
+from formatting import format_decimal_plain
+
 SPACES = re.compile(r"[\s\u00a0\u202f]")
 WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+")  # the same as form-conditions.js
 
@@ -43,7 +45,7 @@ class AmountField(StringField):
             return self.raw_data[0]
         if self.data is None:
             return ""
-        return f"{self.data:.2f}".replace(".", ",")
+        return format_decimal_plain(self.data)
 
 
 class WholeNumberField(IntegerField):

@@ -2,46 +2,21 @@
 
 from __future__ import annotations
 
-import logging
+from collections.abc import Callable
+from typing import Any
 
 from flask import current_app
 
-from models import Dossier, db
-
-log = logging.getLogger(__name__)
+TASKS: dict[str, Callable[..., Any]] = {}
 
 
-def produce_documents(dossier_id: int, produced_on: str) -> None:
-    """Generate (and store) the documents of a dossier due at an event: submission, laureate."""
-    from documents.generate import produce_documents as produce
-
-    dossier = db.session.get(Dossier, dossier_id)
-    if dossier is None:
-        log.warning("documents for dossier %s: it no longer exists", dossier_id)
-        return
-    produce(dossier, produced_on)
-    db.session.commit()
-
-
-def deliver_mail() -> None:
-    """One pass of the outbox (the mail worker also passes on its own every few seconds)."""
-    from mail.sender import deliver_pending
-
-    deliver_pending()
-
-
-def send_decisions(batch_id: int) -> None:
-    """Send a batch of decisions (results, and conventions to laureates); progress is in the database."""
-    from staff.sending import run_batch
-
-    run_batch(batch_id)
-
-
-TASKS = {
-    "documents.produce": produce_documents,
-    "mail.deliver": deliver_mail,
-    "decisions.send": send_decisions,
-}
+def task(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Register a task under `name`, by the package that owns the work (documents, mail, staff), so jobs
+    imports none of them; the app imports those modules (app.load_registrations) before any job runs."""
+    def register(function: Callable[..., Any]) -> Callable[..., Any]:
+        TASKS[name] = function
+        return function
+    return register
 
 
 def run_jobs_in_worker(ids: list[int]) -> None:

@@ -5,7 +5,6 @@ is produced after the commit. So the outbox keeps what to attach, and the sender
 
 - `{"document": "dossier", "format": "pdf", "dossier_id": 42}`: a generated document of a dossier;
   a PDF that cannot be produced (no LibreOffice, an annex that cannot be merged) is left out, the DOCX still goes;
-- `{"storage_key": "…", "filename": "…", "content_type": "…"}`: a file already in storage;
 - `{"inline": "<base64>", "filename": "…", "content_type": "…"}`: a small generated file (an .ics).
 """
 
@@ -44,11 +43,6 @@ def document_attachment(dossier_id: int, doc_key: str, fmt: str) -> dict[str, An
     return {"document": doc_key, "format": fmt, "dossier_id": dossier_id}
 
 
-def stored_attachment(storage_key: str, filename: str, content_type: str) -> dict[str, Any]:
-    """Describe a file already kept in storage."""
-    return {"storage_key": storage_key, "filename": filename, "content_type": content_type}
-
-
 def inline_attachment(data: bytes, filename: str, content_type: str) -> dict[str, Any]:
     """Describe a small file carried in the outbox row itself."""
     return {"inline": base64.b64encode(data).decode("ascii"), "filename": filename, "content_type": content_type}
@@ -68,12 +62,6 @@ def resolve_attachments(descriptors: Iterable[dict[str, Any]]) -> list[ResolvedA
 def _resolve(descriptor: dict[str, Any]) -> ResolvedAttachment | None:
     if "document" in descriptor:
         return _document(descriptor)
-    if "storage_key" in descriptor:
-        store = file_store()
-        key = descriptor["storage_key"]
-        if not store.exists(key):
-            raise AttachmentError(f"stored file {key} is missing")
-        return ResolvedAttachment(descriptor["filename"], descriptor["content_type"], store.read(key))
     if "inline" in descriptor:
         data = base64.b64decode(descriptor["inline"])
         return ResolvedAttachment(descriptor["filename"], descriptor["content_type"], data)

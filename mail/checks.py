@@ -16,6 +16,7 @@ import jinja2
 from documents.context import ROLE_VARIABLES
 from documents.sandbox import unsafe_accesses
 from editions.check_context import CheckContext
+from editions.check_registry import register_check
 from editions.loader import EditionError, NodePath
 from editions.template_messages import template_problem
 from editions.template_variables import roles_missing, unknown_variables
@@ -24,6 +25,7 @@ from mail.templating import environment, sample
 PARTS = ("subject", "body")
 
 
+@register_check
 def check_email_templates(ctx: CheckContext) -> list[EditionError]:
     """Each subject and body of `emails` compiles, and names only what its message provides."""
     errors: list[EditionError] = []

@@ -11,7 +11,7 @@ import datetime as dt
 
 from flask import current_app
 
-from documents.formatting import format_datetime
+from formatting import format_datetime
 from models import OutboxMessage
 from timekeeping import now
 

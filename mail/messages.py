@@ -15,12 +15,14 @@ from typing import Any
 
 from flask import current_app
 
+import states
+from addresses import InvalidAddress, checked_address
 from documents.context import build_context
-from documents.formatting import format_datetime, format_time
-from dossiers import deadline, lifecycle
+from editions import deadline
 from editions.model import LoadedEdition
+from editions.revisions import edition_of
 from editions.schema import BUILTIN_EMAILS, DocumentDef, Workshop
-from mail.addresses import InvalidAddress, checked_address
+from formatting import format_datetime, format_time
 from mail.attachments import document_attachment, inline_attachment
 from mail.defaults import DEFAULTS
 from mail.html import URL, html_email
@@ -35,7 +37,6 @@ from timekeeping import now
 log = logging.getLogger(__name__)
 
 REMINDER_DAYS = (7, 1)  # reminders to drafts, this many days before the closing instant
-LAUREATE_STATES = (lifecycle.LAUREATE, lifecycle.AGREEMENT_SENT, lifecycle.AGREEMENT_SIGNED)
 
 
 def public_url(path: str) -> str:
@@ -64,16 +65,6 @@ def _our_links(edition: LoadedEdition | None, kind: str, context: dict[str, Any]
     if kind in DEFAULTS:
         links.update(URL.findall(DEFAULTS[kind][1]))
     return links
-
-
-def edition_of(dossier: Dossier) -> LoadedEdition:
-    """The edition as the dossier was filled against (its recorded revision)."""
-    from dossiers.revisions import edition_at
-
-    current = current_app.extensions["editions"].get(dossier.edition_id)
-    if current is None:
-        raise LookupError(f"edition {dossier.edition_id} of dossier {dossier.id} is not served")
-    return edition_at(current, dossier.revision)
 
 
 def dossier_context(edition: LoadedEdition, dossier: Dossier, **extra: Any) -> dict[str, Any]:
@@ -118,7 +109,7 @@ def _attachments(dossier: Dossier, documents: list[DocumentDef]) -> list[dict[st
 def _send_about_dossier(kind: str, dossier: Dossier, dedup_key: str, edition: LoadedEdition | None = None,
                         **extra: Any) -> OutboxMessage | None:
     """A message to the applicant about their dossier, with the documents that name it."""
-    edition = edition or edition_of(dossier)
+    edition = edition or edition_of(dossier, required=True)
     to, cc = applicant_recipients(edition, dossier)
     documents = _documents(edition, dossier, kind, staff=False)
     context = dossier_context(edition, dossier, documents=[d.title for d in documents], **extra)
@@ -168,7 +159,7 @@ def send_staff_invitation(invitation, url: str, role: str, inviter: str, days: i
 
 def send_submission_receipt(dossier: Dossier) -> None:
     """The receipt to the applicant (the dossier attached, PDF and Word) and a notice to the programme."""
-    edition = edition_of(dossier)
+    edition = edition_of(dossier, required=True)
     _send_about_dossier("submission_receipt", dossier, f"submission_receipt:{dossier.id}", edition)
     _send_to_programme("submission_notification", edition, dossier)
     _send_document_emails(edition, dossier, "submission")
@@ -176,13 +167,13 @@ def send_submission_receipt(dossier: Dossier) -> None:
 
 def send_result(dossier: Dossier, reason: str | None = None) -> OutboxMessage | None:
     """Tell the applicant the decision (lauréat or non retenu), once per dossier; `reason` is shown as is."""
-    if dossier.state in LAUREATE_STATES:
+    if dossier.state in states.GRANTED:
         kind = "result_laureate"
-    elif dossier.state == lifecycle.NOT_SELECTED:
+    elif dossier.state == states.NOT_SELECTED:
         kind = "result_not_selected"
     else:
         raise ValueError(f"no decision to announce for a dossier in state {dossier.state!r}")
-    edition = edition_of(dossier)
+    edition = edition_of(dossier, required=True)
     message = _send_about_dossier(kind, dossier, f"result:{dossier.id}", edition, reason=reason or "")
     if kind == "result_laureate":
         _send_document_emails(edition, dossier, "laureate")
@@ -191,7 +182,7 @@ def send_result(dossier: Dossier, reason: str | None = None) -> OutboxMessage | 
 
 def send_convention(dossier: Dossier) -> OutboxMessage | None:
     """Send the convention to a laureate, attached (PDF and Word); None when it was already queued."""
-    if dossier.state not in LAUREATE_STATES:
+    if dossier.state not in states.GRANTED:
         raise ValueError(f"no convention for a dossier in state {dossier.state!r}")
     return _send_about_dossier("convention_sent", dossier, f"convention_sent:{dossier.id}")
 
@@ -213,10 +204,9 @@ def send_workshop_address_check(edition: LoadedEdition, workshop: Workshop, regi
                      f"{registration.check_sent_at:%Y%m%d%H%M%S}")
 
 
-def send_workshop_confirmation(edition: LoadedEdition, workshop: Workshop, registration) -> None:
-    """Confirm a seat (with the .ics invitation) or a place on the waiting list; again when a seat frees up."""
-    from workshops.registrations import cancel_token
-
+def send_workshop_confirmation(edition: LoadedEdition, workshop: Workshop, registration, cancel_token: str) -> None:
+    """Confirm a seat (with the .ics invitation) or a place on the waiting list; again when a seat frees up.
+    `cancel_token` (workshops.registrations) makes the link that gives the seat back."""
     if registration.status not in (REGISTERED, WAITING):
         return
     registered = registration.status == REGISTERED
@@ -225,7 +215,7 @@ def send_workshop_confirmation(edition: LoadedEdition, workshop: Workshop, regis
         "workshop": _workshop_facts(edition, workshop),
         # the video-conference link, only to those who have a remote seat
         "join_url": workshop.link if registered and registration.remote and workshop.link else "",
-        "cancel_url": public_url(f"/ateliers/annulation/{cancel_token(registration)}"),
+        "cancel_url": public_url(f"/ateliers/annulation/{cancel_token}"),
     }
     attachments = []
     if registered:
@@ -260,7 +250,7 @@ def send_reminders(edition_id: str | None = None, at: dt.datetime | None = None)
         if days is None:
             continue
         days_left = max(1, math.ceil((edition.closes_at - at) / dt.timedelta(days=1)))
-        drafts = db.session.execute(db.select(Dossier).filter_by(edition_id=edition.id, state=lifecycle.DRAFT)
+        drafts = db.session.execute(db.select(Dossier).filter_by(edition_id=edition.id, state=states.DRAFT)
                                     .order_by(Dossier.id)).scalars().all()
         for dossier in drafts:
             message = _send_about_dossier("reminder", dossier, f"reminder:{dossier.id}:{days}", edition,

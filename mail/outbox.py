@@ -17,7 +17,7 @@ from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from mail.addresses import InvalidAddress, checked_addresses
+from addresses import InvalidAddress, checked_addresses
 from models import OutboxMessage, db
 from models.outbox import FAILED, PENDING, STATUSES
 from text_cleaning import clean_text, single_line

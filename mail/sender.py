@@ -33,6 +33,7 @@ from sqlalchemy import exists, select, update
 
 import ledger
 from jobs.heartbeat import heartbeat
+from jobs.tasks import task
 from kill_points import kill_point
 from mail.attachments import AttachmentError, resolve_attachments
 from mail.late_links import replace_late_sign_in_link
@@ -92,6 +93,7 @@ class DeliveryReport:
         return text + (f" ; file en pause : {self.paused}" if self.paused else "")
 
 
+@task("mail.deliver")  # one pass of the outbox (the mail worker also passes on its own every few seconds)
 def deliver_pending(limit: int | None = None) -> DeliveryReport:
     """Send the due messages (at most `limit`), committing each outcome; safe to run in several processes."""
     if ledger.mail_paused():  # after a restore, until staff resume (`flask --app app mail resume`)

@@ -15,11 +15,10 @@ from typing import Any
 import jinja2
 
 from documents.context import edition_facts
-from documents.formatting import format_date
 from documents.samples import sample_context
 from documents.sandbox import sandboxed_environment
 from editions.model import LoadedEdition
-from editions.schema import BUILTIN_EMAILS
+from formatting import format_date
 from mail.defaults import DEFAULTS
 from timekeeping import now
 
@@ -114,9 +113,3 @@ def sample(edition: LoadedEdition, key: str) -> dict[str, Any]:
     context = base_context(edition) if key in WITHOUT_DOSSIER else sample_context(edition)
     context.update(EXTRAS.get(key, _DOSSIER_LINKS))  # an email named by a document is about a dossier
     return context
-
-
-def message_keys(edition: LoadedEdition) -> list[str]:
-    """Every message this edition may send: the built-in ones and those its documents name."""
-    named = [d.email for d in edition.definition.documents if d.email and d.email not in BUILTIN_EMAILS]
-    return list(BUILTIN_EMAILS) + list(dict.fromkeys(named))

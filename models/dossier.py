@@ -10,6 +10,7 @@ from sqlalchemy import ForeignKey, Index, Numeric, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import JSONData, UTCDateTime, db
+from states import DRAFT
 from timekeeping import now
 
 
@@ -34,7 +35,7 @@ class Dossier(db.Model):
     edition_id: Mapped[str] = mapped_column(String(80), index=True)
     revision: Mapped[str] = mapped_column(String(32))
     owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    state: Mapped[str] = mapped_column(String(30), default="brouillon")
+    state: Mapped[str] = mapped_column(String(30), default=DRAFT)
     reference: Mapped[str | None] = mapped_column(String(40), unique=True)
     title: Mapped[str | None] = mapped_column(String(300))
     axis: Mapped[str | None] = mapped_column(String(80), index=True)
@@ -60,7 +61,7 @@ class Dossier(db.Model):
 
     @property
     def is_draft(self) -> bool:
-        return self.state == "brouillon"
+        return self.state == DRAFT
 
     def __repr__(self) -> str:
         return f"<Dossier {self.id} {self.edition_id} {self.state}>"

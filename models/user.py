@@ -9,9 +9,8 @@ from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import UTCDateTime, db
+from roles import APPLICANT, STAFF_ROLES
 from timekeeping import now
-
-ROLES = ("applicant", "instructeur", "jury", "admin")
 
 
 class User(UserMixin, db.Model):
@@ -19,7 +18,7 @@ class User(UserMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
-    role: Mapped[str] = mapped_column(String(20), default="applicant")
+    role: Mapped[str] = mapped_column(String(20), default=APPLICANT)
     display_name: Mapped[str | None] = mapped_column(String(200))
     password_hash: Mapped[str | None] = mapped_column(String(200))
     locked_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)  # set by `flask users lock`
@@ -29,7 +28,7 @@ class User(UserMixin, db.Model):
 
     @property
     def is_staff(self) -> bool:
-        return self.role in ("instructeur", "admin")
+        return self.role in STAFF_ROLES
 
     def get_id(self) -> str:
         """What the session cookie names: the account and its session generation (see accounts.identities)."""

@@ -13,10 +13,9 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
-from documents.formatting import format_amount
 from editions.conditions import evaluate
 from editions.schema import FieldDef, Total
-from forms.types.numbers import spaced
+from formatting import format_amount, format_number
 
 if TYPE_CHECKING:
     from editions.model import LoadedEdition
@@ -118,5 +117,5 @@ def as_text(value: Any, computed: Computed) -> str:
 def amount_text(amount: Decimal, computed: Computed) -> str:
     """A sum in the manner of its column: euros for an amount column, « 1 200 » for whole numbers."""
     if computed.column is not None and computed.column.kind.rule_kind == "number" and not computed.column.kind.totalled:
-        return spaced(int(amount))
+        return format_number(int(amount))
     return format_amount(amount)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from werkzeug.datastructures import FileStorage
 
+import states
 from dossiers import lifecycle
 from dossiers.annexes import discard, receive_upload
 from models import Agreement, Dossier, User, db
@@ -48,11 +49,11 @@ class AgreementStage:
 def stage(dossier: Dossier, agreement: Agreement | None = None) -> AgreementStage | None:
     """Where the dossier's convention stands; None for a dossier that is not a laureate."""
     agreement = agreement or agreement_of(dossier)
-    if dossier.state == lifecycle.LAUREATE:
+    if dossier.state == states.LAUREATE:
         return AgreementStage(TO_SEND, agreement)
-    if dossier.state == lifecycle.AGREEMENT_SIGNED:
+    if dossier.state == states.AGREEMENT_SIGNED:
         return AgreementStage(COUNTERSIGNED, agreement)
-    if dossier.state == lifecycle.AGREEMENT_SENT:
+    if dossier.state == states.AGREEMENT_SENT:
         if agreement is not None and agreement.signed_file_id is not None:
             return AgreementStage(AWAITING_COUNTERSIGNATURE, agreement)
         return AgreementStage(AWAITING_SIGNATURE, agreement)
@@ -62,7 +63,7 @@ def stage(dossier: Dossier, agreement: Agreement | None = None) -> AgreementStag
 def upload_signed_copy(dossier: Dossier, upload: FileStorage, user: User) -> Agreement:
     """Keep the laureate's signed copy (a real PDF, checked by uploads.pdf, kept as received so that its
     signature holds); a new copy replaces the previous, which is deleted."""
-    if dossier.state != lifecycle.AGREEMENT_SENT:
+    if dossier.state != states.AGREEMENT_SENT:
         raise AgreementRefused("La convention signée ne peut être déposée qu'après son envoi et avant sa "
                                "contresignature.")
     if upload is None or not upload.filename:
@@ -87,12 +88,12 @@ def upload_signed_copy(dossier: Dossier, upload: FileStorage, user: User) -> Agr
 def countersign(dossier: Dossier, actor: User, comment: str | None = None) -> Agreement:
     """Record staff's countersignature: the dossier becomes « convention signée »."""
     agreement = agreement_of(dossier)
-    if dossier.state != lifecycle.AGREEMENT_SENT:
-        raise AgreementRefused(f"Un dossier « {lifecycle.LABELS.get(dossier.state, dossier.state)} » n'a pas de "
+    if dossier.state != states.AGREEMENT_SENT:
+        raise AgreementRefused(f"Un dossier « {states.LABELS.get(dossier.state, dossier.state)} » n'a pas de "
                                "convention à contresigner.")
     if agreement is None or agreement.signed_file_id is None:
         raise AgreementRefused("Le lauréat n'a pas encore déposé la convention signée.")
-    lifecycle.transition(dossier, lifecycle.AGREEMENT_SIGNED, actor, comment or "Convention contresignée.")
+    lifecycle.transition(dossier, states.AGREEMENT_SIGNED, actor, comment or "Convention contresignée.")
     agreement.countersigned_at = now()
     agreement.countersigned_by_id = actor.id
     agreement.countersign_comment = (comment or "").strip() or None

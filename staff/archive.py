@@ -13,10 +13,10 @@ from typing import IO
 
 import sqlalchemy as sa
 
+import states
 from documents import convert
 from documents.assemble import AssemblyFailed
 from documents.generate import ensure_document
-from dossiers import lifecycle
 from editions.model import LoadedEdition
 from models import Dossier, GeneratedDocument, db
 from staff.listing import Filters, filter_conditions
@@ -34,7 +34,7 @@ def write_pdf_archive(edition: LoadedEdition, target: IO[bytes], filters: Filter
     """Write the ZIP of every submitted dossier's PDF to `target`; return (PDFs included, dossiers missing)."""
     no_libreoffice = "LibreOffice n'est pas installé sur le serveur"
     doc_key = dossier_document_key(edition)
-    conditions = [*filter_conditions(edition, filters or Filters()), Dossier.state != lifecycle.DRAFT]
+    conditions = [*filter_conditions(edition, filters or Filters()), Dossier.state != states.DRAFT]
     included, missing = 0, []
     can_convert = convert.soffice_path() is not None
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_STORED) as archive:  # PDFs are compressed already

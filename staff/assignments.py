@@ -11,11 +11,13 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+import states
 from dossiers import lifecycle
 from models import Dossier, JuryAssignment, Score, User, db
+from roles import JURY
 from timekeeping import now
 
-ASSIGNABLE = (lifecycle.ELIGIBLE, lifecycle.UNDER_REVIEW)
+ASSIGNABLE = (states.ELIGIBLE, states.UNDER_REVIEW)
 
 
 class AssignmentRefused(Exception):
@@ -23,7 +25,7 @@ class AssignmentRefused(Exception):
 
 
 def jury_members() -> list[User]:
-    return list(db.session.execute(sa.select(User).filter_by(role="jury").order_by(User.email)).scalars())
+    return list(db.session.execute(sa.select(User).filter_by(role=JURY).order_by(User.email)).scalars())
 
 
 def assignments_of(dossier: Dossier) -> list[JuryAssignment]:
@@ -33,10 +35,10 @@ def assignments_of(dossier: Dossier) -> list[JuryAssignment]:
 
 def assign(dossier: Dossier, juror: User, actor: User) -> JuryAssignment:
     """Ask `juror` to review `dossier`; a recevable dossier moves to « en évaluation »."""
-    if juror.role != "jury":
+    if juror.role != JURY:
         raise AssignmentRefused(f"{juror.email} n'est pas membre du jury.")
     if dossier.state not in ASSIGNABLE:
-        raise AssignmentRefused(f"Un dossier « {lifecycle.LABELS[dossier.state]} » ne peut pas être attribué au "
+        raise AssignmentRefused(f"Un dossier « {states.LABELS[dossier.state]} » ne peut pas être attribué au "
                                 "jury : il doit être recevable ou en évaluation.")
     existing = db.session.execute(sa.select(JuryAssignment).filter_by(dossier_id=dossier.id, juror_id=juror.id)
                                   ).scalar_one_or_none()
@@ -47,8 +49,8 @@ def assign(dossier: Dossier, juror: User, actor: User) -> JuryAssignment:
         raise AssignmentRefused(f"Le dossier est déjà attribué à {juror.display_name or juror.email}.")
     assignment = JuryAssignment(dossier_id=dossier.id, juror_id=juror.id, assigned_by_id=actor.id, assigned_at=now())
     db.session.add(assignment)
-    if dossier.state == lifecycle.ELIGIBLE:
-        lifecycle.transition(dossier, lifecycle.UNDER_REVIEW, actor, "Dossier attribué au jury.")
+    if dossier.state == states.ELIGIBLE:
+        lifecycle.transition(dossier, states.UNDER_REVIEW, actor, "Dossier attribué au jury.")
     db.session.flush()
     return assignment
 
@@ -92,29 +94,3 @@ def dossiers_of_juror(juror: User) -> list[JurorLine]:
         .order_by(Dossier.reference)).all()
     lines = [JurorLine(a, d, score_id is not None) for a, d, score_id in rows]
     return sorted(lines, key=lambda line: line.scored)
-
-
-@dataclass(frozen=True)
-class JurorLoad:
-    juror: User
-    assigned: int
-    scored: int
-    conflicts: int
-
-
-def jury_load(edition_id: str) -> list[JurorLoad]:
-    """For each jury member: dossiers of the edition assigned, scored, and set aside for a conflict."""
-    counts: dict[int, list[int]] = {}
-    rows = db.session.execute(
-        sa.select(JuryAssignment.juror_id, JuryAssignment.conflict_declared_at.is_not(None), Score.id)
-        .join(Dossier, Dossier.id == JuryAssignment.dossier_id)
-        .outerjoin(Score, Score.assignment_id == JuryAssignment.id)
-        .where(Dossier.edition_id == edition_id)).all()
-    for juror_id, conflict, score_id in rows:
-        line = counts.setdefault(juror_id, [0, 0, 0])
-        if conflict:
-            line[2] += 1
-        else:
-            line[0] += 1
-            line[1] += score_id is not None
-    return [JurorLoad(j, *counts.get(j.id, [0, 0, 0])) for j in jury_members()]

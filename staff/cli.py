@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask.cli import AppGroup
 
-from dossiers import lifecycle
+import states
 from models import DecisionBatch, db
 from staff.sending import SendingRefused, progress, run_batch, running_batch, start_batch, unsent_decisions
 
@@ -33,7 +33,7 @@ def send(edition_id: str, yes: bool) -> None:
         if not pending:
             click.echo("Aucune décision à envoyer.")
             return
-        laureates = sum(d.state == lifecycle.LAUREATE for d in pending)
+        laureates = sum(d.state == states.LAUREATE for d in pending)
         click.echo(f"{len(pending)} décision(s) à envoyer, dont {laureates} lauréat(s) (avec la convention).")
         if not yes:
             click.confirm("Envoyer maintenant ?", abort=True)

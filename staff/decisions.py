@@ -11,6 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import sqlalchemy as sa
 
+import states
 from dossiers import decisions, lifecycle
 from dossiers.decisions import DecisionRefused
 from editions.model import LoadedEdition
@@ -20,7 +21,6 @@ from staff.ranking import RankedDossier, ranking
 LAUREATE = "laureat"
 NOT_SELECTED = "non_retenu"
 OUTCOMES = {LAUREATE: "Lauréat", NOT_SELECTED: "Non retenu"}
-GRANTED_STATES = (lifecycle.LAUREATE, lifecycle.AGREEMENT_SENT, lifecycle.AGREEMENT_SIGNED)
 
 __all__ = ["DecisionLine", "DecisionRefused", "decision_line", "decision_lines", "record_decision", "share_of_cost"]
 
@@ -50,11 +50,11 @@ class DecisionLine:
 
     @property
     def decidable(self) -> bool:
-        return self.dossier.state == lifecycle.UNDER_REVIEW
+        return self.dossier.state == states.UNDER_REVIEW
 
     @property
     def decided(self) -> bool:
-        return self.dossier.state in (*GRANTED_STATES, lifecycle.NOT_SELECTED)
+        return self.dossier.state in (*states.GRANTED, states.NOT_SELECTED)
 
     @property
     def sent(self) -> bool:
@@ -80,15 +80,15 @@ def decision_line(dossier: Dossier, ranked: RankedDossier | None = None) -> Deci
 def granted_total(edition: LoadedEdition) -> Decimal:
     """The amounts granted so far in the edition, to set against its budget."""
     total = db.session.execute(sa.select(sa.func.sum(Dossier.granted_amount)).where(
-        Dossier.edition_id == edition.id, Dossier.state.in_(GRANTED_STATES))).scalar_one()
+        Dossier.edition_id == edition.id, Dossier.state.in_(states.GRANTED))).scalar_one()
     return Decimal(total or 0)
 
 
 def record_decision(dossier: Dossier, outcome: str, granted: Decimal | None, comment: str | None,
                     actor: User) -> None:
     """Record « lauréat » (with the granted amount) or « non retenu » (with its reason) on a dossier under review."""
-    if dossier.state != lifecycle.UNDER_REVIEW:
-        raise DecisionRefused(f"Un dossier « {lifecycle.LABELS.get(dossier.state, dossier.state)} » ne peut pas "
+    if dossier.state != states.UNDER_REVIEW:
+        raise DecisionRefused(f"Un dossier « {states.LABELS.get(dossier.state, dossier.state)} » ne peut pas "
                               "recevoir de décision : il doit être en évaluation.")
     if outcome == LAUREATE:
         if granted is None:

@@ -22,9 +22,10 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 
-from dossiers import lifecycle
+import states
 from editions.model import LoadedEdition
 from editions.schema import FieldDef
+from formatting import format_decimal_plain, format_numeric_date, format_numeric_datetime
 from models import Dossier, StoredFile, db
 from rules.computed import Computed, as_text
 from rules.computed import values as computed_values
@@ -88,7 +89,7 @@ def rows(edition: LoadedEdition, filters: Filters | None = None) -> Iterator[lis
         for row in chunk:
             answers = row.answers or {}
             totals = computed_values(edition, answers) if edition.computed else {}
-            yield [row.reference, lifecycle.LABELS.get(row.state, row.state), _local(row.created_at, edition),
+            yield [row.reference, states.LABELS.get(row.state, row.state), _local(row.created_at, edition),
                    _local(row.submitted_at, edition), row.granted_amount,
                    *[cell_value(c.field, answers.get(c.field.key), files) if c.field is not None
                      else total_cell(c.total, totals.get(c.total.key)) for c in answered]]
@@ -106,11 +107,11 @@ def csv_text(value: Any, field: FieldDef | None = None) -> str:
     if written is not None:
         value = written
     elif isinstance(value, Decimal):
-        return f"{value:.2f}".replace(".", ",")
+        return format_decimal_plain(value)
     if isinstance(value, dt.datetime):
-        return value.strftime("%d/%m/%Y %H:%M")
+        return format_numeric_datetime(value)
     if isinstance(value, dt.date):
-        return value.strftime("%d/%m/%Y")
+        return format_numeric_date(value)
     text = str(value)
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 

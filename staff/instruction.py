@@ -7,13 +7,14 @@ convention is sent (staff.sending), « convention signée » when staff counters
 
 from __future__ import annotations
 
+import states
 from dossiers import lifecycle
 from models import Dossier, Transition, User
 
 DEDICATED = {
-    lifecycle.LAUREATE: "Un dossier devient lauréat par une décision, avec le montant accordé.",
-    lifecycle.AGREEMENT_SENT: "La convention est envoyée avec les décisions, depuis la page des décisions.",
-    lifecycle.AGREEMENT_SIGNED: "La convention est signée quand l'équipe la contresigne, après réception de "
+    states.LAUREATE: "Un dossier devient lauréat par une décision, avec le montant accordé.",
+    states.AGREEMENT_SENT: "La convention est envoyée avec les décisions, depuis la page des décisions.",
+    states.AGREEMENT_SIGNED: "La convention est signée quand l'équipe la contresigne, après réception de "
                                 "l'exemplaire signé par le lauréat.",
 }
 
@@ -24,12 +25,12 @@ def manual_targets(dossier: Dossier, user: User) -> list[str]:
 
 
 def comment_required(dossier: Dossier, to_state: str) -> bool:
-    rule = lifecycle.TRANSITIONS.get((dossier.state, to_state))
+    rule = states.TRANSITIONS.get((dossier.state, to_state))
     return rule is not None and rule.comment_required
 
 
 def change_state(dossier: Dossier, to_state: str, actor: User, comment: str | None) -> Transition:
     """Make a manual transition; raise lifecycle.TransitionRefused (French message) when it is not one."""
-    if to_state in DEDICATED and (dossier.state, to_state) in lifecycle.TRANSITIONS:
+    if to_state in DEDICATED and (dossier.state, to_state) in states.TRANSITIONS:
         raise lifecycle.TransitionRefused(DEDICATED[to_state])
     return lifecycle.transition(dossier, to_state, actor, comment)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from dossiers import lifecycle
+import states
 from editions.model import LoadedEdition
 from models import Dossier, db
 from models.base import MAX_ID
@@ -52,7 +52,7 @@ class Filters:
     @classmethod
     def from_args(cls, args) -> Filters:
         """Read the filters from a query string; unknown values are ignored rather than refused."""
-        state = args.get("etat") if args.get("etat") in lifecycle.STATES else None
+        state = args.get("etat") if args.get("etat") in states.STATES else None
         sort = args.get("tri") if args.get("tri") in SORTS else "depot"
         return cls(state=state, axis=args.get("axe") or None, administration=args.get("administration") or None,
                    query=(args.get("q") or "").strip()[:200] or None, sort=sort)

@@ -11,13 +11,13 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import sqlalchemy as sa
 
-from dossiers import lifecycle
+import states
 from editions.model import LoadedEdition
 from models import Dossier, JuryAssignment, Score, User, db
 from staff.scoring import criteria, member_note
 
-RANKED_STATES = (lifecycle.UNDER_REVIEW, lifecycle.LAUREATE, lifecycle.NOT_SELECTED, lifecycle.AGREEMENT_SENT,
-                 lifecycle.AGREEMENT_SIGNED)
+RANKED_STATES = (states.UNDER_REVIEW, states.LAUREATE, states.NOT_SELECTED, states.AGREEMENT_SENT,
+                 states.AGREEMENT_SIGNED)
 SPREAD_ALERT = Decimal(5)  # notes out of 20 further apart than this are flagged
 CENT = Decimal("0.01")
 

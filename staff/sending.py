@@ -16,16 +16,18 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+import states
 from dossiers import lifecycle
 from editions.model import LoadedEdition
 from jobs.queue import after_commit
+from jobs.tasks import task
 from mail.messages import send_convention, send_result
 from models import Agreement, DecisionBatch, DecisionNotice, Dossier, Transition, User, db
 from models.decision import FAILED, PENDING, SENT
 from timekeeping import now
 
 log = logging.getLogger(__name__)
-DECIDED = (lifecycle.LAUREATE, lifecycle.NOT_SELECTED)
+DECIDED = (states.LAUREATE, states.NOT_SELECTED)
 
 
 class SendingRefused(Exception):
@@ -101,6 +103,7 @@ def progress(batch_id: int) -> BatchProgress:
     return BatchProgress(batch_id, sum(counts.values()), counts.get(SENT, 0), counts.get(FAILED, 0))
 
 
+@task("decisions.send")
 def run_batch(batch_id: int, on_progress: Callable[[BatchProgress, DecisionNotice], None] | None = None
               ) -> BatchProgress:
     """Send every pending notice of the batch, committing each; safe to run in several processes at once."""
@@ -128,7 +131,7 @@ def _send_one(notice_id: int, actor_id: int | None) -> None:
     """Send one dossier's decision in one transaction; a failure is recorded on its notice."""
     notice = db.session.get(DecisionNotice, notice_id)
     try:
-        if notice.decision == lifecycle.LAUREATE:
+        if notice.decision == states.LAUREATE:
             _prepare_convention(notice.dossier)
         claimed = db.session.execute(sa.update(DecisionNotice).where(
             DecisionNotice.id == notice_id, DecisionNotice.status == PENDING).values(status=SENT, sent_at=now()))
@@ -156,15 +159,15 @@ def _prepare_convention(dossier: Dossier) -> None:
 
 
 def _send_decision(dossier: Dossier, actor: User | None) -> None:
-    if dossier.state == lifecycle.LAUREATE:
+    if dossier.state == states.LAUREATE:
         send_result(dossier)
         send_convention(dossier)
-        lifecycle.transition(dossier, lifecycle.AGREEMENT_SENT, actor)
+        lifecycle.transition(dossier, states.AGREEMENT_SENT, actor)
         db.session.add(Agreement(dossier_id=dossier.id, sent_at=now()))
-    elif dossier.state == lifecycle.NOT_SELECTED:
+    elif dossier.state == states.NOT_SELECTED:
         send_result(dossier, reason=decision_reason(dossier))
     else:
-        raise SendingRefused(f"Le dossier est « {lifecycle.LABELS.get(dossier.state, dossier.state)} » : "
+        raise SendingRefused(f"Le dossier est « {states.LABELS.get(dossier.state, dossier.state)} » : "
                              "sa décision a changé depuis la préparation de l'envoi.")
     db.session.flush()
 

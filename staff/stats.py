@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from dossiers import deadline, lifecycle
+import states
+from editions import deadline
 from editions.model import LoadedEdition
 from models import Dossier, db
 
@@ -45,20 +46,20 @@ class EditionStats:
 def edition_stats(edition: LoadedEdition) -> EditionStats:
     """Count an edition's dossiers with a few grouped queries (indexed on edition, state, axis, submission)."""
     in_edition = Dossier.edition_id == edition.id
-    states = dict(db.session.execute(
+    counts = dict(db.session.execute(
         sa.select(Dossier.state, sa.func.count()).where(in_edition).group_by(Dossier.state)).all())
-    started = sum(states.values())
-    submitted = started - states.get(lifecycle.DRAFT, 0)
+    started = sum(counts.values())
+    submitted = started - counts.get(states.DRAFT, 0)
     axes: dict[tuple[str | None, bool], int] = {}
     for axis, state, count in db.session.execute(
             sa.select(Dossier.axis, Dossier.state, sa.func.count()).where(in_edition)
             .group_by(Dossier.axis, Dossier.state)).all():
-        key = (axis, state == lifecycle.DRAFT)
+        key = (axis, state == states.DRAFT)
         axes[key] = axes.get(key, 0) + count
     phase = deadline.phase(edition)
     return EditionStats(
         started=started, submitted=submitted,
-        by_state=[(state, states.get(state, 0)) for state in lifecycle.STATES],
+        by_state=[(state, counts.get(state, 0)) for state in states.STATES],
         by_axis=_by_axis(edition, axes), per_day=submissions_per_day(edition),
         days_left=max(0, deadline.time_left(edition).days) if phase != "closed" else None, phase=phase)
 

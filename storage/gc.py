@@ -1,8 +1,9 @@
 """Find the blobs no row refers to any more, and the half-written files of killed processes.
 
-A blob is referenced by an uploaded file (StoredFile), a generated document (GeneratedDocument) or a
-queued message's attachment (OutboxMessage.attachments). The bytes are saved before the row that names
-them is committed, so a blob younger than the grace period is always kept: it may be an upload in flight.
+A blob is referenced by an uploaded file (StoredFile) or a generated document (GeneratedDocument); a
+message's attachments name documents, produced when it is sent (mail.attachments). The bytes are saved
+before the row that names them is committed, so a blob younger than the grace period is always kept: it
+may be an upload in flight.
 Only the blob tree (`ab/cd/<sha256>`) is looked at; other folders of FILES_FOLDER are not blobs.
 """
 
@@ -17,7 +18,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from models import GeneratedDocument, OutboxMessage, StoredFile, db
+from models import GeneratedDocument, StoredFile, db
 from storage.files import FileStore
 
 DEFAULT_GRACE = dt.timedelta(hours=24)
@@ -36,8 +37,6 @@ def referenced_keys() -> set[str]:
     """Every storage key a row of the database names."""
     keys = set(db.session.scalars(select(StoredFile.storage_key)))
     keys |= set(db.session.scalars(select(GeneratedDocument.storage_key)))
-    for attachments in db.session.scalars(select(OutboxMessage.attachments)):
-        keys |= {a["storage_key"] for a in attachments or () if "storage_key" in a}
     return keys
 
 

@@ -19,6 +19,7 @@ from pypdf import PdfWriter
 from pypdf.generic import ArrayObject, DictionaryObject, NameObject, NumberObject, TextStringObject
 from werkzeug.datastructures import MultiDict
 
+import states
 from accounts.passwords import set_password
 from dossiers import lifecycle
 from dossiers.references import next_reference
@@ -32,16 +33,16 @@ PASSWORD = "mot-de-passe-de-test"
 
 # From submitted (déposé) to each state, the path the lifecycle walks, with the comments it requires.
 PATHS = {
-    lifecycle.SUBMITTED: [],
-    lifecycle.ELIGIBLE: [lifecycle.ELIGIBLE],
-    lifecycle.INELIGIBLE: [lifecycle.INELIGIBLE],
-    lifecycle.UNDER_REVIEW: [lifecycle.ELIGIBLE, lifecycle.UNDER_REVIEW],
-    lifecycle.LAUREATE: [lifecycle.ELIGIBLE, lifecycle.UNDER_REVIEW, lifecycle.LAUREATE],
-    lifecycle.NOT_SELECTED: [lifecycle.ELIGIBLE, lifecycle.UNDER_REVIEW, lifecycle.NOT_SELECTED],
-    lifecycle.AGREEMENT_SENT: [lifecycle.ELIGIBLE, lifecycle.UNDER_REVIEW, lifecycle.LAUREATE,
-                               lifecycle.AGREEMENT_SENT],
-    lifecycle.AGREEMENT_SIGNED: [lifecycle.ELIGIBLE, lifecycle.UNDER_REVIEW, lifecycle.LAUREATE,
-                                 lifecycle.AGREEMENT_SENT, lifecycle.AGREEMENT_SIGNED],
+    states.SUBMITTED: [],
+    states.ELIGIBLE: [states.ELIGIBLE],
+    states.INELIGIBLE: [states.INELIGIBLE],
+    states.UNDER_REVIEW: [states.ELIGIBLE, states.UNDER_REVIEW],
+    states.LAUREATE: [states.ELIGIBLE, states.UNDER_REVIEW, states.LAUREATE],
+    states.NOT_SELECTED: [states.ELIGIBLE, states.UNDER_REVIEW, states.NOT_SELECTED],
+    states.AGREEMENT_SENT: [states.ELIGIBLE, states.UNDER_REVIEW, states.LAUREATE,
+                               states.AGREEMENT_SENT],
+    states.AGREEMENT_SIGNED: [states.ELIGIBLE, states.UNDER_REVIEW, states.LAUREATE,
+                                 states.AGREEMENT_SENT, states.AGREEMENT_SIGNED],
 }
 
 
@@ -112,14 +113,14 @@ def _as_multidict(data: dict) -> list[tuple[str, str]]:
     return [(k, item) for k, v in data.items() for item in (v if isinstance(v, list) else [v])]
 
 
-def make_dossier(app, owner: User, state: str = lifecycle.SUBMITTED, actor: User | None = None,
+def make_dossier(app, owner: User, state: str = states.SUBMITTED, actor: User | None = None,
                  answers: dict | None = None, **changes) -> Dossier:
     """A dossier of ETNA 2 submitted by `owner`, then walked to `state` with a transition row for each step."""
     loaded = edition(app)
     answers = dict(answers or etna_answers(app))
     for key, value in changes.items():
         answers[key] = value
-    dossier = Dossier(edition_id=loaded.id, revision=loaded.revision, owner_id=owner.id, state=lifecycle.DRAFT,
+    dossier = Dossier(edition_id=loaded.id, revision=loaded.revision, owner_id=owner.id, state=states.DRAFT,
                       answers={}, set_aside={}, completed_steps=[s.key for s in loaded.steps])
     db.session.add(dossier)
     db.session.flush()
@@ -132,16 +133,16 @@ def make_dossier(app, owner: User, state: str = lifecycle.SUBMITTED, actor: User
     answers["lettre_engagement"] = [stored.id]
     dossier.answers = answers
     dossier.title, dossier.axis, dossier.administration = answers["titre"], answers["axe"], answers["administration"]
-    if state == lifecycle.DRAFT:
+    if state == states.DRAFT:
         db.session.commit()
         return dossier
     dossier.reference = next_reference(loaded)
     dossier.submitted_at = now()
-    lifecycle.transition(dossier, lifecycle.SUBMITTED, owner)
+    lifecycle.transition(dossier, states.SUBMITTED, owner)
     for target in PATHS[state]:
-        comment = "Motif de test." if lifecycle.TRANSITIONS[(dossier.state, target)].comment_required else None
+        comment = "Motif de test." if states.TRANSITIONS[(dossier.state, target)].comment_required else None
         lifecycle.transition(dossier, target, actor, comment)
-        if target == lifecycle.LAUREATE:
+        if target == states.LAUREATE:
             dossier.granted_amount = Decimal("120000.00")
     db.session.commit()
     return dossier

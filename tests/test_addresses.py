@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from mail.addresses import InvalidAddress, checked_address
+from addresses import InvalidAddress, checked_address
 from mail.sender import deliver_pending
 from models import OutboxMessage, User, WorkshopRegistration, db
 from tests.journey import csrf_token, text

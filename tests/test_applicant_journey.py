@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dossiers import lifecycle
+import states
 from models import Dossier, OutboxMessage, StoredFile, Transition, db
 from tests.journey import (
     EDITION,
@@ -45,7 +45,7 @@ def test_whole_journey_ends_with_a_referenced_submitted_dossier(app, client, dur
     response = submit(client, dossier_id)
     assert response.status_code == 302
     dossier = db.session.get(Dossier, dossier_id)
-    assert dossier.state == lifecycle.SUBMITTED
+    assert dossier.state == states.SUBMITTED
     assert dossier.reference == "ETNA2-2019-0001"
     assert dossier.title == "Tchap pour les équipes & partenaires <terrain>"
     assert dossier.axis == "travail_collaboratif"
@@ -63,7 +63,7 @@ def test_whole_journey_ends_with_a_referenced_submitted_dossier(app, client, dur
     [letter] = answers["lettre_engagement"]
     assert db.session.get(StoredFile, letter).pages == 2
     audit = db.session.execute(db.select(Transition).filter_by(dossier_id=dossier_id)).scalars().all()
-    assert [(t.from_state, t.to_state) for t in audit] == [(lifecycle.DRAFT, lifecycle.SUBMITTED)]
+    assert [(t.from_state, t.to_state) for t in audit] == [(states.DRAFT, states.SUBMITTED)]
     kinds = {m.kind for m in db.session.execute(db.select(OutboxMessage).filter_by(dossier_id=dossier_id)).scalars()}
     assert "submission_receipt" in kinds
 
@@ -188,7 +188,7 @@ def test_an_incomplete_dossier_cannot_be_submitted(app, client, during_call):
     dossier_id = start_dossier(client)
     post_step(client, dossier_id, "porteur", ETNA_STEPS["porteur"])
     submit(client, dossier_id)
-    assert db.session.get(Dossier, dossier_id).state == lifecycle.DRAFT
+    assert db.session.get(Dossier, dossier_id).state == states.DRAFT
     summary = client.get(f"/dossiers/{dossier_id}/recapitulatif").get_data(as_text=True)
     assert "Étape à compléter" in summary
 
@@ -201,7 +201,7 @@ def test_the_deadline_is_enforced_to_the_second(app, client, clock):
     clock(2019, 9, 7, 0, 0)
     submit(client, dossier_id)
     dossier = db.session.get(Dossier, dossier_id)
-    assert dossier.state == lifecycle.DRAFT and dossier.reference is None
+    assert dossier.state == states.DRAFT and dossier.reference is None
     page = client.get(f"/dossiers/{dossier_id}/recapitulatif").get_data(as_text=True)
     assert "clos" in page
     assert client.get(f"/dossiers/{dossier_id}/etapes/porteur").status_code == 302  # to the summary

@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from dossiers import lifecycle
+import states
 from models import Dossier, LoginToken, OutboxMessage, db
 from staff.listing import decode_cursor
 from tests.journey import csrf_token, post_step, sign_in, start_dossier
@@ -47,7 +47,7 @@ def test_staff_and_jury_ids_out_of_range_are_not_found(app, client, huge):
 def test_a_cursor_out_of_range_gives_the_first_page(app, client, clock):
     clock(2019, 9, 10, 9, 0)
     owner = make_user("porteur@interieur.gouv.fr", "applicant")
-    make_dossier(app, owner, lifecycle.SUBMITTED)
+    make_dossier(app, owner, states.SUBMITTED)
     hostile = [_cursor("2019-07-10T10:00:00", 1), "WyJJbmZpbml0eSIsIEluZmluaXR5XQ", _cursor(1e300, 1)[:-2] + "XQ",
                _cursor("2019-07-10T10:00:00+00:00", 2**63), _cursor("2019-07-10T10:00:00+00:00", True),
                base64.urlsafe_b64encode(b"[Infinity, Infinity]").decode(), _cursor("x" * 5000, 1),
@@ -82,4 +82,4 @@ def test_a_file_to_remove_named_by_a_non_decimal_digit_is_ignored(app, client, d
     dossier_id = start_dossier(client)
     response = post_step(client, dossier_id, "pieces_jointes", {"lettre_engagement-remove": "²"}, action="save_quit")
     assert response.status_code == 302, response.get_data(as_text=True)
-    assert db.session.get(Dossier, dossier_id).state == lifecycle.DRAFT
+    assert db.session.get(Dossier, dossier_id).state == states.DRAFT

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from dossiers import lifecycle
+import states
 from models import Dossier, db
 from tests.journey import fill_all_steps, sign_in, start_dossier, submit, text
 
@@ -66,13 +66,13 @@ def test_a_deposit_at_16_59_30_is_accepted_and_at_17_00_30_refused(app, client, 
     clock(2019, 9, 6, 16, 59, 30)
     assert submit(client, on_time).status_code == 302
     dossier = db.session.get(Dossier, on_time)
-    assert dossier.state == lifecycle.SUBMITTED and dossier.reference == "ETNA2-2019-0001"
+    assert dossier.state == states.SUBMITTED and dossier.reference == "ETNA2-2019-0001"
 
     other = app.test_client()
     sign_in(other, "dominique.bernard@nord.gouv.fr")
     clock(2019, 9, 6, 17, 0, 30)
     response = submit(other, late)
     dossier = db.session.get(Dossier, late)
-    assert dossier.state == lifecycle.DRAFT and dossier.reference is None and dossier.submitted_at is None
+    assert dossier.state == states.DRAFT and dossier.reference is None and dossier.submitted_at is None
     refusal = text(other.get(response.headers["Location"])) if response.status_code == 302 else text(response)
     assert "L'appel à projets est clos : il n'est plus possible de modifier ni de déposer un dossier." in refusal

@@ -12,8 +12,8 @@ import io
 import docx
 import pytest
 
+import states
 from documents.generate import ensure_document
-from dossiers import lifecycle
 from mail.messages import reminder_due
 from models import Dossier, db
 from tests.journey import fill_all_steps, sign_in, start_dossier, submit
@@ -66,7 +66,7 @@ def test_a_dossier_deposited_in_the_last_second_is_accepted_and_its_documents_sa
     response = submit(client, dossier_id)
     assert response.status_code == 302
     dossier = db.session.get(Dossier, dossier_id)
-    assert dossier.state == lifecycle.SUBMITTED and dossier.reference == "ETNA2-2019-0001"
+    assert dossier.state == states.SUBMITTED and dossier.reference == "ETNA2-2019-0001"
     assert dossier.submitted_at.replace(tzinfo=dt.UTC) == at
 
     generated = ensure_document(dossier, "dossier", "docx")
@@ -84,7 +84,7 @@ def test_a_dossier_deposited_at_midnight_is_refused(app, client, clock):
     clock(*NEXT_DAY)
     submit(client, dossier_id)
     dossier = db.session.get(Dossier, dossier_id)
-    assert dossier.state == lifecycle.DRAFT and dossier.reference is None and dossier.submitted_at is None
+    assert dossier.state == states.DRAFT and dossier.reference is None and dossier.submitted_at is None
 
 
 @LATE
@@ -98,7 +98,7 @@ def test_no_reminder_is_due_at_midnight(app, clock):
 
 def test_a_closing_given_as_a_date_time_is_that_instant(app):
     """innovation-2020-1 closes « 2020-04-30 12:00 »: noon sharp is the last instant, not the whole day."""
-    from dossiers.deadline import phase
+    from editions.deadline import phase
 
     edition = _edition(app, "innovation-2020-1")
     noon = dt.datetime(2020, 4, 30, 10, 0, tzinfo=dt.UTC)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import threading
 
-from dossiers import lifecycle
+import states
 from models import Dossier, OutboxMessage, Transition, db
 from tests.journey import ETNA_STEPS, csrf_token, fill_all_steps, sign_in, start_dossier, text
 
@@ -62,7 +62,7 @@ def test_the_same_dossier_submitted_from_many_threads_is_submitted_once(app, cli
     assert statuses == [302] * 8
     db.session.expire_all()
     dossier = db.session.get(Dossier, dossier_id)
-    assert dossier.state == lifecycle.SUBMITTED and dossier.reference == "ETNA2-2019-0001"
+    assert dossier.state == states.SUBMITTED and dossier.reference == "ETNA2-2019-0001"
     assert db.session.execute(db.select(db.func.count()).select_from(Transition)).scalar() == 1
     receipts = db.session.execute(db.select(db.func.count()).select_from(OutboxMessage)
                                   .filter_by(kind="submission_receipt")).scalar()

@@ -13,6 +13,7 @@ import docx
 import pytest
 from pypdf import PdfReader
 
+import states
 from documents.generate import ensure_document
 from dossiers import lifecycle
 from dossiers.decisions import DecisionRefused, decide_laureate
@@ -170,7 +171,7 @@ def test_a_convention_keeps_its_first_date_and_once_sent_stays_as_sent(submitted
     assert "100\u202f000,00\u00a0€, soit" in remade  # remade with the new amount…
     assert "Fait en deux exemplaires originaux, le 8 octobre 2019." in remade  # …dated as first issued
 
-    lifecycle.transition(submitted, lifecycle.AGREEMENT_SENT, None)
+    lifecycle.transition(submitted, states.AGREEMENT_SENT, None)
     sent = ensure_document(submitted, "convention", "docx")
     submitted.granted_amount = Decimal("90000")
     again = ensure_document(submitted, "convention", "docx")

@@ -58,7 +58,10 @@ def test_documents_sample_of_an_unknown_edition_says_so(runner, tmp_path):
 
 def _check(templates: Path) -> tuple[int, str]:
     """Run `workflows check` on the ETNA 2 edition with `templates` as the templates folder."""
+    from app import load_registrations
     from editions.cli import run_check
+
+    load_registrations()  # as `flask --app app workflows check` does when it builds the app
 
     outcome = {}
 

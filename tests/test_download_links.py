@@ -11,8 +11,8 @@ import re
 import pytest
 from lxml import html
 
+import states
 from documents.formatting import format_size
-from dossiers import lifecycle
 from tests.staff_world import make_dossier, make_user, sign_in_as
 
 
@@ -58,7 +58,7 @@ def test_the_cahier_des_charges_link_gives_its_format_then_its_weight(client):
 def test_dossier_documents_are_download_links_with_format_and_weight(app, client, clock):
     clock(2019, 9, 10, 9, 30)
     owner = make_user("porteur@interieur.gouv.fr", "applicant")
-    dossier = make_dossier(app, owner, lifecycle.SUBMITTED)
+    dossier = make_dossier(app, owner, states.SUBMITTED)
     sign_in_as(client, owner)
     summary = f"/dossiers/{dossier.id}/recapitulatif"
     word = f"/dossiers/{dossier.id}/documents/dossier.docx"
@@ -76,7 +76,7 @@ def test_dossier_documents_are_download_links_with_format_and_weight(app, client
 def test_staff_pages_list_documents_and_exports_as_download_links(app, client, clock):
     clock(2019, 9, 10, 9, 30)
     owner = make_user("porteur@interieur.gouv.fr", "applicant")
-    dossier = make_dossier(app, owner, lifecycle.SUBMITTED)
+    dossier = make_dossier(app, owner, states.SUBMITTED)
     sign_in_as(client, make_user("instructeur@dinsic.gouv.fr", "instructeur"))
     page = client.get(f"/equipe/dossiers/{dossier.id}").get_data(as_text=True)
     assert {detail for _, detail in _download_links(page).values()} >= {"PDF", "Word (DOCX)"}

@@ -10,10 +10,10 @@ import yaml
 from pydantic import BaseModel
 
 from editions import schema
-from editions.checks import ROLE_TYPES
 from editions.cli import workflows_cli
 from editions.document_checks import FILENAME_PLACEHOLDERS
 from forms.types import type_names
+from roles import FIELD_ROLE_TYPES
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 REFERENCE = (DOCS / "yaml-reference.md").read_text(encoding="utf-8")
@@ -40,7 +40,7 @@ def test_every_key_of_the_schema_is_documented(model: type[BaseModel]) -> None:
 def test_every_field_type_role_email_and_placeholder_is_documented() -> None:
     types = type_names()
     assert [t for t in types if f"| `{t}` |" not in REFERENCE] == []
-    assert [r for r in ROLE_TYPES if f"| `{r}` |" not in REFERENCE] == []
+    assert [r for r in FIELD_ROLE_TYPES if f"| `{r}` |" not in REFERENCE] == []
     assert [e for e in schema.BUILTIN_EMAILS if f"| `{e}` |" not in REFERENCE] == []
     assert [p for p in FILENAME_PLACEHOLDERS if f"`{{{p}}}`" not in REFERENCE] == []
 

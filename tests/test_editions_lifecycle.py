@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from dossiers import lifecycle
+import states
 from models import Dossier, db
 from tests.journey import ETNA_STEPS, fill_all_steps, post_step, sign_in, start_dossier, submit
 
@@ -46,7 +46,7 @@ def test_a_new_edition_copied_with_the_cli_runs_end_to_end(app, client, runner, 
     fill_all_steps(client, dossier_id, {**ETNA_STEPS, "projet": projet})
     submit(client, dossier_id)
     dossier = db.session.get(Dossier, dossier_id)
-    assert dossier.state == lifecycle.SUBMITTED and dossier.reference == "ETNA3-2020-0001"
+    assert dossier.state == states.SUBMITTED and dossier.reference == "ETNA3-2020-0001"
 
 
 def test_the_copy_refuses_an_existing_identifier_and_bad_dates(runner, workflows):
@@ -158,7 +158,7 @@ def test_an_applicant_takes_up_the_dossier_of_the_previous_edition(app, client, 
     old = db.session.get(Dossier, old_id)
     carried = {k for k in old.answers if k in new.answers}
     assert "administration" in carried and new.answers["administration"] == "Ministère de l'Intérieur"
-    assert new.owner_id == old.owner_id and new.state == lifecycle.DRAFT
+    assert new.owner_id == old.owner_id and new.state == states.DRAFT
 
     # nobody takes up someone else's dossier
     other = app.test_client()

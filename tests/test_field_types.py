@@ -18,11 +18,11 @@ from wtforms import StringField
 from wtforms.validators import ValidationError
 
 from documents.context import context_from_answers
-from documents.formatting import format_percent
 from documents.samples import sample_answers
 from dossiers.carry_over import carry_over
 from editions.loader import load_edition
 from editions.positions import InvalidEdition
+from formatting import format_percent
 from forms.answers import extract_answers, form_for, to_formdata, validate_step
 from forms.types import FieldType, field_type, register, type_names, unregister
 from forms.types.base import NUMBER, QUESTION

@@ -90,7 +90,7 @@ def test_an_upload_that_cannot_be_stored_gets_a_french_message(app, client, cloc
 
 
 def test_a_document_that_cannot_be_stored_fails_visibly(app, client, clock, refusing):
-    from jobs.tasks import produce_documents
+    from documents.generate import produce_documents_of
 
     clock(2019, 7, 10, 10, 0)
     sign_in(client, "agent@interieur.gouv.fr")
@@ -101,7 +101,7 @@ def test_a_document_that_cannot_be_stored_fails_visibly(app, client, clock, refu
     before = refusing.blobs()
 
     with pytest.raises(StorageUnavailable, match="écriture impossible dans le dossier des fichiers"):
-        produce_documents(dossier_id, "submission")
+        produce_documents_of(dossier_id, "submission")
     db.session.rollback()
     assert db.session.execute(db.select(GeneratedDocument)).first() is None
     assert refusing.blobs() == before

@@ -11,6 +11,7 @@ import icalendar
 import pytest
 from pypdf import PdfReader
 
+import states
 from dossiers import decisions, lifecycle
 from mail.messages import send_convention, send_result
 from mail.sender import deliver_pending
@@ -110,7 +111,7 @@ def test_reminders_go_once_a_week_and_a_day_before_the_deadline(app, client, smt
     second = app.test_client()
     sign_in(second, "autre@culture.gouv.fr")
     other = db.session.get(Dossier, start_dossier(second))
-    other.state = lifecycle.SUBMITTED  # not a draft any more: no reminder
+    other.state = states.SUBMITTED  # not a draft any more: no reminder
     db.session.commit()
     deliver_pending()  # the sign-in links
     smtp.handler.received.clear()
@@ -205,7 +206,7 @@ def test_the_decision_and_the_convention_reach_the_laureate_once(app, client, sm
     assert "Le montant accordé est de 120\u202f000,00\u00a0€, soit 80\u00a0% du coût du projet." in plain(result)
     assert attachments(result) == []
 
-    lifecycle.transition(dossier, lifecycle.AGREEMENT_SENT, staff)
+    lifecycle.transition(dossier, states.AGREEMENT_SENT, staff)
     assert send_convention(dossier) is not None
     assert send_convention(dossier) is None  # already queued
     db.session.commit()

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from dossiers import lifecycle
+import states
 from models import Dossier, db
 from tests.journey import ETNA_STEPS, fill_all_steps, post_step, sign_in, start_dossier, submit, text
 
@@ -53,7 +53,7 @@ def test_an_invalid_change_left_with_save_and_quit_blocks_the_deposit_until_disc
 
     refused = submit(client, dossier_id)  # the button is gone; a hand-made post is refused too
     assert refused.status_code == 302
-    assert db.session.get(Dossier, dossier_id).state == lifecycle.DRAFT
+    assert db.session.get(Dossier, dossier_id).state == states.DRAFT
     assert "à corriger avant le dépôt : « Porteur du projet »" in _summary(client, dossier_id)
 
     discarded = _discard(client, dossier_id, "porteur")
@@ -65,7 +65,7 @@ def test_an_invalid_change_left_with_save_and_quit_blocks_the_deposit_until_disc
     assert re.search(r'value="non"[^>]*checked', page)  # the last valid answers are back
     assert submit(client, dossier_id).status_code == 302
     dossier = db.session.get(Dossier, dossier_id)
-    assert dossier.state == lifecycle.SUBMITTED and dossier.answers["participation_edition_1"] is False
+    assert dossier.state == states.SUBMITTED and dossier.answers["participation_edition_1"] is False
 
 
 def test_an_invalid_change_left_with_previous_blocks_the_deposit_until_fixed(app, client, filled):
@@ -77,14 +77,14 @@ def test_an_invalid_change_left_with_previous_blocks_the_deposit_until_fixed(app
     section = summary.split('id="etape-cas_usage"', 1)[1].split("<section", 1)[0]
     assert "douze cents" in section and "Indiquez un nombre entier" in section
     submit(client, dossier_id)
-    assert db.session.get(Dossier, dossier_id).state == lifecycle.DRAFT
+    assert db.session.get(Dossier, dossier_id).state == states.DRAFT
 
     fixed = dict(ETNA_STEPS["cas_usage"], agents_concernes="1300")
     assert post_step(client, dossier_id, "cas_usage", fixed).status_code == 302
     assert ">Déposer le dossier</button>" in _summary(client, dossier_id)
     submit(client, dossier_id)
     dossier = db.session.get(Dossier, dossier_id)
-    assert dossier.state == lifecycle.SUBMITTED and dossier.answers["agents_concernes"] == 1300
+    assert dossier.state == states.SUBMITTED and dossier.answers["agents_concernes"] == 1300
 
 
 def test_a_change_kept_by_autosave_only_is_deposited_after_it_is_validated(app, client, filled):
@@ -101,12 +101,12 @@ def test_a_change_kept_by_autosave_only_is_deposited_after_it_is_validated(app, 
     porteur = summary.split('id="etape-porteur"', 1)[1].split("<section", 1)[0]
     assert "Modification non validée" in porteur and "Direction des systèmes d'information" in porteur
     submit(client, dossier_id)
-    assert db.session.get(Dossier, dossier_id).state == lifecycle.DRAFT
+    assert db.session.get(Dossier, dossier_id).state == states.DRAFT
 
     assert post_step(client, dossier_id, "porteur", typed).status_code == 302
     submit(client, dossier_id)
     dossier = db.session.get(Dossier, dossier_id)
-    assert dossier.state == lifecycle.SUBMITTED
+    assert dossier.state == states.SUBMITTED
     assert dossier.answers["direction"] == "Direction des systèmes d'information"
 
 
@@ -132,7 +132,7 @@ def test_a_deposit_from_a_summary_older_than_the_dossier_is_refused(app, client,
                      dict(ETNA_STEPS["porteur"], direction="Autre direction")).status_code == 302
     refused = client.post(f"/dossiers/{dossier_id}/deposer", data=fields)
     assert refused.status_code == 302
-    assert db.session.get(Dossier, dossier_id).state == lifecycle.DRAFT
+    assert db.session.get(Dossier, dossier_id).state == states.DRAFT
     assert "modifié depuis l'affichage de ce récapitulatif" in _summary(client, dossier_id)
 
 

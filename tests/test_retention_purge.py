@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from dossiers import lifecycle
+import states
 from editions.registry import Registry
 from mail.outbox import enqueue
 from models import Dossier, GeneratedDocument, OutboxMessage, StoredFile, Transition, User, db
@@ -34,7 +34,7 @@ def _with_retention(app, tmp_path: Path, block: str) -> Registry:
 def _dossier(owner: User, state: str, ended_at: dt.datetime | None, title: str) -> Dossier:
     dossier = Dossier(edition_id="etna-2019-2", revision="r1", owner_id=owner.id, state=state, title=title,
                       administration="Ministère de l'Intérieur", answers={"contact_nom": "Camille Martin"},
-                      reference=None if state == lifecycle.DRAFT else f"ETNA2-2019-{owner.id:04d}",
+                      reference=None if state == states.DRAFT else f"ETNA2-2019-{owner.id:04d}",
                       updated_at=dt.datetime(2019, 8, 1, tzinfo=UTC))
     db.session.add(dossier)
     db.session.flush()
@@ -56,11 +56,11 @@ def dossiers(app):
     db.session.add_all(people)
     db.session.flush()
     made = {
-        "draft": _dossier(people[0], lifecycle.DRAFT, None, "Brouillon oublié"),
-        "old_rejected": _dossier(people[1], lifecycle.NOT_SELECTED, dt.datetime(2019, 11, 1, tzinfo=UTC), "Refusé"),
-        "ineligible": _dossier(people[2], lifecycle.INELIGIBLE, dt.datetime(2019, 9, 20, tzinfo=UTC), "Hors champ"),
-        "recent_rejected": _dossier(people[3], lifecycle.NOT_SELECTED, dt.datetime(2021, 6, 1, tzinfo=UTC), "Récent"),
-        "laureate": _dossier(people[4], lifecycle.LAUREATE, dt.datetime(2019, 11, 1, tzinfo=UTC), "Lauréat"),
+        "draft": _dossier(people[0], states.DRAFT, None, "Brouillon oublié"),
+        "old_rejected": _dossier(people[1], states.NOT_SELECTED, dt.datetime(2019, 11, 1, tzinfo=UTC), "Refusé"),
+        "ineligible": _dossier(people[2], states.INELIGIBLE, dt.datetime(2019, 9, 20, tzinfo=UTC), "Hors champ"),
+        "recent_rejected": _dossier(people[3], states.NOT_SELECTED, dt.datetime(2021, 6, 1, tzinfo=UTC), "Récent"),
+        "laureate": _dossier(people[4], states.LAUREATE, dt.datetime(2019, 11, 1, tzinfo=UTC), "Lauréat"),
     }
     db.session.commit()
     return {name: d.id for name, d in made.items()}
@@ -87,7 +87,7 @@ def test_purge_lists_first_then_anonymises(app, runner, clock, tmp_path, dossier
         assert db.session.scalars(db.select(GeneratedDocument).filter_by(dossier_id=dossier.id)).all() == []
         assert db.session.scalars(db.select(OutboxMessage).filter_by(dossier_id=dossier.id)).all() == []
     assert db.session.get(Dossier, dossiers["old_rejected"]).reference  # kept for the statistics
-    assert db.session.get(Dossier, dossiers["old_rejected"]).state == lifecycle.NOT_SELECTED
+    assert db.session.get(Dossier, dossiers["old_rejected"]).state == states.NOT_SELECTED
     for name in ("recent_rejected", "laureate"):
         dossier = db.session.get(Dossier, dossiers[name])
         assert dossier.answers == {"contact_nom": "Camille Martin"}

@@ -8,7 +8,7 @@ import re
 import pytest
 from sqlalchemy.orm.attributes import flag_modified
 
-from dossiers import lifecycle
+import states
 from models import Dossier, db
 from tests.journey import ETNA_STEPS, csrf_token, fill_all_steps, post_step, sign_in, start_dossier, submit, text
 
@@ -106,7 +106,7 @@ def test_a_gate_is_enforced_at_the_deposit_when_answers_were_saved_another_way(c
     token = csrf_token(client, f"/dossiers/{dossier_id}/etapes/porteur")
     refused = client.post(f"/dossiers/{dossier_id}/deposer", data={"csrf_token": token}, follow_redirects=True)
     assert f"Ce dossier n'est pas éligible : {GATE}" in text(refused)
-    assert _stored(dossier_id).state == lifecycle.DRAFT and _stored(dossier_id).reference is None
+    assert _stored(dossier_id).state == states.DRAFT and _stored(dossier_id).reference is None
 
 
 def test_a_rule_is_enforced_at_the_deposit_when_answers_were_saved_another_way(client, dossier_id):
@@ -119,7 +119,7 @@ def test_a_rule_is_enforced_at_the_deposit_when_answers_were_saved_another_way(c
     summary = text(client.get(f"/dossiers/{dossier_id}/recapitulatif"))
     assert "À corriger avant le dépôt" in summary and DATES in summary
     submit(client, dossier_id)
-    assert _stored(dossier_id).state == lifecycle.DRAFT
+    assert _stored(dossier_id).state == states.DRAFT
 
 
 def test_an_autosaved_ineligible_answer_holds_the_deposit_back(client, dossier_id):
@@ -134,13 +134,13 @@ def test_an_autosaved_ineligible_answer_holds_the_deposit_back(client, dossier_i
     summary = text(client.get(f"/dossiers/{dossier_id}/recapitulatif"))
     assert f"Type de structure : {GATE}" in summary and "Déposer le dossier</button>" not in summary
     submit(client, dossier_id)
-    assert _stored(dossier_id).state == lifecycle.DRAFT
+    assert _stored(dossier_id).state == states.DRAFT
 
 
 def test_an_eligible_dossier_is_deposited(client, dossier_id):
     _fill(client, dossier_id)
     assert submit(client, dossier_id).status_code == 302
-    assert _stored(dossier_id).state == lifecycle.SUBMITTED
+    assert _stored(dossier_id).state == states.SUBMITTED
 
 
 def test_a_typed_cost_of_the_previous_edition_is_recomputed_not_reported_as_lost(app):

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from dossiers import lifecycle
+import states
 from models import Dossier, db
 from tests.conftest import IsolatedClient, _database_url, _drop_schema
 from tests.journey import post_step, sign_in, start_dossier, submit, text
@@ -218,7 +218,7 @@ def test_a_call_written_in_yaml_only_gates_totals_and_rules(call_app, clock):
     assert f"Coût par année : 2021 : 50{NNBSP}000,00{NBSP}€ ; 2022 : 50{NNBSP}000,00{NBSP}€" in summary
     submit(client, dossier_id)
     dossier = db.session.get(Dossier, dossier_id)
-    assert dossier.state == lifecycle.SUBMITTED and dossier.reference == "TL1-2021-0001"
+    assert dossier.state == states.SUBMITTED and dossier.reference == "TL1-2021-0001"
 
     staff = make_user("instruction@numerique.gouv.fr", "instructeur")
     staff_client = call_app.test_client()

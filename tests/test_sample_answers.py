@@ -19,7 +19,7 @@ SHIPPED = sorted((ROOT / "workflows").glob("*.yaml"))
 
 @pytest.mark.parametrize("path", SHIPPED, ids=[p.stem for p in SHIPPED])
 def test_the_sample_answers_are_deposited_like_a_real_dossier(app, clock, path):
-    from dossiers import lifecycle
+    import states
     from dossiers.operations import save_step, start_dossier, submit
     from forms.answers import extract_answers, form_for, step_errors_of, to_formdata, validate_step, visible_steps
     from models import User, db
@@ -40,7 +40,7 @@ def test_the_sample_answers_are_deposited_like_a_real_dossier(app, clock, path):
         answers = extract_answers(form, edition, step, answers)
         save_step(edition, dossier, user, step.key, answers)
     submit(edition, dossier, user)
-    assert dossier.state == lifecycle.SUBMITTED and dossier.reference
+    assert dossier.state == states.SUBMITTED and dossier.reference
 
 
 @pytest.mark.parametrize("path", SHIPPED, ids=[p.stem for p in SHIPPED])

@@ -6,7 +6,7 @@ import io
 
 import docx
 
-from dossiers import lifecycle
+import states
 from models import Dossier, OutboxMessage, db
 from tests.journey import pdf_bytes, post_step, sign_in, start_dossier, submit, text
 
@@ -42,12 +42,12 @@ def test_an_applicant_completes_the_second_call(app, client, clock):
     too_much = post_step(client, dossier_id, "financement", {**STEPS["financement"], "montant_demande": "70 000"})
     assert too_much.status_code == 422 and "80\u00a0% du coût total du projet" in text(too_much)
     submit(client, dossier_id)  # the amount last typed is wrong: the older, valid one is not deposited instead
-    assert db.session.get(Dossier, dossier_id).state == lifecycle.DRAFT
+    assert db.session.get(Dossier, dossier_id).state == states.DRAFT
     assert post_step(client, dossier_id, "financement", STEPS["financement"]).status_code == 302
 
     submit(client, dossier_id)
     dossier = db.session.get(Dossier, dossier_id)
-    assert dossier.state == lifecycle.SUBMITTED and dossier.reference == "INNOV1-2020-0001"
+    assert dossier.state == states.SUBMITTED and dossier.reference == "INNOV1-2020-0001"
     assert dossier.answers["partenaires"] == [{"service": "Préfecture des Landes", "engagement": "lettre"}]
     receipt = db.session.execute(db.select(OutboxMessage).filter_by(kind="submission_receipt")).scalar_one()
     assert receipt.subject == "Votre innovation RDV-Préfecture est candidate (INNOV1-2020-0001)"  # its own text

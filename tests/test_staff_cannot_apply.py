@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from dossiers import lifecycle
+import states
 from models import Dossier, db
 from tests.journey import EDITION, csrf_token, fill_all_steps, submit, text
 from tests.staff_world import make_user, sign_in_as
@@ -35,7 +35,7 @@ def test_a_draft_a_staff_account_owns_from_before_cannot_be_submitted(app, clien
     """Drafts started by staff before the rule: the submission is refused in French, not a 500."""
     staff = make_user("instructeur@dinsic.gouv.fr", "instructeur")
     edition = app.extensions["editions"].get(EDITION)
-    dossier = Dossier(edition_id=edition.id, revision=edition.revision, owner_id=staff.id, state=lifecycle.DRAFT,
+    dossier = Dossier(edition_id=edition.id, revision=edition.revision, owner_id=staff.id, state=states.DRAFT,
                       answers={}, set_aside={}, completed_steps=[])
     db.session.add(dossier)
     db.session.commit()
@@ -44,7 +44,7 @@ def test_a_draft_a_staff_account_owns_from_before_cannot_be_submitted(app, clien
     response = submit(client, dossier.id)
     assert response.status_code == 302
     assert REFUSAL in text(client.get(response.headers["Location"]))
-    assert db.session.get(Dossier, dossier.id).state == lifecycle.DRAFT
+    assert db.session.get(Dossier, dossier.id).state == states.DRAFT
 
 
 def test_applicants_still_apply(app, client, during_call):
@@ -54,4 +54,4 @@ def test_applicants_still_apply(app, client, during_call):
     dossier_id = start_dossier(client)
     fill_all_steps(client, dossier_id)
     assert submit(client, dossier_id).status_code == 302
-    assert db.session.get(Dossier, dossier_id).state == lifecycle.SUBMITTED
+    assert db.session.get(Dossier, dossier_id).state == states.SUBMITTED

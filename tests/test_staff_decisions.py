@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from pypdf import PdfWriter
 
-from dossiers import lifecycle
+import states
 from mail.outbox import enqueue
 from models import Agreement, DecisionNotice, Dossier, OutboxMessage, db
 from models.decision import FAILED, SENT
@@ -34,8 +34,8 @@ def _outbox(kind: str) -> list[OutboxMessage]:
 
 def test_decision_rules(app, world):
     team = world["team"]
-    submitted = make_dossier(app, world["owner"], lifecycle.SUBMITTED)
-    reviewed = make_dossier(app, world["owner"], lifecycle.UNDER_REVIEW)
+    submitted = make_dossier(app, world["owner"], states.SUBMITTED)
+    reviewed = make_dossier(app, world["owner"], states.UNDER_REVIEW)
     with pytest.raises(decisions.DecisionRefused, match="doit être en évaluation"):
         decisions.record_decision(submitted, decisions.LAUREATE, Decimal(1000), None, team)
     with pytest.raises(decisions.DecisionRefused, match="Indiquez le montant"):
@@ -49,7 +49,7 @@ def test_decision_rules(app, world):
     db.session.rollback()
     decisions.record_decision(reviewed, decisions.LAUREATE, Decimal("112500.25"), "Bravo.", team)
     db.session.commit()
-    assert (reviewed.state, reviewed.granted_amount) == (lifecycle.LAUREATE, Decimal("112500.25"))
+    assert (reviewed.state, reviewed.granted_amount) == (states.LAUREATE, Decimal("112500.25"))
     line = decisions.decision_line(reviewed)
     assert (line.requested, line.cost, line.share_requested, line.share_granted) == (
         Decimal("150000.00"), Decimal("150000.50"), Decimal("100.0"), Decimal("75.0"))
@@ -57,7 +57,7 @@ def test_decision_rules(app, world):
 
 
 def test_the_decisions_page_records_a_decision_and_shows_the_shares(app, client, world):
-    dossier = make_dossier(app, world["owner"], lifecycle.UNDER_REVIEW)
+    dossier = make_dossier(app, world["owner"], states.UNDER_REVIEW)
     sign_in_as(client, world["team"])
     url = "/equipe/editions/etna-2019-2/decisions"
     page = client.get(url)
@@ -72,9 +72,9 @@ def test_the_decisions_page_records_a_decision_and_shows_the_shares(app, client,
 
 
 def _decided(app, world):
-    laureate = make_dossier(app, world["owner"], lifecycle.UNDER_REVIEW)
+    laureate = make_dossier(app, world["owner"], states.UNDER_REVIEW)
     decisions.record_decision(laureate, decisions.LAUREATE, Decimal(90000), None, world["team"])
-    refused = make_dossier(app, world["owner"], lifecycle.UNDER_REVIEW)
+    refused = make_dossier(app, world["owner"], states.UNDER_REVIEW)
     decisions.record_decision(refused, decisions.NOT_SELECTED, None, "Impact trop limité.", world["team"])
     db.session.commit()
     return laureate, refused
@@ -97,7 +97,7 @@ def test_a_batch_sends_each_decision_once_and_its_progress_is_shown(app, client,
         "total": 2, "sent": 2, "failed": 0, "pending": 0, "percent": 100, "finished": True}
 
     db.session.expire_all()
-    assert laureate.state == lifecycle.AGREEMENT_SENT and refused.state == lifecycle.NOT_SELECTED
+    assert laureate.state == states.AGREEMENT_SENT and refused.state == states.NOT_SELECTED
     agreement = db.session.execute(db.select(Agreement).filter_by(dossier_id=laureate.id)).scalar_one()
     assert agreements.stage(laureate).label == agreements.AWAITING_SIGNATURE and agreement.signed_file_id is None
     [result_laureate] = _outbox("result_laureate")
@@ -130,7 +130,7 @@ def test_a_failed_decision_is_recorded_and_sent_by_the_next_batch(app, world, mo
     notice = db.session.execute(db.select(DecisionNotice).filter_by(dossier_id=laureate.id)).scalar_one()
     assert notice.status == FAILED and "modèle de convention illisible" in notice.error
     db.session.expire_all()
-    assert db.session.get(Dossier, laureate.id).state == lifecycle.LAUREATE  # nothing half done
+    assert db.session.get(Dossier, laureate.id).state == states.LAUREATE  # nothing half done
     assert _outbox("result_laureate") == []
 
     assert [d.id for d in sending.unsent_decisions(loaded)] == [laureate.id]
@@ -139,7 +139,7 @@ def test_a_failed_decision_is_recorded_and_sent_by_the_next_batch(app, world, mo
     assert sending.run_batch(again.id).sent == 1
     db.session.expire_all()
     assert db.session.get(DecisionNotice, notice.id).status == SENT
-    assert db.session.get(Dossier, laureate.id).state == lifecycle.AGREEMENT_SENT
+    assert db.session.get(Dossier, laureate.id).state == states.AGREEMENT_SENT
 
 
 def test_the_cli_sends_with_progress_and_reports(app, world, runner):
@@ -195,7 +195,7 @@ def test_the_signed_copy_is_checked_then_countersigned(app, client, world):
     assert "1 champ de signature électronique trouvé" in staff_page and "signee.pdf" in staff_page
     agreements.countersign(laureate, team, "Contresignée par la directrice.")
     db.session.commit()
-    assert laureate.state == lifecycle.AGREEMENT_SIGNED
+    assert laureate.state == states.AGREEMENT_SIGNED
     with pytest.raises(agreements.AgreementRefused):
         agreements.countersign(laureate, team)
     with pytest.raises(agreements.AgreementRefused, match="après son envoi"):
@@ -203,7 +203,7 @@ def test_the_signed_copy_is_checked_then_countersigned(app, client, world):
 
 
 def test_countersigning_needs_the_signed_copy(app, world):
-    laureate = make_dossier(app, world["owner"], lifecycle.AGREEMENT_SENT)
+    laureate = make_dossier(app, world["owner"], states.AGREEMENT_SENT)
     with pytest.raises(agreements.AgreementRefused, match="pas encore déposé"):
         agreements.countersign(laureate, world["team"])
     assert agreements.stage(laureate).label == agreements.AWAITING_SIGNATURE

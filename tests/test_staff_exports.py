@@ -16,7 +16,7 @@ import yaml
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from dossiers import lifecycle
+import states
 from models import StoredFile, db
 from staff import exports
 from staff.listing import Filters
@@ -33,13 +33,13 @@ def dossiers(app, clock):
     owner = make_user("porteur@interieur.gouv.fr", "applicant")
     answers = etna_answers(app)
     made = [
-        make_dossier(app, owner, lifecycle.SUBMITTED, answers=answers),
-        make_dossier(app, owner, lifecycle.LAUREATE, answers=answers, titre="=HYPERLINK(\"http://x\";\"clic\")",
+        make_dossier(app, owner, states.SUBMITTED, answers=answers),
+        make_dossier(app, owner, states.LAUREATE, answers=answers, titre="=HYPERLINK(\"http://x\";\"clic\")",
                      indicateurs=[{"indicateur": "Agents formés", "valeur_actuelle": "0", "cible": "300"},
                                   {"indicateur": "Satisfaction", "valeur_actuelle": None, "cible": "80 %"}]),
-        make_dossier(app, owner, lifecycle.NOT_SELECTED, answers=answers, nature="solution_eprouvee",
+        make_dossier(app, owner, states.NOT_SELECTED, answers=answers, nature="solution_eprouvee",
                      usage_existant="Utilisée à la DDT de la Creuse\ndepuis 2018.", irritant_description=None),
-        make_dossier(app, owner, lifecycle.DRAFT, answers=answers),
+        make_dossier(app, owner, states.DRAFT, answers=answers),
     ]
     staff = make_user("instructeur@dinsic.gouv.fr", "instructeur")
     return made, staff
@@ -142,7 +142,7 @@ def test_the_csv_holds_every_field_of_every_dossier(app, client, dossiers):
     by_reference = {row[0]: row for row in rows[1:]}
     for dossier in made:
         row = by_reference[dossier.reference or ""]
-        assert row[1] == lifecycle.LABELS[dossier.state]
+        assert row[1] == states.LABELS[dossier.state]
         for field in fields:
             expected = _csv_text(_expected(app, dossier, field))
             if expected.startswith("="):

@@ -10,6 +10,7 @@ import itertools
 
 import pytest
 
+import states
 from dossiers import lifecycle
 from models import Dossier, Transition, db
 from staff import instruction
@@ -19,7 +20,7 @@ from timekeeping import now
 
 ROLES = ("owner", "other applicant", "instructeur", "admin", "jury")
 
-# The lifecycle of the brief, written out by hand so that a change of `lifecycle.TRANSITIONS` must be a change of
+# The lifecycle of the brief, written out by hand so that a change of `states.TRANSITIONS` must be a change of
 # this table too: (from, to) -> (roles allowed, comment required). Every pair not listed is refused to everyone.
 STAFF = {"instructeur", "admin"}
 EXPECTED: dict[tuple[str, str], tuple[set[str], bool]] = {
@@ -55,7 +56,7 @@ def world(tmp_path_factory):
 
 
 def test_the_states_are_those_of_the_brief():
-    assert set(lifecycle.STATES) == set(ALL_STATES)
+    assert set(states.STATES) == set(ALL_STATES)
 
 
 @pytest.mark.parametrize(("from_state", "to_state"), PAIRS, ids=[f"{a}→{b}" for a, b in PAIRS])
@@ -106,32 +107,32 @@ def test_the_dossier_page_offers_the_allowed_transitions_and_records_them(world)
     app, people = world
     client = app.test_client()
     sign_in_as(client, people["instructeur"])
-    dossier = make_dossier(app, people["owner"], lifecycle.SUBMITTED)
+    dossier = make_dossier(app, people["owner"], states.SUBMITTED)
     page = client.get(f"/equipe/dossiers/{dossier.id}").get_data(as_text=True)
     assert "Passer à « Recevable »" in page and "Passer à « Irrecevable »" in page
     assert "Passer à « Lauréat »" not in page
 
-    refused = _post_transition(client, dossier, lifecycle.INELIGIBLE)
+    refused = _post_transition(client, dossier, states.INELIGIBLE)
     assert refused.status_code == 302
     assert "Un motif est obligatoire" in text(client.get(refused.headers["Location"]))
-    assert db.session.get(Dossier, dossier.id).state == lifecycle.SUBMITTED
+    assert db.session.get(Dossier, dossier.id).state == states.SUBMITTED
 
-    _post_transition(client, dossier, lifecycle.ELIGIBLE, "Pièces complètes.")
+    _post_transition(client, dossier, states.ELIGIBLE, "Pièces complètes.")
     record = transitions_of(dossier)[-1]
-    assert (record.to_state, record.actor_id, record.comment) == (lifecycle.ELIGIBLE, people["instructeur"].id,
+    assert (record.to_state, record.actor_id, record.comment) == (states.ELIGIBLE, people["instructeur"].id,
                                                                   "Pièces complètes.")
     history = client.get(f"/equipe/dossiers/{dossier.id}").get_data(as_text=True)
     assert "Pièces complètes." in history and "instructeur@dinsic.gouv.fr" in history
 
 
-@pytest.mark.parametrize("state", [lifecycle.UNDER_REVIEW, lifecycle.LAUREATE, lifecycle.AGREEMENT_SENT])
+@pytest.mark.parametrize("state", [states.UNDER_REVIEW, states.LAUREATE, states.AGREEMENT_SENT])
 def test_transitions_with_their_own_form_are_refused_from_the_buttons(world, state):
     app, people = world
     client = app.test_client()
     sign_in_as(client, people["admin"])
     dossier = make_dossier(app, people["owner"], state)
-    target = {lifecycle.UNDER_REVIEW: lifecycle.LAUREATE, lifecycle.LAUREATE: lifecycle.AGREEMENT_SENT,
-              lifecycle.AGREEMENT_SENT: lifecycle.AGREEMENT_SIGNED}[state]
+    target = {states.UNDER_REVIEW: states.LAUREATE, states.LAUREATE: states.AGREEMENT_SENT,
+              states.AGREEMENT_SENT: states.AGREEMENT_SIGNED}[state]
     before = transitions_of(dossier)
     response = _post_transition(client, dossier, target, "Par le bouton.")
     message = text(client.get(response.headers["Location"]))
@@ -144,8 +145,8 @@ def test_a_refused_transition_from_the_buttons_leaves_no_trace(world):
     app, people = world
     client = app.test_client()
     sign_in_as(client, people["instructeur"])
-    dossier = make_dossier(app, people["owner"], lifecycle.INELIGIBLE)
+    dossier = make_dossier(app, people["owner"], states.INELIGIBLE)
     count = db.session.execute(db.select(db.func.count()).select_from(Transition)).scalar_one()
-    response = _post_transition(client, dossier, lifecycle.UNDER_REVIEW, "Erreur.")
+    response = _post_transition(client, dossier, states.UNDER_REVIEW, "Erreur.")
     assert "ne peut pas passer à « En évaluation »" in text(client.get(response.headers["Location"]))
     assert db.session.execute(db.select(db.func.count()).select_from(Transition)).scalar_one() == count

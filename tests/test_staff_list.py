@@ -7,7 +7,7 @@ import itertools
 
 import pytest
 
-from dossiers import lifecycle
+import states
 from models import Dossier, db
 from staff import listing, stats
 from staff.listing import Filters, decode_cursor, list_dossiers
@@ -32,15 +32,15 @@ def test_dashboard_counts_by_state_axis_and_day_in_paris_time(app, client, clock
     clock(2019, 8, 30, 12, 0)
     owner = make_user("porteur@interieur.gouv.fr", "applicant")
     late_evening = dt.datetime(2019, 7, 1, 23, 30, tzinfo=PARIS_SUMMER)  # 21:30 UTC: still 1 July in Paris
-    _bulk(app, owner, 2, state=lifecycle.SUBMITTED, axis="travail_collaboratif", submitted_at=late_evening,
+    _bulk(app, owner, 2, state=states.SUBMITTED, axis="travail_collaboratif", submitted_at=late_evening,
           reference=lambda i: f"A-{i}")
-    _bulk(app, owner, 1, state=lifecycle.ELIGIBLE, axis="travail_mobilite",
+    _bulk(app, owner, 1, state=states.ELIGIBLE, axis="travail_mobilite",
           submitted_at=dt.datetime(2019, 7, 3, 9, tzinfo=PARIS_SUMMER), reference="B-1")
-    _bulk(app, owner, 3, state=lifecycle.DRAFT, axis=lambda i: "travail_mobilite" if i else None)
+    _bulk(app, owner, 3, state=states.DRAFT, axis=lambda i: "travail_mobilite" if i else None)
 
     figures = stats.edition_stats(edition(app))
     assert (figures.started, figures.submitted, figures.phase, figures.days_left) == (6, 3, "open", 7)
-    assert dict(figures.by_state)[lifecycle.DRAFT] == 3 and dict(figures.by_state)[lifecycle.ELIGIBLE] == 1
+    assert dict(figures.by_state)[states.DRAFT] == 3 and dict(figures.by_state)[states.ELIGIBLE] == 1
     assert [(a.label, a.started, a.submitted) for a in figures.by_axis] == [
         ("Le travail collaboratif", 2, 2), ("Le travail en mobilité et à distance", 3, 1), ("Axe non choisi", 1, 0)]
     days = {d.day: d for d in figures.per_day}
@@ -58,16 +58,16 @@ def test_dashboard_counts_by_state_axis_and_day_in_paris_time(app, client, clock
 def test_filters_and_search(app, client, clock):
     clock(2019, 9, 10, 9, 0)
     owner = make_user("porteur@interieur.gouv.fr", "applicant")
-    tchap = make_dossier(app, owner, lifecycle.SUBMITTED, titre="Tchap en préfecture")
-    nomade = make_dossier(app, owner, lifecycle.ELIGIBLE, titre="Poste nomade sécurisé", axe="travail_mobilite",
+    tchap = make_dossier(app, owner, states.SUBMITTED, titre="Tchap en préfecture")
+    nomade = make_dossier(app, owner, states.ELIGIBLE, titre="Poste nomade sécurisé", axe="travail_mobilite",
                           administration="Ministère de l'Agriculture")
-    make_dossier(app, owner, lifecycle.DRAFT, titre="Tchap pour tous")
+    make_dossier(app, owner, states.DRAFT, titre="Tchap pour tous")
     loaded = edition(app)
 
     def found(**filters) -> list[str | None]:
         return [d.title for d in list_dossiers(loaded, Filters(**filters)).dossiers]
 
-    assert found(state=lifecycle.ELIGIBLE) == ["Poste nomade sécurisé"]
+    assert found(state=states.ELIGIBLE) == ["Poste nomade sécurisé"]
     assert found(axis="travail_mobilite") == ["Poste nomade sécurisé"]
     assert found(administration="Ministère de l'Agriculture") == ["Poste nomade sécurisé"]
     assert sorted(found(query="tchap")) == ["Tchap en préfecture", "Tchap pour tous"]
@@ -88,11 +88,11 @@ def test_pages_follow_one_another_without_gap_or_repeat(app, clock, sort):
     clock(2019, 9, 10, 9, 0)
     owner = make_user("porteur@interieur.gouv.fr", "applicant")
     base = dt.datetime(2019, 7, 1, 10, tzinfo=dt.UTC)
-    _bulk(app, owner, 95, state=lifecycle.SUBMITTED, reference=lambda i: f"ETNA2-2019-{i:04d}",
+    _bulk(app, owner, 95, state=states.SUBMITTED, reference=lambda i: f"ETNA2-2019-{i:04d}",
           title=lambda i: f"Projet {i % 7}",  # many equal titles
           submitted_at=lambda i: base + dt.timedelta(hours=i // 4),  # four dossiers per instant
           updated_at=lambda i: base + dt.timedelta(minutes=i % 11))
-    _bulk(app, owner, 12, state=lifecycle.DRAFT, title=lambda i: None if i % 2 else f"Brouillon {i}")  # nulls
+    _bulk(app, owner, 12, state=states.DRAFT, title=lambda i: None if i % 2 else f"Brouillon {i}")  # nulls
     loaded = edition(app)
     filters = Filters(sort=sort)
     seen, cursor, pages = [], None, 0
@@ -132,7 +132,7 @@ class _Reverse:
 def test_a_tampered_cursor_gives_the_first_page(app, client, clock):
     clock(2019, 9, 10, 9, 0)
     owner = make_user("porteur@interieur.gouv.fr", "applicant")
-    _bulk(app, owner, 3, state=lifecycle.SUBMITTED, submitted_at=dt.datetime(2019, 7, 1, tzinfo=dt.UTC))
+    _bulk(app, owner, 3, state=states.SUBMITTED, submitted_at=dt.datetime(2019, 7, 1, tzinfo=dt.UTC))
     for cursor in ("", "%%%", "WzEsMl0", "bm90IGpzb24", "WyJ4IiwgImEiXQ"):
         assert decode_cursor("depot", cursor) is None
     sign_in_as(client, make_user("instructeur@dinsic.gouv.fr", "instructeur"))
@@ -146,8 +146,8 @@ def test_an_unknown_edition_is_not_found(app, client):
 
 
 def test_states_filter_lists_every_state(app):
-    assert list(itertools.chain(listing.Filters.from_args({"etat": s}).state for s in lifecycle.STATES)) == list(
-        lifecycle.STATES)
+    assert list(itertools.chain(listing.Filters.from_args({"etat": s}).state for s in states.STATES)) == list(
+        states.STATES)
     assert listing.Filters.from_args({"etat": "inventé", "tri": "inventé"}) == Filters()
 
 
@@ -155,7 +155,7 @@ def test_large_results_are_counted_up_to_a_limit(app, client, clock, monkeypatch
     clock(2019, 9, 10, 9, 0)
     monkeypatch.setattr(listing, "COUNT_UP_TO", 5)
     owner = make_user("porteur@interieur.gouv.fr", "applicant")
-    _bulk(app, owner, 7, state=lifecycle.SUBMITTED, submitted_at=dt.datetime(2019, 7, 1, tzinfo=dt.UTC))
+    _bulk(app, owner, 7, state=states.SUBMITTED, submitted_at=dt.datetime(2019, 7, 1, tzinfo=dt.UTC))
     page = list_dossiers(edition(app), Filters(), per_page=3)
     assert page.total_reached_limit and len(page.dossiers) == 3
     assert listing.count_dossiers(edition(app), Filters()) == 7

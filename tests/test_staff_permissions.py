@@ -13,6 +13,7 @@ from email.message import EmailMessage
 
 import pytest
 
+import states
 import timekeeping
 from dossiers import lifecycle
 from mail.local import keep_locally
@@ -78,7 +79,7 @@ ALLOWED = {
     READERS: {"owner", "instructeur", "admin", "jury assigned"},
     OWNER: {"owner"},
 }
-STATE_FOR = {"applicant.agreement": lifecycle.AGREEMENT_SENT, "staff.countersign": lifecycle.AGREEMENT_SENT}
+STATE_FOR = {"applicant.agreement": states.AGREEMENT_SENT, "staff.countersign": states.AGREEMENT_SENT}
 
 
 # What an allowed POST must have done: the valid data it is sent with, and a check of its effect read back from the
@@ -102,7 +103,7 @@ def _signed_copy_ready(world, dossier, assignment):
 
 def _a_decision_to_send(world, dossier, assignment):
     db.session.execute(db.update(DecisionBatch).where(DecisionBatch.finished_at.is_(None)).values(finished_at=now()))
-    lifecycle.transition(dossier, lifecycle.NOT_SELECTED, world.people["admin"], "Hors sujet.")
+    lifecycle.transition(dossier, states.NOT_SELECTED, world.people["admin"], "Hors sujet.")
     db.session.commit()
     return {"confirm": "y"}
 
@@ -122,16 +123,16 @@ def _state(dossier) -> str:
 
 
 EFFECTS = {
-    "staff.change_state": (lambda w, d, a: {"to_state": lifecycle.NOT_SELECTED, "comment": "Hors sujet."},
-                           lambda w, d, a: _state(d) == lifecycle.NOT_SELECTED),
+    "staff.change_state": (lambda w, d, a: {"to_state": states.NOT_SELECTED, "comment": "Hors sujet."},
+                           lambda w, d, a: _state(d) == states.NOT_SELECTED),
     "staff.assign": (lambda w, d, a: {"juror_id": str(w.people["jury not assigned"].id)},
                      lambda w, d, a: db.session.execute(db.select(JuryAssignment).filter_by(
                          dossier_id=d.id, juror_id=w.people["jury not assigned"].id)).scalar() is not None),
     "staff.unassign": (lambda w, d, a: {}, lambda w, d, a: db.session.execute(db.select(JuryAssignment).filter_by(
         dossier_id=d.id, juror_id=w.people["jury assigned"].id)).scalar() is None),
     "staff.decide": (lambda w, d, a: {"outcome": "laureat", "amount": "1000"},
-                     lambda w, d, a: _state(d) == lifecycle.LAUREATE),
-    "staff.countersign": (_signed_copy_ready, lambda w, d, a: _state(d) == lifecycle.AGREEMENT_SIGNED),
+                     lambda w, d, a: _state(d) == states.LAUREATE),
+    "staff.countersign": (_signed_copy_ready, lambda w, d, a: _state(d) == states.AGREEMENT_SIGNED),
     "staff.send_decisions": (_a_decision_to_send, lambda w, d, a: _batch_of(d)),
     "staff.send_again": (_failed_again,
                          lambda w, d, a: db.session.get(OutboxMessage, w.failed_message_id).status != FAILED),
@@ -199,7 +200,7 @@ def world(tmp_path_factory):
         for role, user in people.items():
             sign_in_as(clients[role], user)
         answers = etna_answers(app)
-        decided = make_dossier(app, people["other applicant"], lifecycle.NOT_SELECTED, answers=answers)
+        decided = make_dossier(app, people["other applicant"], states.NOT_SELECTED, answers=answers)
         batch = start_batch(app.extensions["editions"].get(EDITION), people["admin"], dispatch=False)
         message = enqueue("note", "quelqu.un@interieur.gouv.fr", "Note", "Bonjour.", dossier_id=decided.id)
         message.status = FAILED
@@ -216,7 +217,7 @@ def world(tmp_path_factory):
 def _target(world: World, endpoint: str):
     """A fresh dossier of the owner, reviewed by « jury assigned », with « jury in conflict » set aside."""
     people = world.people
-    dossier = make_dossier(world.app, people["owner"], STATE_FOR.get(endpoint, lifecycle.UNDER_REVIEW),
+    dossier = make_dossier(world.app, people["owner"], STATE_FOR.get(endpoint, states.UNDER_REVIEW),
                            answers=world.answers)
     assigned = JuryAssignment(dossier_id=dossier.id, juror_id=people["jury assigned"].id, assigned_at=now())
     conflict = JuryAssignment(dossier_id=dossier.id, juror_id=people["jury in conflict"].id, assigned_at=now(),

@@ -13,8 +13,8 @@ import re
 
 import pytest
 
+import states
 from documents.convert import soffice_path
-from dossiers import lifecycle
 from mail.sender import deliver_pending
 from models import Agreement, Dossier, JuryAssignment, Score, User, db
 from tests.journey import ETNA_STEPS, csrf_token, fill_all_steps, sign_in, start_dossier, submit, text
@@ -83,7 +83,7 @@ def test_a_whole_season(season, runner, smtp, clock):
         assert submit(client, dossier_id).status_code == 302
         applicants[key] = client
         dossiers[key] = db.session.get(Dossier, dossier_id)
-    assert {d.state for d in dossiers.values()} == {lifecycle.SUBMITTED}
+    assert {d.state for d in dossiers.values()} == {states.SUBMITTED}
 
     # --- the team and the jury get their accounts from the command line ------------------------------
     for email, role in (("instructrice@dinsic.gouv.fr", "instructeur"), ("experte@privé.fr", "jury"),
@@ -103,12 +103,12 @@ def test_a_whole_season(season, runner, smtp, clock):
 
     tchap, nomade, cantine = dossiers["tchap"], dossiers["nomade"], dossiers["hors-sujet"]
     page = f"/equipe/dossiers/{cantine.id}"
-    refused = _post(team, page, f"{page}/etat", {"to_state": lifecycle.INELIGIBLE, "comment": ""})
+    refused = _post(team, page, f"{page}/etat", {"to_state": states.INELIGIBLE, "comment": ""})
     assert "Un motif est obligatoire" in _flash(team, refused)
-    _post(team, page, f"{page}/etat", {"to_state": lifecycle.INELIGIBLE, "comment": "Hors du champ de l'appel."})
+    _post(team, page, f"{page}/etat", {"to_state": states.INELIGIBLE, "comment": "Hors du champ de l'appel."})
     for dossier in (tchap, nomade):
         page = f"/equipe/dossiers/{dossier.id}"
-        _post(team, page, f"{page}/etat", {"to_state": lifecycle.ELIGIBLE, "comment": "Dossier complet."})
+        _post(team, page, f"{page}/etat", {"to_state": states.ELIGIBLE, "comment": "Dossier complet."})
 
     # --- assignment: two members per dossier; one declares a conflict --------------------------------
     jurors = {u.email: u.id for u in db.session.execute(db.select(User).filter_by(role="jury")).scalars()}
@@ -117,7 +117,7 @@ def test_a_whole_season(season, runner, smtp, clock):
         for juror_id in jurors.values():
             assert "Dossier attribué" in _flash(team, _post(team, page, f"{page}/jury", {"juror_id": juror_id}))
     db.session.expire_all()
-    assert tchap.state == nomade.state == lifecycle.UNDER_REVIEW
+    assert tchap.state == nomade.state == states.UNDER_REVIEW
     assert transitions_of(tchap)[-1].comment == "Dossier attribué au jury."
     assert f"/equipe/jury/dossiers/{cantine.id}" not in expert.get("/equipe/jury").get_data(as_text=True)
     assert expert.get(f"/equipe/jury/dossiers/{cantine.id}").status_code == 404
@@ -164,7 +164,7 @@ def test_a_whole_season(season, runner, smtp, clock):
     assert "2 envoyées sur 2, 0 en échec" in batch_page and "envoi terminé" in batch_page
     assert "2/2" in runner.invoke(args=["decisions", "status", EDITION]).output
     db.session.expire_all()
-    assert (tchap.state, nomade.state) == (lifecycle.AGREEMENT_SENT, lifecycle.NOT_SELECTED)
+    assert (tchap.state, nomade.state) == (states.AGREEMENT_SENT, states.NOT_SELECTED)
 
     report = deliver_pending()
     assert report.failed == 0
@@ -200,12 +200,12 @@ def test_a_whole_season(season, runner, smtp, clock):
     countersigned = _post(team, staff_page, f"{staff_page}/convention/contresignature", {"comment": "Signé par le DG."})
     assert "Convention signée" in _flash(team, countersigned)
     db.session.expire_all()
-    assert tchap.state == lifecycle.AGREEMENT_SIGNED
+    assert tchap.state == states.AGREEMENT_SIGNED
     story = [(t.from_state, t.to_state) for t in transitions_of(tchap)]
-    assert story == [(lifecycle.DRAFT, lifecycle.SUBMITTED), (lifecycle.SUBMITTED, lifecycle.ELIGIBLE),
-                     (lifecycle.ELIGIBLE, lifecycle.UNDER_REVIEW), (lifecycle.UNDER_REVIEW, lifecycle.LAUREATE),
-                     (lifecycle.LAUREATE, lifecycle.AGREEMENT_SENT), (lifecycle.AGREEMENT_SENT,
-                                                                       lifecycle.AGREEMENT_SIGNED)]
+    assert story == [(states.DRAFT, states.SUBMITTED), (states.SUBMITTED, states.ELIGIBLE),
+                     (states.ELIGIBLE, states.UNDER_REVIEW), (states.UNDER_REVIEW, states.LAUREATE),
+                     (states.LAUREATE, states.AGREEMENT_SENT), (states.AGREEMENT_SENT,
+                                                                       states.AGREEMENT_SIGNED)]
     history = text(team.get(staff_page))
     assert "Signé par le DG." in history and "Projet exemplaire." in history
     assert "contresignée" in text(laureate.get(page))

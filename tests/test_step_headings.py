@@ -11,7 +11,7 @@ import re
 import pytest
 from lxml import html
 
-from dossiers import lifecycle
+import states
 from models import Dossier, db
 from tests.conftest import ROOT
 from tests.staff_world import make_user, sign_in_as
@@ -28,7 +28,7 @@ def test_each_step_page_has_one_h1_naming_the_step(app, client, edition_id):
     timekeeping.set_now(edition.opens_at + dt.timedelta(days=1))
     try:
         owner = make_user(f"porteur-{edition_id}@interieur.gouv.fr", "applicant")
-        dossier = Dossier(edition_id=edition.id, revision=edition.revision, owner_id=owner.id, state=lifecycle.DRAFT,
+        dossier = Dossier(edition_id=edition.id, revision=edition.revision, owner_id=owner.id, state=states.DRAFT,
                           answers={}, set_aside={}, completed_steps=[s.key for s in edition.steps])
         db.session.add(dossier)
         db.session.commit()

@@ -5,8 +5,6 @@ from __future__ import annotations
 import os
 import time
 
-from mail.attachments import stored_attachment
-from mail.outbox import enqueue
 from models import Dossier, GeneratedDocument, StoredFile, User, db
 from storage import file_store
 
@@ -26,17 +24,15 @@ def test_gc_lists_then_deletes_only_old_unreferenced_blobs(app, runner):
     dossier = Dossier(edition_id="etna-2019-2", revision="r1", owner_id=user.id)
     db.session.add(dossier)
     db.session.flush()
-    annex, document, attached, orphan, in_flight = (store.save(f"blob {n}".encode()) for n in range(5))
+    annex, document, orphan, in_flight = (store.save(f"blob {n}".encode()) for n in range(4))
     db.session.add(StoredFile(dossier_id=dossier.id, field_key="annexe", original_name="a.pdf", storage_key=annex,
                               sha256=annex, size=6))
     db.session.add(GeneratedDocument(dossier_id=dossier.id, doc_key="dossier", fmt="pdf", inputs_sha256="x",
                                      sha256=document, storage_key=document, filename="d.pdf", size=6))
-    enqueue("test", "agent@interieur.gouv.fr", "Pièce", "Texte",
-            attachments=[stored_attachment(attached, "p.pdf", "application/pdf")])
     db.session.commit()
     half_written = store.path(orphan).parent / ".tmp-abc123"
     half_written.write_bytes(b"half")
-    for key in (annex, document, attached, orphan):
+    for key in (annex, document, orphan):
         _age(store.path(key), TWO_DAYS)
     _age(half_written, TWO_DAYS)
     specification = store.folder / "cahiers-des-charges" / "etna.pdf"  # not a blob: never touched
@@ -48,7 +44,7 @@ def test_gc_lists_then_deletes_only_old_unreferenced_blobs(app, runner):
     assert listed.exit_code == 0, listed.output
     assert orphan in listed.output and ".tmp-abc123" in listed.output
     assert "2 fichier(s)" in listed.output and "rien n'a été supprimé" in listed.output
-    for key in (annex, document, attached, in_flight):
+    for key in (annex, document, in_flight):
         assert key not in listed.output
     assert store.exists(orphan) and half_written.exists()
 
@@ -56,7 +52,7 @@ def test_gc_lists_then_deletes_only_old_unreferenced_blobs(app, runner):
     assert deleted.exit_code == 0, deleted.output
     assert "2 fichier(s) supprimé(s)" in deleted.output
     assert not store.exists(orphan) and not half_written.exists()
-    assert all(store.exists(k) for k in (annex, document, attached, in_flight))
+    assert all(store.exists(k) for k in (annex, document, in_flight))
     assert specification.exists()
     assert not store.path(orphan).parent.exists()  # its emptied folder goes too
 

@@ -6,18 +6,12 @@ import datetime as dt
 
 from flask import Flask, current_app
 
+import states
 import timekeeping
-from documents.formatting import (
-    format_amount,
-    format_date,
-    format_datetime,
-    format_moment,
-    format_size,
-    format_time,
-)
 from documents.generate import stored_size
 from documents.specifications import specifications_size
-from dossiers import deadline, lifecycle
+from editions import deadline
+from formatting import format_amount, format_date, format_datetime, format_moment, format_size, format_time
 from forms.layout import gate_notices, group_total, group_totals, step_layout
 from rich_text import to_html
 from rules.computed import of_group
@@ -30,7 +24,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(format_amount, "amount_fr")
     app.add_template_filter(format_time, "time_fr")
     app.add_template_filter(format_size, "size_fr")
-    app.add_template_filter(lambda s: lifecycle.LABELS.get(s, s), "state_label")
+    app.add_template_filter(states.label, "state_label")
     app.add_template_filter(to_html, "markdown")  # the one renderer of staff text (rich_text)
 
     app.jinja_env.globals.update(step_layout=step_layout, group_total=group_total, group_totals=group_totals,
@@ -42,6 +36,7 @@ def init_app(app: Flask) -> None:
     def globals_():
         return {
             "editions": current_app.extensions["editions"],
+            "states": states,
             "phase_of": deadline.phase,
             "now": timekeeping.now,
             "state_tag_class": _state_tag_class,
@@ -52,11 +47,11 @@ def init_app(app: Flask) -> None:
 def _state_tag_class(state: str) -> str:
     """A DSFR tag modifier per state so a draft never looks submitted."""
     return {
-        lifecycle.DRAFT: "fr-badge--warning",
-        lifecycle.SUBMITTED: "fr-badge--success",
-        lifecycle.INELIGIBLE: "fr-badge--error",
-        lifecycle.NOT_SELECTED: "fr-badge--error",
-        lifecycle.LAUREATE: "fr-badge--success",
+        states.DRAFT: "fr-badge--warning",
+        states.SUBMITTED: "fr-badge--success",
+        states.INELIGIBLE: "fr-badge--error",
+        states.NOT_SELECTED: "fr-badge--error",
+        states.LAUREATE: "fr-badge--success",
     }.get(state, "fr-badge--info")
 
 

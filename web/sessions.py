@@ -13,7 +13,9 @@ from flask import Flask, current_app, g, request, session
 from flask_login import current_user, login_user, logout_user
 
 from accounts import identities
+from extensions import login_manager
 from models import User, db
+from roles import PASSWORD_ROLES
 
 SEEN = "_seen"  # wall-clock second of the last request (not the app clock, which tests and previews freeze)
 
@@ -37,12 +39,14 @@ def end_session() -> None:
 
 def idle_limit(user: User) -> dt.timedelta:
     """Staff and jury hold more than their own dossier: their sessions end sooner."""
-    if user.role in identities.PASSWORD_ROLES:
+    if user.role in PASSWORD_ROLES:
         return dt.timedelta(minutes=float(current_app.config["STAFF_IDLE_MINUTES"]))
     return dt.timedelta(hours=float(current_app.config["APPLICANT_IDLE_HOURS"]))
 
 
 def init_app(app: Flask) -> None:
+    login_manager.user_loader(identities.user_of_session)  # the account a session cookie names, if it stands
+
     @app.before_request
     def end_idle_sessions() -> None:
         if request.endpoint in ("static", "dsfr") or "_user_id" not in session or not current_user.is_authenticated:

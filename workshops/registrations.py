@@ -107,7 +107,7 @@ def confirm(edition: LoadedEdition, workshop: Workshop, registration: WorkshopRe
     db.session.flush()
     from mail.messages import send_workshop_confirmation
 
-    send_workshop_confirmation(edition, workshop, registration)
+    send_workshop_confirmation(edition, workshop, registration, cancel_token(registration))
     return registration
 
 
@@ -133,7 +133,7 @@ def cancel(edition: LoadedEdition, workshop: Workshop,
     db.session.flush()
     from mail.messages import send_workshop_confirmation
 
-    send_workshop_confirmation(edition, workshop, promoted)
+    send_workshop_confirmation(edition, workshop, promoted, cancel_token(promoted))
     return promoted
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from documents.formatting import format_date
+from formatting import format_date
 from forms.fields import Bounds, FrenchDateField
 from forms.types.base import DATE, QUESTION, FieldType
 from forms.types.registry import register

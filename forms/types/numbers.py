@@ -5,18 +5,13 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from documents.formatting import format_amount
+from formatting import format_amount, format_decimal_plain, format_number
 from forms.fields import AmountField, Bounds, WholeNumberField
 from forms.types.base import NUMBER, QUESTION, WHOLE_NUMBER, FieldType
 from forms.types.registry import register
 
 if TYPE_CHECKING:
     from editions.schema import FieldDef
-
-
-def spaced(value: int) -> str:
-    """« 1 200 », with the narrow no-break space French typography puts between thousands."""
-    return f"{value:,}".replace(",", "\u202f")
 
 
 @register
@@ -32,7 +27,7 @@ class Integer(FieldType):
 
     def form_field(self, field, validators, kwargs, row_class):
         low, high = (None if v is None else int(v) for v in (field.min, field.max))
-        bounds = [Bounds(low, high, show=spaced)] if field.min is not None or field.max is not None else []
+        bounds = [Bounds(low, high, show=format_number)] if field.min is not None or field.max is not None else []
         return WholeNumberField(validators=validators + bounds, **kwargs)
 
     def stored(self, field: FieldDef, data: Any) -> Any:
@@ -42,7 +37,7 @@ class Integer(FieldType):
         return Decimal(int(value))
 
     def display(self, field, value, files):
-        return spaced(int(value))
+        return format_number(int(value))
 
     def cell(self, field, value, files):
         return int(value)
@@ -71,7 +66,7 @@ class Amount(FieldType):
         return AmountField(validators=validators + bounds, **kwargs)
 
     def as_text(self, field, value):
-        return f"{Decimal(str(value)):.2f}".replace(".", ",")
+        return format_decimal_plain(value)
 
     def stored(self, field, data):
         return None if data is None else f"{data:.2f}"

@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING, Any
 from wtforms import EmailField, StringField, TelField, TextAreaField
 from wtforms.validators import Length, Regexp
 
+from addresses import DeliverableAddress
 from forms.types.base import QUESTION, FieldType
 from forms.types.registry import register
-from mail.addresses import DeliverableAddress
 
 if TYPE_CHECKING:
     from editions.schema import FieldDef

@@ -209,12 +209,12 @@ def test_a_step_can_be_filled_with_the_keyboard_only(live_server, page_checker):
 def test_a_laureate_finds_the_convention_as_labelled_download_links(live_server, page_checker):
     app, base = live_server
     page, check = page_checker.page, page_checker.check
-    from dossiers import lifecycle
+    import states
     from tests.staff_world import make_dossier, make_user
 
     with app.app_context():
         owner = make_user("camille.martin@interieur.gouv.fr", "applicant")
-        dossier_id = make_dossier(app, owner, lifecycle.AGREEMENT_SENT).id
+        dossier_id = make_dossier(app, owner, states.AGREEMENT_SENT).id
     page.goto(base + "/connexion")
     _sign_in(app, page, base, "camille.martin@interieur.gouv.fr")
     page.wait_for_url("**/mes-dossiers")

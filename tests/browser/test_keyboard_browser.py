@@ -18,7 +18,7 @@ CRITERIA = ("impact", "faisabilite", "reutilisation", "cout")
 
 def _world(app, scored: bool):
     """A dossier under review assigned to one jury member (scored or not), an instructor, their passwords."""
-    from dossiers import lifecycle
+    import states
     from models import Score, db
     from staff import assignments
     from tests.staff_world import PASSWORD, edition, make_dossier, make_user
@@ -28,7 +28,7 @@ def _world(app, scored: bool):
         owner = make_user("camille.martin@interieur.gouv.fr", "applicant")
         team = make_user("instructrice@numerique.gouv.fr", "instructeur")
         juror = make_user("ana.experte@numerique.gouv.fr", "jury")
-        dossier = make_dossier(app, owner, lifecycle.ELIGIBLE, actor=team)
+        dossier = make_dossier(app, owner, states.ELIGIBLE, actor=team)
         assignment = assignments.assign(dossier, juror, team)
         if scored:
             db.session.add(Score(assignment=assignment, revision=edition(app).revision,

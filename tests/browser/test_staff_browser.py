@@ -38,12 +38,12 @@ def test_staff_follow_the_call_and_instruct_a_dossier(live_server, page_checker)
     _submitted_dossier(app)
     email, password = _staff_account(app)
     with app.app_context():
-        from dossiers import lifecycle
+        import states
         from tests.staff_world import make_dossier, make_user
 
         make_user("ana.experte@numerique.gouv.fr", "jury")
         # a second dossier, so the ranking and the decisions list several lines with their controls
-        make_dossier(app, make_user("dominique.bernard@agriculture.gouv.fr", "applicant"), lifecycle.UNDER_REVIEW)
+        make_dossier(app, make_user("dominique.bernard@agriculture.gouv.fr", "applicant"), states.UNDER_REVIEW)
 
     page.goto(base + "/connexion/equipe")
     check("connexion-equipe")

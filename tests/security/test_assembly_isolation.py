@@ -14,8 +14,8 @@ import zipfile
 import pytest
 from pypdf import PdfReader, PdfWriter
 
+import states
 from documents.generate import ensure_document
-from dossiers import lifecycle
 from mail.messages import send_submission_receipt
 from mail.sender import deliver_pending
 from models import Dossier, StoredFile, db
@@ -49,8 +49,8 @@ def owner(app, clock):
 
 @pytest.mark.parametrize("hostile", list(HOSTILE))
 def test_the_zip_lists_the_broken_dossier_with_its_reason_and_holds_the_others(app, client, owner, hostile):
-    good = make_dossier(app, owner, lifecycle.SUBMITTED)
-    broken = with_annex(make_dossier(app, owner, lifecycle.SUBMITTED), HOSTILE[hostile])
+    good = make_dossier(app, owner, states.SUBMITTED)
+    broken = with_annex(make_dossier(app, owner, states.SUBMITTED), HOSTILE[hostile])
     sign_in_as(client, make_user("instructeur@dinsic.gouv.fr", "instructeur"))
     response = client.get("/equipe/editions/etna-2019-2/exports/dossiers-pdf.zip", buffered=True)
     assert response.status_code == 200 and response.mimetype == "application/zip"
@@ -61,7 +61,7 @@ def test_the_zip_lists_the_broken_dossier_with_its_reason_and_holds_the_others(a
 
 
 def test_the_dossier_pdf_of_a_broken_annex_is_a_french_page_and_the_word_version_still_comes(app, client, owner):
-    broken = with_annex(make_dossier(app, owner, lifecycle.SUBMITTED), HOSTILE["chaîne de tableaux"])
+    broken = with_annex(make_dossier(app, owner, states.SUBMITTED), HOSTILE["chaîne de tableaux"])
     sign_in_as(client, owner)
     pdf = client.get(f"/dossiers/{broken.id}/documents/dossier.pdf")
     assert pdf.status_code == 422
@@ -71,7 +71,7 @@ def test_the_dossier_pdf_of_a_broken_annex_is_a_french_page_and_the_word_version
 
 
 def test_the_receipt_of_a_dossier_with_a_broken_annex_goes_with_the_word_version(app, owner, smtp):
-    broken = with_annex(make_dossier(app, owner, lifecycle.SUBMITTED), HOSTILE["chaîne de tableaux"])
+    broken = with_annex(make_dossier(app, owner, states.SUBMITTED), HOSTILE["chaîne de tableaux"])
     send_submission_receipt(broken)
     db.session.commit()
     report = deliver_pending()
@@ -82,7 +82,7 @@ def test_the_receipt_of_a_dossier_with_a_broken_annex_goes_with_the_word_version
 
 
 def test_the_dossier_pdf_carries_no_active_content_of_its_annexes(app, owner):
-    dossier = with_annex(make_dossier(app, owner, lifecycle.SUBMITTED), corpus.active_content(), "actif.pdf")
+    dossier = with_annex(make_dossier(app, owner, states.SUBMITTED), corpus.active_content(), "actif.pdf")
     generated = ensure_document(dossier, "dossier", "pdf")
     data = file_store().read(generated.storage_key)
     reader = PdfReader(io.BytesIO(data))

@@ -8,7 +8,7 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from dossiers import lifecycle
+import states
 from models import Dossier, StoredFile, db
 from tests.journey import pdf_bytes, post_step, start_dossier
 from tests.staff_world import make_dossier, make_user, sign_in_as
@@ -58,7 +58,7 @@ def test_an_uploaded_name_is_stored_clean_and_downloaded_with_the_standard_heade
 
 def test_a_name_stored_with_cr_lf_downloads_under_a_clean_name(app, client, applicant):
     """A name kept before uploads were cleaned: the download still answers, the header holds one line."""
-    dossier = make_dossier(app, applicant, lifecycle.SUBMITTED)
+    dossier = make_dossier(app, applicant, states.SUBMITTED)
     stored = db.session.get(StoredFile, dossier.answers["lettre_engagement"][0])
     stored.original_name = "lettre\r\nX-Injected: oui\r\n.pdf"
     db.session.commit()
@@ -70,7 +70,7 @@ def test_a_name_stored_with_cr_lf_downloads_under_a_clean_name(app, client, appl
 
 def test_the_xlsx_export_holds_a_name_and_answers_with_nul_and_control_characters(app, client, applicant):
     nul = "\x00" if db.engine.dialect.name == "sqlite" else ""  # PostgreSQL stores no NUL in text at all
-    dossier = make_dossier(app, applicant, lifecycle.SUBMITTED, titre=f"Titre{nul} avec\x0b contrôle")
+    dossier = make_dossier(app, applicant, states.SUBMITTED, titre=f"Titre{nul} avec\x0b contrôle")
     stored = db.session.get(StoredFile, dossier.answers["lettre_engagement"][0])
     stored.original_name = f"lettre{nul}\x01\x1b.pdf"
     db.session.commit()

@@ -6,6 +6,7 @@ import io
 
 import pytest
 
+import states
 from models import Dossier, StoredFile, db
 from storage import file_store
 from tests.journey import csrf_token, pdf_bytes, start_dossier, text
@@ -97,13 +98,12 @@ def test_a_file_of_another_field_or_dossier_is_not_removed(app, client, dossier_
 
 
 def test_a_replaced_signed_convention_is_deleted_row_and_bytes(app, client, clock):
-    from dossiers import lifecycle
     from staff.agreements import agreement_of
     from tests.staff_world import form_token, make_dossier
 
     clock(2019, 11, 4, 10)
     owner = make_user("porteur@interieur.gouv.fr", "applicant")
-    dossier = make_dossier(app, owner, lifecycle.AGREEMENT_SENT)
+    dossier = make_dossier(app, owner, states.AGREEMENT_SENT)
     sign_in_as(client, owner)
     page = f"/dossiers/{dossier.id}/convention"
     token = form_token(client.get(page).get_data(as_text=True))

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from dossiers import lifecycle
+import states
 from models import Dossier, StoredFile, db
 from staff.agreements import agreement_of
 from storage import file_store
@@ -54,7 +54,7 @@ def test_the_annex_step_answers_each_hostile_pdf_in_french(app, client, clock):
 def laureate(app, clock):
     clock(2019, 11, 4, 10)
     owner = make_user("porteur@interieur.gouv.fr", "applicant")
-    return owner, make_dossier(app, owner, lifecycle.AGREEMENT_SENT)
+    return owner, make_dossier(app, owner, states.AGREEMENT_SENT)
 
 
 def test_the_signed_convention_upload_answers_each_hostile_pdf_in_french(app, client, laureate):

@@ -6,6 +6,7 @@ from flask import abort, current_app, flash
 from flask_login import current_user
 
 from dossiers import permissions, revisions
+from editions import revisions as edition_revisions
 from editions.model import LoadedEdition
 from models import Dossier, db
 
@@ -19,7 +20,7 @@ def dossier_or_404(dossier_id: int) -> tuple[Dossier, LoadedEdition]:
     if edition is None:
         abort(404)
     if not dossier.is_draft:
-        return dossier, revisions.edition_at(edition, dossier.revision)  # as it was submitted
+        return dossier, edition_revisions.edition_at(edition, dossier.revision)  # as it was submitted
     if permissions.can_edit_answers(current_user, dossier) and dossier.revision != edition.revision:
         moved = revisions.bring_up_to_date(dossier, edition)
         db.session.commit()

@@ -6,8 +6,8 @@ from flask import Response, abort, flash, jsonify, redirect, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy.orm.exc import StaleDataError
 
-from documents.formatting import format_time
 from dossiers import editing, operations
+from formatting import format_time
 from forms.pending import BODY_CAP, TEXT_CAP, bounded_input
 from models import db
 from timekeeping import now

@@ -7,10 +7,12 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy.orm.exc import StaleDataError
 
+import states
 from documents.generate import documents_for
-from dossiers import deadline, editing, lifecycle, operations, permissions
+from dossiers import editing, operations, permissions
 from dossiers.carry_over import previous_dossiers
 from dossiers.navigation import progress
+from editions import deadline
 from forms.answers import step_errors
 from models import Dossier, db
 from rules.evaluation import findings
@@ -96,7 +98,7 @@ def submit(dossier_id: int):
     if not form.validate_on_submit():
         flash("Le formulaire a expiré : rechargez la page et déposez à nouveau.", "error")
         return redirect(url_for("applicant.summary", dossier_id=dossier.id))
-    if dossier.state != lifecycle.DRAFT and permissions.is_owner(current_user, dossier):
+    if dossier.state != states.DRAFT and permissions.is_owner(current_user, dossier):
         flash(f"Ce dossier a déjà été déposé sous la référence {dossier.reference}.", "info")
         return redirect(url_for("applicant.summary", dossier_id=dossier.id))
     seen = request.form.get("version", "")

@@ -7,8 +7,9 @@ from flask_login import current_user, login_required
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.datastructures import CombinedMultiDict, MultiDict
 
-from dossiers import annexes, deadline, editing, operations, permissions
+from dossiers import annexes, editing, operations, permissions
 from dossiers.navigation import progress
+from editions import deadline
 from forms.answers import extract_answers, form_for, validate_step
 from forms.files import pending_uploads
 from forms.groups import apply_row_action, row_action

@@ -7,7 +7,7 @@ from wtforms import EmailField, HiddenField, PasswordField
 from wtforms.validators import EqualTo, InputRequired, Length
 
 from accounts.passwords import MIN_LENGTH
-from mail.addresses import DeliverableAddress
+from addresses import DeliverableAddress
 
 
 class LinkRequestForm(FlaskForm):

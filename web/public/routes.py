@@ -1,4 +1,4 @@
-"""Views of the public pages; the deadline rules come from dossiers.deadline."""
+"""Views of the public pages; the deadline rules come from editions.deadline."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from flask import abort, current_app, redirect, render_template, url_for
 
 from documents import CONTENT_TYPES
 from documents.specifications import ensure_specifications
-from dossiers import deadline
+from editions import deadline
 from editions.model import LoadedEdition
 from web.downloads import send_download
 from web.public import bp

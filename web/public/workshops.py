@@ -7,8 +7,8 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, StringField
 from wtforms.validators import InputRequired, Length
 
+from addresses import DeliverableAddress
 from extensions import limiter
-from mail.addresses import DeliverableAddress
 from models import db
 from web.public import bp
 from web.public.routes import get_edition_or_404

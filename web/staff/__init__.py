@@ -4,17 +4,16 @@ Anonymous visitors are sent to the staff sign-in; applicants are refused; each v
 finer right (programme team only, or the jury member reviewing the dossier) in web.staff.access.
 """
 
-from babel.numbers import format_decimal
 from flask import Blueprint, abort
 from flask_login import current_user
 
-from documents.formatting import format_percent
 from dossiers import permissions
 from extensions import login_manager
+from formatting import format_note, format_percent
 
 bp = Blueprint("staff", __name__, url_prefix="/equipe")
 bp.add_app_template_filter(format_percent, "percent_fr")
-bp.add_app_template_filter(lambda value: format_decimal(value, "#,##0.00", locale="fr_FR"), "note_fr")
+bp.add_app_template_filter(format_note, "note_fr")
 login_manager.blueprint_login_views["staff"] = "auth.staff_sign_in"
 
 

@@ -7,9 +7,9 @@ from functools import wraps
 from flask import abort, current_app
 from flask_login import current_user
 
-from documents.generate import edition_of
 from dossiers import permissions
 from editions.model import LoadedEdition
+from editions.revisions import edition_of
 from models import Dossier, JuryAssignment, db
 
 

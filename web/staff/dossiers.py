@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+import states
 from documents.generate import documents_for
 from dossiers import lifecycle
 from forms.answers import visible_steps
@@ -23,7 +24,7 @@ def dossier_list(edition_id: str):
     filters = listing.Filters.from_args(request.args)
     page = listing.list_dossiers(edition, filters, request.args.get("apres"))
     return render_template("staff/dossier_list.html", edition=edition, filters=filters, page=page,
-                           sorts=listing.SORTS, states=lifecycle.STATES,
+                           sorts=listing.SORTS, state_choices=states.STATES,
                            administrations=listing.administrations(edition),
                            page_number=request.args.get("page", 1, type=int))
 
@@ -72,7 +73,7 @@ def change_state(dossier_id: int):
     if not _carried_out(lambda: instruction.change_state(dossier, form.to_state.data, current_user,
                                                          form.comment.data), lifecycle.TransitionRefused):
         return _back_to(dossier.id, "instruction")
-    flash(f"Le dossier est maintenant « {lifecycle.LABELS[dossier.state]} ».", "success")
+    flash(f"Le dossier est maintenant « {states.LABELS[dossier.state]} ».", "success")
     return _back_to(dossier.id)
 
 
@@ -120,7 +121,7 @@ def decide(dossier_id: int):
                                                           form.comment.data, current_user),
                         decisions.DecisionRefused, prefix=f"{dossier.reference} : "):
         return back
-    flash(f"{dossier.reference} : décision « {lifecycle.LABELS[dossier.state]} » enregistrée. Elle sera communiquée "
+    flash(f"{dossier.reference} : décision « {states.LABELS[dossier.state]} » enregistrée. Elle sera communiquée "
           "au porteur lors de l'envoi des décisions.", "success")
     return back
 

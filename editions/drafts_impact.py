@@ -8,20 +8,10 @@ from __future__ import annotations
 
 from collections import Counter
 
-from dossiers import lifecycle
-from dossiers.carry_over import _compatible
-from editions.loader import InvalidEdition, parse_yaml, validate_data
+import states
 from editions.model import LoadedEdition
+from editions.revisions import answer_fits, parse_revision
 from models import Dossier, EditionRevision, db
-
-
-def _edition_from(stored: EditionRevision) -> LoadedEdition | None:
-    try:
-        data, positions = parse_yaml(stored.source, stored.edition_id)
-        return LoadedEdition(definition=validate_data(data, positions, stored.edition_id), path=None,
-                             source=stored.source)
-    except InvalidEdition:
-        return None
 
 
 def affected_drafts(edition: LoadedEdition) -> list[str]:
@@ -29,13 +19,13 @@ def affected_drafts(edition: LoadedEdition) -> list[str]:
     drafts hold an answer to it."""
     revisions = db.session.execute(
         db.select(Dossier.revision, db.func.count()).filter(
-            Dossier.edition_id == edition.id, Dossier.state == lifecycle.DRAFT,
+            Dossier.edition_id == edition.id, Dossier.state == states.DRAFT,
             Dossier.revision != edition.revision).group_by(Dossier.revision)).all()
     counts: Counter[str] = Counter()
     labels: dict[str, str] = {}
     for revision, _ in revisions:
         stored = db.session.get(EditionRevision, (edition.id, revision))
-        old = _edition_from(stored) if stored else None
+        old = parse_revision(edition.id, revision, stored.source) if stored else None
         if old is None:
             continue
         changed = {key: field for key, field in old.fields.items()
@@ -43,12 +33,12 @@ def affected_drafts(edition: LoadedEdition) -> list[str]:
         if not changed:
             continue
         drafts = db.session.execute(db.select(Dossier.answers).filter_by(
-            edition_id=edition.id, state=lifecycle.DRAFT, revision=revision)).scalars()
+            edition_id=edition.id, state=states.DRAFT, revision=revision)).scalars()
         for answers in drafts:
             for key, field in changed.items():
                 value = (answers or {}).get(key)
                 new = edition.fields.get(key)
-                if value not in (None, "", []) and (new is None or not _compatible(field, new, value)):
+                if value not in (None, "", []) and (new is None or not answer_fits(field, new, value)):
                     counts[key] += 1
                     labels[key] = field.label
     return [f"  {count} brouillon(s) ont une réponse à « {labels[key]} » "

@@ -4,6 +4,7 @@ Internationalised addresses: a domain with accents (agent@élysée.fr) is accept
 ASCII form (IDNA) by the transport; an accent before the @ (josé.dupont@…) is refused where it is typed,
 with the address to type instead. Delivering it would need SMTPUTF8 from every relay on the way, which
 State mail servers do not all offer: a message accepted by the form then lost is worse than a clear refusal.
+A leaf module (it imports nothing from the project): the forms, the outbox and the CLI share this one rule.
 """
 
 from __future__ import annotations
