@@ -238,6 +238,7 @@ def _tail(path: Path, size: int = 400) -> str:
 
 _instances: dict[tuple[int, Setup], WarmConverter] = {}
 _registry_lock = threading.Lock()
+_stopped_at_exit: set[int] = set()  # the processes that arranged to stop their instances at exit
 
 
 def converter(setup: Setup) -> WarmConverter:
@@ -245,7 +246,8 @@ def converter(setup: Setup) -> WarmConverter:
     with _registry_lock:
         key = (os.getpid(), setup)
         if key not in _instances:
-            if not any(pid == os.getpid() for pid, _ in _instances):
+            if os.getpid() not in _stopped_at_exit:
+                _stopped_at_exit.add(os.getpid())
                 atexit.register(shutdown, os.getpid())
             _instances[key] = WarmConverter(setup)
         return _instances[key]
