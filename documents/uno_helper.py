@@ -43,15 +43,19 @@ def main() -> int:
          f"--accept=pipe,name={args.pipe};urp;StarOffice.ComponentContext"],
         stdin=subprocess.DEVNULL, stdout=sys.stderr, stderr=sys.stderr, pass_fds=(args.lock_fd,))
     os.close(args.lock_fd)  # LibreOffice holds the profile's lock from now on
-    desktop = _connect(args.pipe, office, parent)
-    if desktop is None:
-        _reply(out, {"error": f"LibreOffice stopped while starting (status {office.poll()})"})
+    signal.signal(signal.SIGTERM, lambda *_: _stop_group())
+    try:
+        desktop = _connect(args.pipe, office, parent)
+        if desktop is None:
+            _reply(out, {"error": f"LibreOffice stopped while starting (status {office.poll()})"})
+            return 1
+        _warm_up(desktop, office, args.profile)
+        _reply(out, {"ready": True, "soffice": office.pid})
+        for line in sys.stdin:
+            _reply(out, _convert(desktop, office, json.loads(line)))
+        _stop(desktop, office)  # the app closed our stdin: it is stopping, or gone
+    finally:  # whatever happened (a reply to an app that died raises BrokenPipeError), LibreOffice goes with us
         _stop_group()
-    _warm_up(desktop, office, args.profile)
-    _reply(out, {"ready": True, "soffice": office.pid})
-    for line in sys.stdin:
-        _reply(out, _convert(desktop, office, json.loads(line)))
-    _stop(desktop, office)  # the app closed our stdin: it is stopping, or gone
     return 0
 
 
@@ -79,6 +83,15 @@ def _property(name: str, value) -> PropertyValue:
     return item
 
 
+def _value(kind: str, value: str):
+    """An option as the app types it for `--convert-to` (("long", "2")), as a Python value UNO converts."""
+    if kind == "boolean":
+        return value == "true"
+    if kind == "long":
+        return int(value)
+    return value
+
+
 def _convert(desktop, office: subprocess.Popen, request: dict) -> dict:
     if office.poll() is not None:
         return {"error": f"LibreOffice exited (status {office.returncode})", "dead": True}
@@ -90,7 +103,8 @@ def _convert(desktop, office: subprocess.Popen, request: dict) -> dict:
              _property("MacroExecutionMode", 0)))
         if document is None:
             return {"error": "Error: source file could not be loaded", "dead": False}
-        filter_data = tuple(_property(key, value) for key, value in request.get("options", {}).items())
+        filter_data = tuple(_property(key, _value(kind, value))
+                            for key, (kind, value) in request.get("options", {}).items())
         arguments = (_property("FilterName", request["filter"]),
                      _property("FilterData", uno.Any("[]com.sun.star.beans.PropertyValue", filter_data)))
         uno.invoke(document, "storeToURL", (uno.systemPathToFileUrl(request["target"]), arguments))

@@ -176,7 +176,8 @@ class WarmConverter:
 
     # -- conversions ------------------------------------------------------------------------------------------
 
-    def convert(self, source: Path, target: Path, filter_name: str, options: dict, timeout: float) -> None:
+    def convert(self, source: Path, target: Path, filter_name: str, options: dict[str, tuple[str, str]],
+                timeout: float) -> None:
         """Write `target` from `source`; WarmUnavailable (convert cold), WarmTimeout or WarmFailed otherwise."""
         if not self.lock.acquire(timeout=timeout):
             raise WarmUnavailable("the warm converter stayed busy")

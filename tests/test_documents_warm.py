@@ -119,6 +119,19 @@ def test_the_dossier_is_converted_by_one_libreoffice_kept_running(warm_app):
     assert not list(scratch.process_folder().glob("convert-*"))  # the work files went with each conversion
 
 
+def test_the_warm_converter_passes_the_pdf_export_options_on(warm_app, tmp_path):
+    # the options as convert.pdf_export_options types them for --convert-to: the same for both paths
+    source = tmp_path / "dossier.docx"
+    source.write_bytes(_dossier_docx(warm_app))
+    options = {"UseTaggedPDF": ("boolean", "true"), "SelectPdfVersion": ("long", "2")}
+
+    _instance().convert(source, tmp_path / "dossier.pdf", convert.PDF_FILTER, options, 120)
+
+    catalog = PdfReader(tmp_path / "dossier.pdf").trailer["/Root"]
+    assert catalog["/MarkInfo"]["/Marked"] and "/StructTreeRoot" in catalog  # tagged
+    assert b"<pdfaid:part>2</pdfaid:part>" in catalog["/Metadata"].get_object().get_data()  # PDF/A-2
+
+
 def test_a_killed_libreoffice_is_restarted_and_the_next_conversion_succeeds(warm_app):
     data = _dossier_docx(warm_app)
     convert.docx_to_pdf(data)
