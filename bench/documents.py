@@ -210,6 +210,7 @@ def _conversions(app, data: bytes) -> tuple[list[str], str]:
     median_warm, p95_warm = statistics.median(warm_ms), report.percentile(warm_ms, 95)
     median_cold, worst_cold = statistics.median(cold_ms), max(cold_ms)
     verdict = "tenue" if median_warm <= 400 else "**non tenue**"
+    start_text, ratio_text = f"{start_s:.1f} s".replace(".", ","), f"{median_cold / median_warm:.1f}".replace(".", ",")
     lines = [f"  DOCX → PDF du dossier, LibreOffice gardé en marche : démarrage {start_s:.1f} s, première "
              f"{first_warm:.0f} ms, puis médiane {median_warm:.0f} ms, p95 {p95_warm:.0f} ms ({WARM_SAMPLES} "
              f"conversions ; cible médiane ≤ 400 ms : {verdict.strip('*')}) ; {memory:.0f} Mio résidents ; "
@@ -221,11 +222,11 @@ def _conversions(app, data: bytes) -> tuple[list[str], str]:
         "intercalés dans la même exécution :", "",
         "| conversion | démarrage | première | médiane | p95 | pire | échantillons |",
         "| --- | --- | --- | --- | --- | --- | --- |",
-        f"| LibreOffice gardé en marche (`documents/warm.py`) | {start_s:.1f} s | {first_warm:.0f} ms | "
+        f"| LibreOffice gardé en marche (`documents/warm.py`) | {start_text} | {first_warm:.0f} ms | "
         f"{median_warm:.0f} ms | {p95_warm:.0f} ms | {max(warm_ms):.0f} ms | {WARM_SAMPLES} |",
         f"| à froid, un `soffice --convert-to` par document | à chaque fois | {first_cold:.0f} ms | "
         f"{median_cold:.0f} ms | — | {worst_cold:.0f} ms | {COLD_SAMPLES} |", "",
-        f"Cible : le dossier converti en 400 ms au plus (médiane) : {verdict}, {median_cold / median_warm:.1f} fois "
+        f"Cible : le dossier converti en 400 ms au plus (médiane) : {verdict}, {ratio_text} fois "
         f"plus vite qu'à froid. Le LibreOffice gardé en marche et son programme occupent {memory:.0f} Mio de "
         f"mémoire résidente ; {restarts} redémarrage(s) pendant la mesure. p95 : rang le plus proche (une valeur "
         "mesurée, dépassée par 5 % des conversions au plus)."])

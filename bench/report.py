@@ -34,7 +34,7 @@ def percentile(values: list[float], q: float) -> float:
 
 def load() -> str:
     one, five, fifteen = os.getloadavg()
-    return f"{one:.2f} / {five:.2f} / {fifteen:.2f}"
+    return f"{one:.2f} / {five:.2f} / {fifteen:.2f}".replace(".", ",")
 
 
 def _commit() -> str:
