@@ -88,9 +88,9 @@ def warm_app(app, tmp_path, monkeypatch):
 
 
 def _dossier_docx(app) -> bytes:
-    from documents.context import sample_context
     from documents.generate import template_path
     from documents.render import render_docx
+    from documents.samples import sample_context
 
     edition = app.extensions["editions"].get("etna-2019-2")
     return render_docx(template_path(edition.document("dossier")), sample_context(edition))
