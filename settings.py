@@ -106,6 +106,11 @@ class Settings(BaseModel):
     BACKGROUND_MAIL: Flag = True  # the embedded default delivers mail from a thread of the app
     SOFFICE: Text = None  # path of LibreOffice; found on PATH when unset
     SOFFICE_PROFILES: Annotated[int, Field(ge=1)] = 4  # LibreOffice user profiles in the pool (one per conversion)
+    SOFFICE_WARM: Flag = True  # keep one LibreOffice running per converting process (documents/warm.py)
+    SOFFICE_PYTHON: Text = None  # LibreOffice's Python, with `uno`; None: beside soffice, else /usr/bin/python3
+    SOFFICE_TIMEOUT: Annotated[float, Field(gt=0)] = 120.0  # one conversion at most; then LibreOffice is killed
+    SOFFICE_START_TIMEOUT: Annotated[float, Field(gt=0)] = 60.0  # seconds a warm LibreOffice may take to start
+    SOFFICE_RETRY_SECONDS: Annotated[float, Field(ge=0)] = 300.0  # after a failed warm start, convert cold this long
     LOG_JSON: Flag = False  # one JSON object per log line (production)
     REDIS_URL: Text = None  # set: documents and mail go through RQ workers (`flask --app app jobs worker`)
     JOBS_EAGER: Flag = False  # run after-commit tasks at once, in the committing thread (tests)

@@ -1,7 +1,8 @@
 """Run every benchmark section in one go and print its figures (`make bench`).
 
 Sections: documents (always), the form step and the deadline rush (PostgreSQL and wrk), staff pages and
-exports at 100 000 dossiers (PostgreSQL). A section that cannot run here says why instead.
+exports at 100 000 dossiers (PostgreSQL). A section that cannot run here says why instead. A section that
+returns a bench.report.Section rewrites its own block of docs/benchmarks.md from this run.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ import importlib
 import logging
 import sys
 import time
+
+from bench import report
 
 SECTIONS = ["bench.documents", "bench.step", "bench.rush", "bench.staff"]
 
@@ -25,8 +28,12 @@ def main(names: list[str]) -> int:
             print(f"{name} : section absente ({exc})")
             continue
         section_start = time.perf_counter()
-        for line in module.run():
+        result = module.run()
+        for line in result:
             print(line, flush=True)
+        if getattr(result, "markdown", ""):
+            report.write_block(result.name, result.markdown)
+            print(f"  (écrit dans docs/benchmarks.md ; charge {report.load()})", flush=True)
         print(f"  ({time.perf_counter() - section_start:.0f} s)\n", flush=True)
     print(f"Mesures terminées en {time.perf_counter() - started:.0f} s.")
     return 0

@@ -24,3 +24,4 @@
 # RATELIMIT_STORAGE_URI = "redis://127.0.0.1:6379/1"
 
 # SOFFICE = "/usr/bin/soffice"                  # LibreOffice, for the PDF documents
+# SOFFICE_WARM = False                          # one soffice per document instead of one kept running

@@ -36,12 +36,23 @@ def worker(burst: bool) -> None:
     # could outlive a killed worker and renew its lock.
     scheduler = SchedulerThread([QUEUE_NAME], redis_client(app))
     scheduler.start()
+    _start_warm_converter()
     try:
         # SimpleWorker runs jobs in this process, inside the app context the `flask` command pushed.
         SimpleWorker([QUEUE_NAME], connection=redis_client(app)).work(burst=burst, with_scheduler=False)
     finally:
         stop.set()
         scheduler.stop()
+
+
+def _start_warm_converter() -> None:
+    """The worker converts the documents: its LibreOffice starts now, beside the first jobs, not on the first one."""
+    from documents.convert import warm_setup
+    from documents.warm import start_in_background
+
+    setup = warm_setup()
+    if setup is not None:
+        start_in_background(setup)
 
 
 @jobs_cli.command("relay")

@@ -105,6 +105,7 @@ def _fake_soffice(tmp_path: Path, body: str) -> str:
 
 def test_a_conversion_that_hangs_is_stopped_with_everything_it_started(app, tmp_path, monkeypatch):
     child = tmp_path / "child.pid"
+    monkeypatch.setitem(app.config, "SOFFICE_WARM", False)  # the cold path (the warm one: test_documents_warm)
     monkeypatch.setitem(app.config, "SOFFICE", _fake_soffice(tmp_path, f"sleep 60 &\necho $! > {child}\nwait\n"))
     with pytest.raises(convert.ConversionError, match="did not finish within 1 s"):
         convert.docx_to_pdf(b"PK", timeout=1)
@@ -114,6 +115,7 @@ def test_a_conversion_that_hangs_is_stopped_with_everything_it_started(app, tmp_
 
 def test_a_failed_conversion_says_what_libreoffice_said(app, tmp_path, monkeypatch):
     script = _fake_soffice(tmp_path, "echo 'Error: source file could not be loaded' >&2\nexit 1\n")
+    monkeypatch.setitem(app.config, "SOFFICE_WARM", False)
     monkeypatch.setitem(app.config, "SOFFICE", script)
     with pytest.raises(convert.ConversionError, match="failed \\(1\\): Error: source file could not be loaded"):
         convert.docx_to_pdf(b"PK")

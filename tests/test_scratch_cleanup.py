@@ -27,7 +27,8 @@ from pathlib import Path
 from app import create_app
 folder = Path(sys.argv[1])
 app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'db.sqlite3'}", "SECRET_KEY": "x",
-                  "FILES_FOLDER": str(folder / "files"), "SOFFICE_PROFILES": 2})
+                  "FILES_FOLDER": str(folder / "files"), "SOFFICE_PROFILES": 2,
+                  "SOFFICE_WARM": False})  # the cold pool; a warm LibreOffice's end: test_documents_warm
 with app.app_context():
     from documents.convert import docx_to_pdf
     pdf = docx_to_pdf(Path(sys.argv[2]).read_bytes())

@@ -11,6 +11,7 @@ import pytest
 
 from models import Job, db
 from models.jobs import DONE
+from storage.scratch import scratch_root
 from tests.faults.scenes import (
     APPLICANT,
     copies,
@@ -75,7 +76,9 @@ def test_a_submission_while_redis_is_out_succeeds_and_its_work_follows_once(app,
 def test_a_jobs_worker_killed_during_libreoffice_makes_each_document_once(app, client, clock, workers):
     dossier_id = submitted(client, clock)
     first = workers("jobs")
-    converter = wait_until(lambda: bool(first.children("soffice")), timeout=60, step=0.02)
+    work = scratch_root() / f"proc-{first.process.pid}"  # its LibreOffice runs from its start: wait for the dossier
+    converter = wait_until(lambda: bool(first.children("soffice")) and any(work.glob("convert-*/document.docx")),
+                           timeout=60, step=0.02)
     children = first.children("soffice")
     first.kill()
     for pid in children:  # the orphaned LibreOffice, as a machine reboot would take it
