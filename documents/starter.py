@@ -219,7 +219,7 @@ def convention_starter(edition: LoadedEdition):
     _tag_row(table, "{%tr endfor %}")
     cells = table.add_row().cells
     _bold(cells[0], "Total")
-    cells[2].text, cells[3].text = "100 %", "{{ c.amount_granted }}"
+    cells[2].text, cells[3].text = "100\u00a0%", "{{ c.amount_granted }}"  # a no-break space, as the shares
     document.add_heading("Article 4 — Durée et suivi", level=2)
     document.add_paragraph("[Durée de la convention, comité de suivi, rapport final, communication, résiliation, "
                            "litiges : à rédiger pour cet appel.]")

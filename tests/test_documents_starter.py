@@ -80,6 +80,7 @@ def test_starters_of_each_shipped_edition_pass_the_check_and_fill_with_its_sampl
     schedule = next(t for t in convention.tables if t.rows[0].cells[0].text == "Versement")
     assert [[c.text for c in row.cells] for row in schedule.rows[1:-1]] == [
         [v["label"], v["when"], v["share"], v["amount"]] for v in context["c"]["instalments"]]
+    assert [c.text for c in schedule.rows[-1].cells] == ["Total", "", "100\u00a0%", context["c"]["amount_granted"]]
 
 
 NEW_CALL = (ROOT / "workflows" / "innovation-2020-1.yaml").read_text(encoding="utf-8")
