@@ -20,7 +20,7 @@ import docx
 import pytest
 from sqlalchemy.orm.attributes import flag_modified
 
-from dossiers import lifecycle
+import states
 from models import Dossier, OutboxMessage, WorkshopRegistration, WorkshopSeats, db
 from tests.conftest import IsolatedClient, _database_url, _drop_schema
 from tests.journey import csrf_token, post_step, register_to_workshop, sign_in, start_dossier, submit, text
@@ -365,7 +365,7 @@ def test_a_new_call_written_in_yaml_runs_its_season_over_http(call_app, clock):
     assert "Dossier non éligible" in summary and GATE in summary
     refused = submit(first, dossier_id)
     assert f"Ce dossier n'est pas éligible : {GATE}" in text(first.get(refused.headers["Location"]))
-    assert _stored(dossier_id).state == lifecycle.DRAFT and _stored(dossier_id).reference is None
+    assert _stored(dossier_id).state == states.DRAFT and _stored(dossier_id).reference is None
     # typing the barred answer again holds the deposit back too, on the summary and on the server
     assert post_step(first, dossier_id, "porteur", {**answers["porteur"], "nature": "collectivite"}).status_code == 422
     summary = text(first.get(f"/dossiers/{dossier_id}/recapitulatif"))
@@ -373,7 +373,7 @@ def test_a_new_call_written_in_yaml_runs_its_season_over_http(call_app, clock):
     refused = submit(first, dossier_id)
     assert "Modifications non validées ou à corriger avant le dépôt : « Porteur »" in text(
         first.get(refused.headers["Location"]))
-    assert _stored(dossier_id).state == lifecycle.DRAFT
+    assert _stored(dossier_id).state == states.DRAFT
     assert post_step(first, dossier_id, "porteur", answers["porteur"]).status_code == 302
 
     # a second applicant fills every step in time, but waits
@@ -391,14 +391,14 @@ def test_a_new_call_written_in_yaml_runs_its_season_over_http(call_app, clock):
     assert "Déposer le dossier</button>" in text(first.get(f"/dossiers/{dossier_id}/recapitulatif"))
     assert submit(first, dossier_id).status_code == 302
     deposited = _stored(dossier_id)
-    assert (deposited.state, deposited.reference) == (lifecycle.SUBMITTED, "REEMPLOI1-2022-0001")
+    assert (deposited.state, deposited.reference) == (states.SUBMITTED, "REEMPLOI1-2022-0001")
     assert deposited.submitted_at.replace(tzinfo=dt.UTC) == dt.datetime(2022, 6, 30, 14, 59, 30, tzinfo=dt.UTC)
     assert deposited.answers["aide_demandee"] == "50000.00" and deposited.answers["nature"] == "service_etat"
 
     clock(2022, 6, 30, 17, 0, 30)
     response = submit(second, late_id)
     late = _stored(late_id)
-    assert late.state == lifecycle.DRAFT and late.reference is None and late.submitted_at is None
+    assert late.state == states.DRAFT and late.reference is None and late.submitted_at is None
     assert response.status_code == 302
     refusal = text(second.get(response.headers["Location"]))
     assert "L'appel à projets est clos : il n'est plus possible de modifier ni de déposer un dossier." in refusal
@@ -409,9 +409,9 @@ def test_a_new_call_written_in_yaml_runs_its_season_over_http(call_app, clock):
     team = app.test_client()
     assert staff_sign_in(team, "instruction@numerique.gouv.fr").status_code == 302
     staff_page = f"/equipe/dossiers/{dossier_id}"
-    for state in (lifecycle.ELIGIBLE, lifecycle.UNDER_REVIEW):
+    for state in (states.ELIGIBLE, states.UNDER_REVIEW):
         assert _post(team, staff_page, f"{staff_page}/etat", {"to_state": state, "comment": ""}).status_code == 302
-    assert _stored(dossier_id).state == lifecycle.UNDER_REVIEW
+    assert _stored(dossier_id).state == states.UNDER_REVIEW
     decisions = f"/equipe/editions/{EDITION}/decisions"
     decided = _post(team, decisions, f"{staff_page}/decision",
                     {"outcome": "laureat", "amount": "45 000,05", "back": "decisions"})
@@ -419,7 +419,7 @@ def test_a_new_call_written_in_yaml_runs_its_season_over_http(call_app, clock):
     app.config["JOBS_EAGER"] = True  # the batch, and the convention it produces, run at once
     sent = _post(team, decisions, f"{decisions}/envoi", {"confirm": "y"})
     assert "1 envoyée sur 1, 0 en échec, 0 restante — envoi terminé" in text(team.get(sent.headers["Location"]))
-    assert _stored(dossier_id).state == lifecycle.AGREEMENT_SENT
+    assert _stored(dossier_id).state == states.AGREEMENT_SENT
 
     # --- the convention as the laureate downloads it: 40/40/20 of 45 000,05 € --------------------------
     convention = _docx(first, f"/dossiers/{dossier_id}/documents/convention.docx")
