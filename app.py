@@ -18,6 +18,7 @@ def load_registrations() -> None:
     (editions.check_registry) and their background tasks (jobs.tasks). editions and jobs never import
     them, so these packages' own imports of editions and jobs make no circle."""
     import documents.checks  # noqa: F401 — check: the variables of Word templates
+    import documents.convert  # noqa: F401 — worker start: the warm LibreOffice
     import documents.generate  # noqa: F401 — task: documents.produce
     import mail.checks  # noqa: F401 — check: the variables of email texts
     import mail.sender  # noqa: F401 — task: mail.deliver

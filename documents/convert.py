@@ -27,6 +27,7 @@ from pathlib import Path
 from flask import current_app
 
 from documents import warm
+from jobs.tasks import on_worker_start
 from storage.scratch import scratch_root, work_folder
 
 log = logging.getLogger(__name__)
@@ -100,6 +101,15 @@ def warm_setup() -> warm.Setup | None:
     return warm.Setup(soffice=soffice, python=config.get("SOFFICE_PYTHON"),
                       start_timeout=float(config.get("SOFFICE_START_TIMEOUT") or 60),
                       retry_seconds=float(config.get("SOFFICE_RETRY_SECONDS") or 0))
+
+
+@on_worker_start
+def start_warm_converter() -> None:
+    """The jobs worker converts the documents: its LibreOffice starts now, beside the first jobs, not on the
+    first one."""
+    setup = warm_setup()
+    if setup is not None:
+        warm.start_in_background(setup)
 
 
 def docx_to_pdf(docx: bytes, timeout: float | None = None, archival: bool = False) -> bytes | None:

@@ -11,6 +11,7 @@ from flask.cli import AppGroup
 from jobs.queue import QUEUE_NAME, redis_client
 from jobs.relay import relay_once, start_relay
 from jobs.status import failed_jobs, job_counts
+from jobs.tasks import WORKER_STARTS
 from models.jobs import JOB_STATUS_LABELS
 
 jobs_cli = AppGroup("jobs", help="Tâches en arrière-plan (RQ sur Redis, en production).")
@@ -36,23 +37,14 @@ def worker(burst: bool) -> None:
     # could outlive a killed worker and renew its lock.
     scheduler = SchedulerThread([QUEUE_NAME], redis_client(app))
     scheduler.start()
-    _start_warm_converter()
+    for start in WORKER_STARTS:  # registered by their packages (documents: the warm LibreOffice)
+        start()
     try:
         # SimpleWorker runs jobs in this process, inside the app context the `flask` command pushed.
         SimpleWorker([QUEUE_NAME], connection=redis_client(app)).work(burst=burst, with_scheduler=False)
     finally:
         stop.set()
         scheduler.stop()
-
-
-def _start_warm_converter() -> None:
-    """The worker converts the documents: its LibreOffice starts now, beside the first jobs, not on the first one."""
-    from documents.convert import warm_setup
-    from documents.warm import start_in_background
-
-    setup = warm_setup()
-    if setup is not None:
-        start_in_background(setup)
 
 
 @jobs_cli.command("relay")

@@ -8,6 +8,7 @@ from typing import Any
 from flask import current_app
 
 TASKS: dict[str, Callable[..., Any]] = {}
+WORKER_STARTS: list[Callable[[], None]] = []  # what a jobs worker starts beside its first jobs
 
 
 def task(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -17,6 +18,13 @@ def task(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         TASKS[name] = function
         return function
     return register
+
+
+def on_worker_start(function: Callable[[], None]) -> Callable[[], None]:
+    """Register what a jobs worker starts as it starts (documents: its warm LibreOffice), by the package
+    that owns it, so jobs imports none of them."""
+    WORKER_STARTS.append(function)
+    return function
 
 
 def run_jobs_in_worker(ids: list[int]) -> None:
