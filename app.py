@@ -22,6 +22,7 @@ def load_registrations() -> None:
     import documents.generate  # noqa: F401 — task: documents.produce
     import mail.checks  # noqa: F401 — check: the variables of email texts
     import mail.sender  # noqa: F401 — task: mail.deliver
+    import staff.checks  # noqa: F401 — check: the variables of the jury's minutes
     import staff.sending  # noqa: F401 — task: decisions.send
 
 

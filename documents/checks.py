@@ -97,16 +97,23 @@ def check_template_variables(ctx: CheckContext) -> list[EditionError]:
 
 def _check_specifications(ctx: CheckContext) -> list[EditionError]:
     """The cahier des charges template, when the page names one: it exists and reads known variables only."""
-    from editions.document_checks import _template_error
-
     name = ctx.edition.definition.page.specifications_template
     if not name:
         return []
-    where = ("page", "specifications_template")
+    return edition_template_errors(ctx, ("page", "specifications_template"), name,
+                                   specifications_context(ctx.edition))
+
+
+def edition_template_errors(ctx: CheckContext, where: NodePath, name: str,
+                            context: dict[str, Any]) -> list[EditionError]:
+    """A template filled from the edition, not from one dossier (cahier des charges, jury's minutes): it
+    exists and reads only what `context` has; no field role applies to it."""
+    from editions.document_checks import _template_error
+
     problem = _template_error(ctx, name)
     if problem:
         return [ctx.error(where, problem)]
-    return template_errors(ctx, where, name, specifications_context(ctx.edition), roles=False)
+    return template_errors(ctx, where, name, context, roles=False)
 
 
 def _sandbox_errors(ctx: CheckContext, where: tuple, name: str) -> list[EditionError]:

@@ -318,6 +318,7 @@ class Criterion(Strict):
 class Review(Strict):
     criteria: list[Criterion]
     scale_help: str | None = None
+    minutes_template: str | None = None  # the jury's minutes (procès-verbal), a Word template under doc_templates/
 
 
 class DocumentDef(Strict):

@@ -1,9 +1,11 @@
 """Export an edition's dossiers as CSV or XLSX: a few columns about the dossier, then one per field of the YAML.
 
 Columns follow the edition's fields in form order; a repeated group is one column, each row on its own
-line (« 1. Indicateur : … ; Cible : … »). Dossiers are read in chunks by id and written as they come, so
-memory stays flat whatever their number. Applicants' text never becomes a formula: CSV cells that a
-spreadsheet would evaluate are prefixed with an apostrophe, and XLSX cells are typed as text.
+line (« 1. Indicateur : … ; Cible : … »). The jury's work closes the row: average, spread and each member's
+note, then per criterion each member's score and comment, one member a line. Dossiers are read in chunks by
+id and written as they come, so memory stays flat whatever their number. Applicants' text never becomes a
+formula: CSV cells that a spreadsheet would evaluate are prefixed with an apostrophe, and XLSX cells are typed
+as text.
 """
 
 from __future__ import annotations
@@ -25,14 +27,19 @@ from openpyxl.styles import Alignment, Font
 import states
 from editions.model import LoadedEdition
 from editions.schema import FieldDef
-from formatting import format_decimal_plain, format_numeric_date, format_numeric_datetime
+from formatting import format_decimal_plain, format_note, format_numeric_date, format_numeric_datetime
 from models import Dossier, StoredFile, db
 from rules.computed import Computed, as_text
 from rules.computed import values as computed_values
 from staff.listing import Filters, filter_conditions
+from staff.ranking import RankedDossier, jury_by_dossier
+from staff.scoring import criteria
 
 CHUNK = 500
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+NOTE_FORMAT = "0.00"
 
 
 @dataclass(frozen=True)
@@ -40,15 +47,21 @@ class Column:
     label: str
     field: FieldDef | None = None  # None for the columns about the dossier itself
     total: Computed | None = None  # a total a group declares (rules.computed), right after its group
+    number_format: str | None = None  # of a typed cell that is neither an answer nor a total (the jury's notes)
 
 
 def columns(edition: LoadedEdition) -> list[Column]:
     fixed = ["Référence", "État", "Créé le", "Déposé le", "Montant accordé (€)"]
+    return [Column(label) for label in fixed] + answer_columns(edition) + jury_columns(edition)
+
+
+def answer_columns(edition: LoadedEdition) -> list[Column]:
+    """One column per field in form order, each group's declared totals right after it."""
     answered = []
     for field in edition.fields.values():
         answered.append(Column(field.label, field))
         answered += [Column(c.total.label, total=c) for c in edition.computed.values() if c.group is field]
-    return [Column(label) for label in fixed] + answered
+    return answered
 
 
 def total_cell(declared: Computed, value: Any) -> Any:
@@ -57,6 +70,34 @@ def total_cell(declared: Computed, value: Any) -> Any:
         return as_text(value, declared)
     whole = value is not None and declared.column is not None and not declared.column.kind.totalled
     return int(value) if whole else value
+
+
+def jury_columns(edition: LoadedEdition) -> list[Column]:
+    """The jury's columns, after the answers (none when the edition has no review)."""
+    review = criteria(edition)
+    if not review:
+        return []
+    return [Column("Jury : moyenne /20", number_format=NOTE_FORMAT),
+            Column("Jury : écart entre membres", number_format=NOTE_FORMAT),
+            Column("Jury : notes des membres /20")] + [Column(f"Jury : {c.label}") for c in review]
+
+
+def jury_cells(edition: LoadedEdition, ranked: RankedDossier) -> list[Any]:
+    """The jury's notes and comments on a dossier as cells: one line per member in each criterion's cell."""
+    review = criteria(edition)
+    if not review:
+        return []
+    notes = " ; ".join(f"{juror.display_name or juror.email} : {format_note(note)}"
+                       for juror, note in ranked.notes)
+    cells: list[Any] = [ranked.average, ranked.spread, notes or None]
+    for c in review:
+        lines = [f"{r.name} : {r.scores[c.key]} / {c.max_score}" + (f" — {r.comments[c.key]}" if c.key in r.comments
+                                                                     else "")
+                 for r in ranked.reviews if c.key in r.scores]
+        if c.key in ranked.criterion_spreads:
+            lines.append(f"Écart entre membres : {ranked.criterion_spreads[c.key]}")
+        cells.append("\n".join(lines) or None)
+    return cells
 
 
 def cell_value(field: FieldDef, value: Any, files: dict[int, Any]) -> Any:
@@ -74,7 +115,7 @@ def _local(instant: dt.datetime | None, edition: LoadedEdition) -> dt.datetime |
 def rows(edition: LoadedEdition, filters: Filters | None = None) -> Iterator[list[Any]]:
     """Every dossier matching `filters`, in reference order of creation, one list of cells each."""
     conditions = filter_conditions(edition, filters or Filters())
-    answered = columns(edition)[5:]
+    answered = answer_columns(edition)
     last_id = 0
     while True:
         chunk = db.session.execute(
@@ -86,13 +127,15 @@ def rows(edition: LoadedEdition, filters: Filters | None = None) -> Iterator[lis
         files = {f.id: f for f in db.session.execute(
             sa.select(StoredFile.id, StoredFile.original_name).where(StoredFile.dossier_id.in_([r.id for r in chunk]))
         ).all()}
+        jury = jury_by_dossier(edition, [r.id for r in chunk]) if criteria(edition) else {}
         for row in chunk:
             answers = row.answers or {}
             totals = computed_values(edition, answers) if edition.computed else {}
             yield [row.reference, states.LABELS.get(row.state, row.state), _local(row.created_at, edition),
                    _local(row.submitted_at, edition), row.granted_amount,
                    *[cell_value(c.field, answers.get(c.field.key), files) if c.field is not None
-                     else total_cell(c.total, totals.get(c.total.key)) for c in answered]]
+                     else total_cell(c.total, totals.get(c.total.key)) for c in answered],
+                   *(jury_cells(edition, jury[row.id]) if jury else [])]
         last_id = chunk[-1].id
 
 
@@ -150,7 +193,8 @@ def write_xlsx(edition: LoadedEdition, target: IO[bytes], filters: Filters | Non
         cell = WriteOnlyCell(sheet, value=xlsx_text(column.label))
         cell.font = bold
         header.append(cell)
-        formats.append(column.field.kind.xlsx_format if column.field else _total_format(column.total))
+        formats.append(column.field.kind.xlsx_format if column.field else
+                       _total_format(column.total) if column.total else column.number_format)
     sheet.append(header)
     for row in rows(edition, filters):
         sheet.append([_xlsx_cell(sheet, value, wrap, shape) for value, shape in zip(row, formats, strict=True)])

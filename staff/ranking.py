@@ -22,12 +22,28 @@ SPREAD_ALERT = Decimal(5)  # notes out of 20 further apart than this are flagged
 CENT = Decimal("0.01")
 
 
+@dataclass(frozen=True)
+class MemberReview:
+    """One member's scoring of a dossier as staff read it: their scores and the comment justifying each."""
+
+    juror: User
+    note: Decimal | None  # out of 20; None while a criterion is not scored
+    scores: dict[str, int]
+    comments: dict[str, str]
+
+    @property
+    def name(self) -> str:
+        return self.juror.display_name or self.juror.email
+
+
 @dataclass
 class RankedDossier:
-    dossier: Dossier
+    dossier: Dossier | None  # None when only the jury's work is read (exports)
     reviewers: int = 0  # members assigned without a conflict
     notes: list[tuple[User, Decimal]] = field(default_factory=list)
     criterion_means: dict[str, Decimal] = field(default_factory=dict)  # on each criterion's own scale
+    criterion_spreads: dict[str, int] = field(default_factory=dict)  # highest minus lowest score, 2 members or more
+    reviews: list[MemberReview] = field(default_factory=list)  # every member who scored, comments included
     rank: int | None = None
 
     def note_of(self, juror_id: int) -> Decimal | None:
@@ -58,6 +74,18 @@ class RankedDossier:
 def _lines(edition: LoadedEdition, dossiers: list[Dossier]) -> list[RankedDossier]:
     """The notes of each dossier's reviewers (members with a conflict left out)."""
     lines = {d.id: RankedDossier(d) for d in dossiers}
+    _fill(edition, lines)
+    return list(lines.values())
+
+
+def jury_by_dossier(edition: LoadedEdition, dossier_ids: list[int]) -> dict[int, RankedDossier]:
+    """The jury's notes and comments on each of these dossiers, by id, without loading the dossiers (exports)."""
+    lines = {dossier_id: RankedDossier(None) for dossier_id in dossier_ids}
+    _fill(edition, lines)
+    return lines
+
+
+def _fill(edition: LoadedEdition, lines: dict[int, RankedDossier]) -> None:
     rows = db.session.execute(
         sa.select(JuryAssignment, Score, User)
         .join(User, User.id == JuryAssignment.juror_id)
@@ -68,17 +96,21 @@ def _lines(edition: LoadedEdition, dossiers: list[Dossier]) -> list[RankedDossie
     for assignment, score, juror in rows:
         line = lines[assignment.dossier_id]
         line.reviewers += 1
-        note = member_note(score, edition) if score is not None else None
+        if score is None:
+            continue
+        note = member_note(score, edition)
+        line.reviews.append(MemberReview(juror, note, {k: int(v) for k, v in (score.scores or {}).items()},
+                                         {k: str(v) for k, v in (score.comments or {}).items() if v}))
         if note is None:
             continue
         line.notes.append((juror, note))
         for key, value in score.scores.items():
-            per_criterion.setdefault(line.dossier.id, {}).setdefault(key, []).append(int(value))
+            per_criterion.setdefault(assignment.dossier_id, {}).setdefault(key, []).append(int(value))
     for dossier_id, values in per_criterion.items():
         lines[dossier_id].criterion_means = {
             c.key: (Decimal(sum(values[c.key])) / len(values[c.key])).quantize(CENT, rounding=ROUND_HALF_UP)
             for c in criteria(edition) if values.get(c.key)}
-    return list(lines.values())
+        lines[dossier_id].criterion_spreads = {key: max(v) - min(v) for key, v in values.items() if len(v) > 1}
 
 
 def review_of(edition: LoadedEdition, dossier: Dossier) -> RankedDossier:

@@ -150,6 +150,7 @@ def test_the_app_loads_the_checks_and_tasks_other_packages_register():
     assert before.stdout.split() == ["[]", "{}"]  # editions and jobs know nobody by themselves
     after = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True)
     checks, tasks = after.stdout.splitlines()
-    assert checks == "['documents.checks.check_template_variables', 'mail.checks.check_email_templates']"
+    assert checks == ("['documents.checks.check_template_variables', 'mail.checks.check_email_templates', "
+                      "'staff.checks.check_minutes_template']")
     assert tasks == ("['decisions.send=staff.sending.run_batch', 'documents.produce=documents.generate."
                      "produce_documents_of', 'mail.deliver=mail.sender.deliver_pending']")

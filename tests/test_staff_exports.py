@@ -137,7 +137,7 @@ def test_the_csv_holds_every_field_of_every_dossier(app, client, dossiers):
     rows = list(csv.reader(io.StringIO(response.get_data().decode("utf-8-sig")), delimiter=";"))
     fields = list(edition(app).fields.values())
     labels, index_of = _layout(app)
-    assert rows[0] == FIXED + labels
+    assert rows[0] == FIXED + labels + [c.label for c in exports.jury_columns(edition(app))]
     assert len(rows) == 1 + len(made)
     by_reference = {row[0]: row for row in rows[1:]}
     for dossier in made:
@@ -171,7 +171,7 @@ def test_the_xlsx_holds_every_field_typed(app, client, dossiers):
     rows = [list(r) for r in sheet.iter_rows(values_only=True)]
     fields = list(edition(app).fields.values())
     labels, index_of = _layout(app)
-    assert rows[0] == FIXED + labels
+    assert rows[0] == FIXED + labels + [c.label for c in exports.jury_columns(edition(app))]
     by_id = {row[0]: row + [None] * (len(rows[0]) - len(row)) for row in rows[1:]}  # read-only trims empty ends
     assert len(by_id) == len(made)
     for dossier in made:

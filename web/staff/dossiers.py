@@ -10,7 +10,7 @@ from documents.generate import documents_for
 from dossiers import lifecycle
 from forms.answers import visible_steps
 from models import JuryAssignment, db
-from staff import agreements, assignments, decisions, instruction, listing
+from staff import agreements, assignments, decisions, instruction, listing, scoring
 from staff.ranking import review_of
 from web.staff import bp
 from web.staff.access import edition_or_404, manage_required, managed_dossier
@@ -41,6 +41,7 @@ def dossier_page(dossier_id: int):
         files={f.id: f for f in dossier.files}, documents=documents_for(dossier, "staff"),
         targets=instruction.manual_targets(dossier, current_user), comment_required=instruction.comment_required,
         assignments=assignments.assignments_of(dossier), assign_form=assign_form, ranked=ranked,
+        criteria=scoring.criteria(edition),
         decision_form=DecisionForm(), decision=decisions.decision_line(dossier, ranked),
         agreement=agreements.stage(dossier), countersign_form=CountersignForm(), button=ButtonForm(),
         transition_form=TransitionForm())

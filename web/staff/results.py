@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import io
+
 from flask import abort, flash, jsonify, redirect, render_template, url_for
 from flask_login import current_user
 
+from documents.convert import soffice_path
 from models import DecisionBatch, db
-from staff import decisions, ranking, scoring, sending
+from staff import decisions, minutes, ranking, scoring, sending
+from web.downloads import send_download
 from web.staff import bp
 from web.staff.access import edition_or_404, manage_required
 from web.staff.forms import DecisionForm, SendDecisionsForm
@@ -17,7 +21,23 @@ from web.staff.forms import DecisionForm, SendDecisionsForm
 def ranking_page(edition_id: str):
     edition = edition_or_404(edition_id)
     return render_template("staff/ranking.html", edition=edition, lines=ranking.ranking(edition),
-                           criteria=scoring.criteria(edition), spread_alert=ranking.SPREAD_ALERT)
+                           criteria=scoring.criteria(edition), spread_alert=ranking.SPREAD_ALERT,
+                           minutes_template=minutes.template_of(edition), pdf_available=soffice_path() is not None)
+
+
+@bp.get("/editions/<edition_id>/proces-verbal-jury.<fmt>")
+@manage_required
+def minutes_download(edition_id: str, fmt: str):
+    """The jury's minutes, made now from the ranking, scores, comments, decisions and conflicts."""
+    edition = edition_or_404(edition_id)
+    if fmt not in minutes.FORMATS or minutes.template_of(edition) is None:
+        abort(404)
+    data = minutes.minutes_document(edition, fmt)
+    if data is None:
+        return render_template("error.html", status=503, title="Procès-verbal indisponible en PDF",
+                               text="LibreOffice n'est pas installé sur le serveur : téléchargez le "
+                                       "procès-verbal au format Word."), 503
+    return send_download(io.BytesIO(data), minutes.FORMATS[fmt], minutes.filename(edition, fmt))
 
 
 @bp.get("/editions/<edition_id>/decisions")
