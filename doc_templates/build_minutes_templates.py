@@ -43,6 +43,9 @@ def _table(document, headers: list[str], loop: str, cells: list[str], widths: li
     for cell, text in zip(row, cells, strict=True):
         cell.text = text
     _loop_row(table, "{%tr endfor %}")
+    table.autofit = False
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = Cm(width)  # the grid LibreOffice reads
     for row in table.rows:
         for cell, width in zip(row.cells, widths, strict=False):
             cell.width = Cm(width)
@@ -90,8 +93,9 @@ def build_minutes(target: Path, organisation: str) -> None:
     document.add_heading("5. Notes et commentaires du jury", level=1)
     document.add_paragraph("{%p for item in dossiers %}")
     document.add_heading("{{ item.reference }} — {{ item.title }}", level=2)
-    document.add_paragraph("Moyenne : {{ item.average }} / 20 ; écart entre membres : {{ item.spread }}. "
-                           "Décision : {{ item.decision }}.")
+    summary = document.add_paragraph("Moyenne : {{ item.average }} / 20 ; écart entre membres : {{ item.spread }}. "
+                                     "Décision : {{ item.decision }}.")
+    summary.paragraph_format.keep_with_next = True  # never left alone at the bottom of a page
     _table(document, ["Critère", "Membre", "Note", "Écart", "Commentaire"], "r in item.reviews",
            ["{{ r.criterion }}", "{{ r.member }}", "{{ r.score }}", "{{ r.spread }}", "{{ r.comment }}"],
            [6, 4, 2, 2, 10.5])
