@@ -9,6 +9,7 @@ import os
 import re
 import shutil
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from docx import Document
@@ -175,3 +176,27 @@ def test_the_check_reads_the_minutes_against_the_names_the_minutes_provide(app, 
     sample, filled = minutes_sample_context(etna), minutes_context(etna)
     assert set(sample) == set(filled)
     assert sample["edition"] == filled["edition"]  # `edition.title`, `edition.ordinal`… checked key by key
+
+
+def test_the_check_reports_an_unknown_variable_of_the_minutes_at_its_yaml_line(tmp_path):
+    import click.testing
+    import docx
+
+    from editions.cli import run_check
+
+    root = Path(__file__).resolve().parent.parent
+    templates = tmp_path / "doc_templates"
+    shutil.copytree(root / "doc_templates", templates)
+    document = docx.Document(str(templates / "etna" / "proces-verbal-jury.docx"))
+    document.add_paragraph("{{ membres }}")
+    document.add_paragraph("{{ edition.titel }}")
+    document.save(str(templates / "etna" / "proces-verbal-jury.docx"))
+    yaml_path = root / "workflows" / "etna-2019-2.yaml"
+    line = next(n for n, text in enumerate(yaml_path.read_text().splitlines(), 1) if "minutes_template" in text)
+    result = click.testing.CliRunner().invoke(click.Command("c", callback=lambda: exit(
+        run_check((str(yaml_path),), root / "workflows", templates))))
+    assert result.exit_code == 1
+    assert "« etna/proces-verbal-jury.docx » emploie une variable inconnue « membres »" in result.output
+    assert "vouliez-vous dire « members »" in result.output
+    assert "variable inconnue « edition.titel » ; vouliez-vous dire « edition.title »" in result.output
+    assert f"etna-2019-2.yaml:{line}:" in result.output
