@@ -16,7 +16,11 @@ from models import Dossier, User, db
 
 
 class DecisionRefused(Exception):
-    """The message is French and shown as is."""
+    """The message is French and shown as is; `field` names the input of the decision form it is about."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 def _edition(dossier: Dossier):
@@ -36,17 +40,17 @@ def project_cost(dossier: Dossier) -> Decimal | None:
 def check_granted_amount(dossier: Dossier, granted: Decimal) -> None:
     """Refuse an amount that is not positive, above the request, or above the call's share of the cost."""
     if granted <= 0:
-        raise DecisionRefused("Le montant accordé doit être positif.")
+        raise DecisionRefused("Le montant accordé doit être positif.", "amount")
     requested = amount_requested(dossier)
     if requested is not None and granted > requested:
         raise DecisionRefused(f"Le montant accordé ({format_amount(granted)}) ne peut pas dépasser le montant "
-                              f"demandé ({format_amount(requested)}).")
+                              f"demandé ({format_amount(requested)}).", "amount")
     cost, edition = project_cost(dossier), _edition(dossier)
     if cost is not None and edition is not None:
         ceiling = edition.funding_ceiling(cost)
         if granted > ceiling:
             raise DecisionRefused(f"Le montant accordé dépasse {format_percent(edition.definition.funding_rate_max)} "
-                                  f"du coût du projet ({format_amount(ceiling)}).")
+                                  f"du coût du projet ({format_amount(ceiling)}).", "amount")
 
 
 def _move_to_review(dossier: Dossier, actor: User | None, decision: str) -> None:

@@ -92,14 +92,15 @@ def record_decision(dossier: Dossier, outcome: str, granted: Decimal | None, com
                               "recevoir de décision : il doit être en évaluation.")
     if outcome == LAUREATE:
         if granted is None:
-            raise DecisionRefused("Indiquez le montant accordé.")
+            raise DecisionRefused("Indiquez le montant accordé.", "amount")
         decisions.decide_laureate(dossier, granted, actor, comment)
     elif outcome == NOT_SELECTED:
         if not (comment or "").strip():
-            raise DecisionRefused("Indiquez le motif de la décision : il est communiqué au porteur du projet.")
+            raise DecisionRefused("Indiquez le motif de la décision : il est communiqué au porteur du projet.",
+                                  "comment")
         try:
             decisions.decide_not_selected(dossier, actor, comment or "")
         except lifecycle.TransitionRefused as refused:
-            raise DecisionRefused(str(refused)) from None
+            raise DecisionRefused(str(refused), "comment") from None
     else:
-        raise DecisionRefused("Choisissez « Lauréat » ou « Non retenu ».")
+        raise DecisionRefused("Choisissez « Lauréat » ou « Non retenu ».", "outcome")

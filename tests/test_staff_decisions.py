@@ -230,3 +230,52 @@ def test_the_mails_page_lists_kept_and_failed_messages_and_sends_again(app, clie
     assert db.session.get(OutboxMessage, failed.id).status == PENDING
     again = client.post(f"/equipe/courriels/{failed.id}/renvoi", data={"csrf_token": token})
     assert "n'est pas (ou plus) en échec" in text(client.get(again.headers["Location"]))
+
+
+def _error_next_to(page: str, input_id: str) -> str:
+    """The error message shown under an input (its id is the input's, « -erreur » added)."""
+    start = page.index(f'id="{input_id}"')
+    error = page.index(f'<p class="fr-error-text" id="{input_id}-erreur">', start)
+    return page[error:page.index("</p>", error)].split(">", 1)[1]
+
+
+@pytest.mark.parametrize("back", ["decisions", ""])
+def test_a_refused_decision_comes_back_as_typed_with_the_error_next_to_the_field(app, client, world, back):
+    dossier = make_dossier(app, world["owner"], states.UNDER_REVIEW)
+    sign_in_as(client, world["team"])
+    page = client.get("/equipe/editions/etna-2019-2/decisions").get_data(as_text=True)
+    refused = client.post(f"/equipe/dossiers/{dossier.id}/decision", data={
+        "csrf_token": form_token(page), "outcome": "laureat", "amount": "150 000,01 €",
+        "comment": "Très bon dossier & équipe <solide>.", "back": back})
+    assert refused.status_code == 422
+    page = refused.get_data(as_text=True)
+    assert "ne peut pas dépasser le montant demandé" in text(refused)
+    assert "dépasser le montant demandé" in _error_next_to(page, f"montant-{dossier.id}")
+    assert 'name="amount" value="150 000,01 €"' in page
+    assert "Très bon dossier &amp; équipe &lt;solide&gt;.</textarea>" in page
+    assert f'id="laureat-{dossier.id}" name="outcome" value="laureat" required checked' in page
+    if back == "decisions":
+        assert "<details open><summary>Décider" in page
+    db.session.expire_all()
+    assert db.session.get(Dossier, dossier.id).state == states.UNDER_REVIEW
+
+    without_reason = client.post(f"/equipe/dossiers/{dossier.id}/decision", data={
+        "csrf_token": form_token(page), "outcome": "non_retenu", "amount": "", "comment": " ", "back": back})
+    assert without_reason.status_code == 422
+    page = without_reason.get_data(as_text=True)
+    assert "Indiquez le motif" in _error_next_to(page, f"motif-{dossier.id}")
+    assert 'value="non_retenu" checked' in page
+
+
+def test_the_amount_is_prefilled_as_shown_elsewhere_and_read_back(app, client, world):
+    dossier = make_dossier(app, world["owner"], states.UNDER_REVIEW)
+    sign_in_as(client, world["team"])
+    page = client.get(f"/equipe/dossiers/{dossier.id}").get_data(as_text=True)
+    shown = "150\u202f000,00\u00a0€"
+    assert f"Montant demandé : {shown}" in page
+    assert f'name="amount" value="{shown}"' in page  # one format: the one every page shows
+    response = client.post(f"/equipe/dossiers/{dossier.id}/decision", data={
+        "csrf_token": form_token(page), "outcome": "laureat", "amount": shown, "back": ""})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Dossier, dossier.id).granted_amount == Decimal("150000.00")

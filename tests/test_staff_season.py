@@ -146,12 +146,12 @@ def test_a_whole_season(season, runner, smtp, clock):
     decisions = f"/equipe/editions/{EDITION}/decisions"
     too_much = _post(team, decisions, f"/equipe/dossiers/{tchap.id}/decision",
                      {"outcome": "laureat", "amount": "150 000,01", "back": "decisions"})
-    assert "ne peut pas dépasser le montant demandé" in _flash(team, too_much)
+    assert too_much.status_code == 422 and "ne peut pas dépasser le montant demandé" in text(too_much)
     _post(team, decisions, f"/equipe/dossiers/{tchap.id}/decision",
           {"outcome": "laureat", "amount": "120 000", "comment": "Projet exemplaire.", "back": "decisions"})
     no_reason = _post(team, decisions, f"/equipe/dossiers/{nomade.id}/decision",
                       {"outcome": "non_retenu", "back": "decisions"})
-    assert "Indiquez le motif" in _flash(team, no_reason)
+    assert no_reason.status_code == 422 and "Indiquez le motif" in text(no_reason)
     _post(team, decisions, f"/equipe/dossiers/{nomade.id}/decision",
           {"outcome": "non_retenu", "comment": "Budget trop élevé au regard de l'impact.", "back": "decisions"})
     page = text(team.get(decisions))

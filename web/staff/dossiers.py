@@ -14,7 +14,7 @@ from staff import agreements, assignments, decisions, instruction, listing, scor
 from staff.ranking import review_of
 from web.staff import bp
 from web.staff.access import edition_or_404, manage_required, managed_dossier
-from web.staff.forms import AssignForm, ButtonForm, CountersignForm, DecisionForm, TransitionForm
+from web.staff.forms import AssignForm, ButtonForm, CountersignForm, DecisionForm, RefusedDecision, TransitionForm
 
 
 @bp.get("/editions/<edition_id>/dossiers")
@@ -33,6 +33,10 @@ def dossier_list(edition_id: str):
 @manage_required
 def dossier_page(dossier_id: int):
     dossier, edition = managed_dossier(dossier_id)
+    return _render_dossier(dossier, edition)
+
+
+def _render_dossier(dossier, edition, refused: RefusedDecision | None = None):
     taken = {a.juror_id for a in assignments.assignments_of(dossier)}
     assign_form = AssignForm().offer(j for j in assignments.jury_members() if j.id not in taken)
     ranked = review_of(edition, dossier)
@@ -44,16 +48,16 @@ def dossier_page(dossier_id: int):
         criteria=scoring.criteria(edition),
         decision_form=DecisionForm(), decision=decisions.decision_line(dossier, ranked),
         agreement=agreements.stage(dossier), countersign_form=CountersignForm(), button=ButtonForm(),
-        transition_form=TransitionForm())
+        transition_form=TransitionForm(), refused=refused), 422 if refused else 200
 
 
-def _carried_out(action, *refusals: type[Exception], prefix: str = "") -> bool:
+def _carried_out(action, *refusals: type[Exception]) -> bool:
     """Run a business action and commit it; on a refusal, roll back and show its French message."""
     try:
         action()
     except refusals as refused:
         db.session.rollback()
-        flash(f"{prefix}{refused}", "error")
+        flash(str(refused), "error")
         return False
     db.session.commit()
     return True
@@ -110,21 +114,33 @@ def unassign(dossier_id: int, assignment_id: int):
 @bp.post("/dossiers/<int:dossier_id>/decision")
 @manage_required
 def decide(dossier_id: int):
+    """Record a decision; a refused one comes back as typed, the error next to its input, on the page it came from."""
+    from web.staff.results import render_decisions
+
     dossier, edition = managed_dossier(dossier_id)
     form = DecisionForm()
-    back = (redirect(url_for("staff.decisions_page", edition_id=edition.id, _anchor=f"dossier-{dossier.id}"))
-            if form.back.data == "decisions" else _back_to(dossier.id, "decision"))
+    from_decisions = form.back.data == "decisions"
+    refused = RefusedDecision(dossier.id, form)
     if not form.validate_on_submit():
-        for errors in form.errors.values():
-            flash(" ".join(errors), "error")
-        return back
-    if not _carried_out(lambda: decisions.record_decision(dossier, form.outcome.data, form.amount.data,
-                                                          form.comment.data, current_user),
-                        decisions.DecisionRefused, prefix=f"{dossier.reference} : "):
-        return back
-    flash(f"{dossier.reference} : décision « {states.LABELS[dossier.state]} » enregistrée. Elle sera communiquée "
-          "au porteur lors de l'envoi des décisions.", "success")
-    return back
+        for name, errors in form.errors.items():
+            for message in errors:
+                refused.add(name if name in ("outcome", "amount", "comment") else None,
+                            message if name != "csrf_token" else "Rechargez la page et recommencez.")
+    else:
+        try:
+            decisions.record_decision(dossier, form.outcome.data, form.amount.data, form.comment.data, current_user)
+        except decisions.DecisionRefused as error:
+            db.session.rollback()
+            refused.add(error.field, str(error))
+        else:
+            db.session.commit()
+            flash(f"{dossier.reference} : décision « {states.label(dossier.state)} » enregistrée. Elle sera "
+                  "communiquée au porteur lors de l'envoi des décisions.", "success")
+            if from_decisions:
+                return redirect(url_for("staff.decisions_page", edition_id=edition.id,
+                                        _anchor=f"dossier-{dossier.id}"))
+            return _back_to(dossier.id, "decision")
+    return render_decisions(edition, refused) if from_decisions else _render_dossier(dossier, edition, refused)
 
 
 @bp.post("/dossiers/<int:dossier_id>/convention/contresignature")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -45,6 +47,23 @@ class DecisionForm(FlaskForm):
                             description="Obligatoire pour « Non retenu » : il est communiqué au porteur du projet.",
                             validators=[Optional(), Length(max=2000)])
     back = HiddenField()
+
+
+@dataclass
+class RefusedDecision:
+    """A decision the page shows again as it was typed, each error next to its input (422)."""
+
+    dossier_id: int
+    form: DecisionForm
+    errors: dict[str, list[str]] = field(default_factory=dict)  # input name → messages; "" for the whole form
+
+    def add(self, name: str | None, message: str) -> None:
+        self.errors.setdefault(name or "", []).append(message)
+
+    def typed(self, name: str) -> str:
+        """What was posted for an input, as typed."""
+        raw = self.form[name].raw_data
+        return raw[0] if raw else ""
 
 
 class CountersignForm(FlaskForm):

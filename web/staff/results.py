@@ -13,7 +13,7 @@ from staff import decisions, minutes, ranking, scoring, sending
 from web.downloads import send_download
 from web.staff import bp
 from web.staff.access import edition_or_404, manage_required
-from web.staff.forms import DecisionForm, SendDecisionsForm
+from web.staff.forms import DecisionForm, RefusedDecision, SendDecisionsForm
 
 
 @bp.get("/editions/<edition_id>/classement")
@@ -43,12 +43,16 @@ def minutes_download(edition_id: str, fmt: str):
 @bp.get("/editions/<edition_id>/decisions")
 @manage_required
 def decisions_page(edition_id: str):
-    edition = edition_or_404(edition_id)
+    return render_decisions(edition_or_404(edition_id))
+
+
+def render_decisions(edition, refused: RefusedDecision | None = None):
+    """The decisions page; with a refused decision, its panel open with what was typed (422)."""
     return render_template(
         "staff/decisions.html", edition=edition, lines=decisions.decision_lines(edition),
         granted_total=decisions.granted_total(edition), unsent=sending.unsent_decisions(edition),
         running=sending.running_batch(edition), send_form=SendDecisionsForm(), decision_form=DecisionForm(),
-        batches=sending.batches_of(edition))
+        batches=sending.batches_of(edition), refused=refused), 422 if refused else 200
 
 
 @bp.post("/editions/<edition_id>/decisions/envoi")
