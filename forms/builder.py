@@ -6,25 +6,15 @@ once. Conditions are not applied here: forms.answers drops the errors of hidden 
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import Form
 from wtforms.validators import InputRequired, Optional
 
 from editions.schema import Criterion, FieldDef, Step
+from forms.french import FrenchForm, FrenchMeta
 
 
-class FrenchMeta:
-    """WTForms' own messages (rarely shown: ours come first) in French."""
-
-    locales = ("fr_FR", "fr")
-    cache_translations = True
-
-
-class StepForm(FlaskForm):
+class StepForm(FrenchForm):
     """Base of every applicant step: CSRF-protected, French messages."""
-
-    class Meta(FrenchMeta):
-        pass
 
 
 class RowForm(Form):

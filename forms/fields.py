@@ -48,15 +48,22 @@ class AmountField(StringField):
         return format_decimal_plain(self.data)
 
 
+NOT_A_WHOLE_NUMBER = "Indiquez un nombre entier, par exemple 250."
+
+
 class WholeNumberField(IntegerField):
-    """An integer with a French message when the text is not one."""
+    """An integer with a French message when the text is not one (`message`: one that fits the field's bounds)."""
+
+    def __init__(self, label=None, validators=None, message: str = NOT_A_WHOLE_NUMBER, **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.not_a_number = message
 
     def process_formdata(self, valuelist):
         self.data = None
         if valuelist and valuelist[0].strip():
             cleaned = SPACES.sub("", valuelist[0])
             if not WHOLE_NUMBER.fullmatch(cleaned):  # not int(): it takes "1_000" and other scripts' digits
-                raise ValueError("Indiquez un nombre entier, par exemple 250.")
+                raise ValueError(self.not_a_number)
             self.data = int(cleaned)
 
 

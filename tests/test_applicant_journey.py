@@ -165,6 +165,7 @@ def test_bad_annexes_are_refused_in_french(app, client, during_call, content, na
     response = post_step(client, dossier_id, "pieces_jointes", {}, files={"lettre_engagement": (content, name)})
     assert response.status_code == 422
     assert message in text(response)
+    assert "Joignez ce document au format PDF." not in text(response)  # the reason, once, not a second error
     assert db.session.execute(db.select(db.func.count()).select_from(StoredFile)).scalar() == 0
 
 

@@ -14,6 +14,14 @@ if TYPE_CHECKING:
     from editions.schema import FieldDef
 
 
+def not_a_number(low: int | None, high: int | None) -> str:
+    """The message for text that is no whole number, never with an example the bounds refuse (a 0–5 score)."""
+    if low is not None and high is not None:
+        return f"Indiquez un nombre entier de {format_number(low)} à {format_number(high)}."
+    example = max(250, low) if low is not None else min(250, high) if high is not None else 250
+    return f"Indiquez un nombre entier, par exemple {format_number(example)}."
+
+
 @register
 class Integer(FieldType):
     """A whole number, shown « 1 200 »."""
@@ -28,7 +36,7 @@ class Integer(FieldType):
     def form_field(self, field, validators, kwargs, row_class):
         low, high = (None if v is None else int(v) for v in (field.min, field.max))
         bounds = [Bounds(low, high, show=format_number)] if field.min is not None or field.max is not None else []
-        return WholeNumberField(validators=validators + bounds, **kwargs)
+        return WholeNumberField(validators=validators + bounds, message=not_a_number(low, high), **kwargs)
 
     def stored(self, field: FieldDef, data: Any) -> Any:
         return data

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 
 from documents.generate import documents_for
 from dossiers import permissions
+from forms.french import FrenchForm
 from models import db
 from staff import agreements
 from web.applicant import bp
 from web.applicant.access import dossier_or_404
 
 
-class SignedCopyForm(FlaskForm):
+class SignedCopyForm(FrenchForm):
     signed_copy = FileField("Convention signée (PDF)",
                             description="Le fichier PDF de la convention, signée par le signataire indiqué dans le "
                                         "dossier. 20 Mo au plus.")

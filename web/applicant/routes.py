@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from sqlalchemy.orm.exc import StaleDataError
 
 import states
@@ -14,6 +13,7 @@ from dossiers.carry_over import previous_dossiers
 from dossiers.navigation import progress
 from editions import deadline
 from forms.answers import step_errors
+from forms.french import FrenchForm
 from models import Dossier, db
 from rules.evaluation import findings
 from web.applicant import bp
@@ -39,7 +39,7 @@ def start(edition_id: str):
     except operations.ActionRefused as refused:
         flash(str(refused), "error")
         return redirect(url_for("public.call_page", edition_id=edition.id))
-    form = FlaskForm()
+    form = FrenchForm()
     drafts = db.session.execute(
         db.select(Dossier).filter_by(owner_id=current_user.id, edition_id=edition.id)
     ).scalars().all()
@@ -83,7 +83,7 @@ def summary(dossier_id: int):
     editable = permissions.can_edit_answers(current_user, dossier) and deadline.accepts_submissions(edition)
     found = findings(edition, dossier.answers or {}) if dossier.is_draft else []
     return render_template("applicant/summary.html", dossier=dossier, edition=edition, progress=state,
-                           errors=errors, findings=found, editable=editable, form=FlaskForm(),
+                           errors=errors, findings=found, editable=editable, form=FrenchForm(),
                            phase=deadline.phase(edition),
                            page_token=editing.new_page_token(),
                            files={f.id: f for f in dossier.files},
@@ -94,7 +94,7 @@ def summary(dossier_id: int):
 @login_required
 def submit(dossier_id: int):
     dossier, edition = dossier_or_404(dossier_id)
-    form = FlaskForm()
+    form = FrenchForm()
     if not form.validate_on_submit():
         flash("Le formulaire a expiré : rechargez la page et déposez à nouveau.", "error")
         return redirect(url_for("applicant.summary", dossier_id=dossier.id))

@@ -87,6 +87,9 @@ def step(dossier_id: int, step_key: str):
     answers, upload_errors = annexes.apply_file_changes(dossier, answers, uploads, removals, current_user,
                                                         current.fields)
     valid = validate_step(form, edition, current, answers) and not upload_errors
+    for key in upload_errors:  # a refused file's reason says it all: not also « Joignez ce document »
+        if key in form._fields:
+            form._fields[key].errors = []
     action = request.form.get("action") if request.form.get("action") in ACTIONS else "next"
 
     try:

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, PasswordField
 from wtforms.validators import EqualTo, InputRequired, Length
 
 from accounts.passwords import MIN_LENGTH
 from addresses import DeliverableAddress
+from forms.french import FrenchForm
 
 
-class LinkRequestForm(FlaskForm):
+class LinkRequestForm(FrenchForm):
     email = EmailField(
         "Adresse électronique professionnelle",
         description="Format attendu : prenom.nom@administration.gouv.fr",
@@ -21,16 +21,16 @@ class LinkRequestForm(FlaskForm):
     next = HiddenField()
 
 
-class ConfirmLinkForm(FlaskForm):
+class ConfirmLinkForm(FrenchForm):
     """A button to press: mail scanners that open links do not use them up."""
 
 
-class StaffLoginForm(FlaskForm):
+class StaffLoginForm(FrenchForm):
     email = EmailField("Adresse électronique", validators=[InputRequired("Indiquez votre adresse électronique.")])
     password = PasswordField("Mot de passe", validators=[InputRequired("Indiquez votre mot de passe.")])
 
 
-class ChoosePasswordForm(FlaskForm):
+class ChoosePasswordForm(FrenchForm):
     """An invited member of the team or the jury chooses their password (rules: accounts.passwords)."""
 
     password = PasswordField("Mot de passe", description=f"Au moins {MIN_LENGTH} caractères.",

@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, url_for
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, StringField
 from wtforms.validators import InputRequired, Length
 
 from addresses import DeliverableAddress
 from extensions import limiter
+from forms.french import FrenchForm
 from models import db
 from web.public import bp
 from web.public.routes import get_edition_or_404
 from workshops import registrations
 
 
-class WorkshopForm(FlaskForm):
+class WorkshopForm(FrenchForm):
     name = StringField("Nom et prénom", validators=[InputRequired("Indiquez votre nom."), Length(max=200)])
     email = EmailField("Adresse électronique professionnelle",
                        description="La confirmation et l'invitation (agenda) y sont envoyées.",
@@ -27,11 +27,11 @@ class WorkshopForm(FlaskForm):
     remote = BooleanField("Je participerai à distance (visioconférence)")
 
 
-class CancelForm(FlaskForm):
+class CancelForm(FrenchForm):
     """A button to press, so that a mail scanner opening the link cancels nothing."""
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(FrenchForm):
     """A button to press, so that a mail scanner opening the link confirms nothing."""
 
 

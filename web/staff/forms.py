@@ -4,25 +4,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from forms.fields import AmountField
+from forms.french import FrenchForm
 from staff.decisions import OUTCOMES
 
 
-class ButtonForm(FlaskForm):
+class ButtonForm(FrenchForm):
     """A button that posts nothing but its CSRF token."""
 
 
-class TransitionForm(FlaskForm):
+class TransitionForm(FrenchForm):
     to_state = HiddenField(validators=[InputRequired()])
     comment = TextAreaField("Commentaire", validators=[Optional(), Length(max=2000)])
 
 
-class AssignForm(FlaskForm):
+class AssignForm(FrenchForm):
     juror_id = SelectField("Membre du jury", coerce=int,
                            validators=[InputRequired("Choisissez un membre du jury.")])
 
@@ -32,13 +32,13 @@ class AssignForm(FlaskForm):
         return self
 
 
-class ConflictForm(FlaskForm):
+class ConflictForm(FrenchForm):
     reason = TextAreaField("Nature du conflit d'intérêts",
                            description="Par exemple : lien avec l'administration porteuse, participation au projet.",
                            validators=[InputRequired("Précisez la nature du conflit d'intérêts."), Length(max=2000)])
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(FrenchForm):
     outcome = RadioField("Décision", choices=[SelectChoice(value, label) for value, label in OUTCOMES.items()],
                          validators=[InputRequired("Choisissez « Lauréat » ou « Non retenu ».")])
     amount = AmountField("Montant accordé (€)", description="Pour un lauréat : au plus le montant demandé.",
@@ -66,16 +66,16 @@ class RefusedDecision:
         return raw[0] if raw else ""
 
 
-class CountersignForm(FlaskForm):
+class CountersignForm(FrenchForm):
     comment = TextAreaField("Commentaire (facultatif)", validators=[Optional(), Length(max=2000)])
 
 
-class SendDecisionsForm(FlaskForm):
+class SendDecisionsForm(FrenchForm):
     confirm = BooleanField("Je confirme l'envoi des décisions listées ci-dessus",
                            validators=[DataRequired("Cochez la case pour confirmer l'envoi.")])
 
 
-class InvitationForm(FlaskForm):
+class InvitationForm(FrenchForm):
     """An admin invites a member of the team or the jury (accounts.invitations)."""
 
     email = EmailField("Adresse électronique de la personne invitée",
