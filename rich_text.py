@@ -74,6 +74,22 @@ def _as_link(match: re.Match[str], vouched: set[str] | None) -> str:
     return f"[{kept}]({kept}){url[len(kept):]}"
 
 
+STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+EMPHASIS = re.compile(r"(?<![\w*])\*(?=[^\s*])([^*\n]+?)(?<=[^\s*])\*(?![\w*])")
+MARKDOWN_LINK = re.compile(r"\[([^\]\n]+)\]\(([^)\s]+)\)")
+HEADING = re.compile(r"^#{1,6}\s+", re.M)
+
+
+def to_plain_text(text: str) -> str:
+    """The text part of a mail: the same lines, without the marks Markdown reads (« **lauréat** » → « lauréat »),
+    a link written « [texte](url) » shown « texte (url) »."""
+    text = MARKDOWN_LINK.sub(lambda m: m.group(2) if m.group(1) == m.group(2) else f"{m.group(1)} ({m.group(2)})",
+                             text)
+    text = STRONG.sub(r"\2", text)
+    text = EMPHASIS.sub(r"\1", text)
+    return HEADING.sub("", text)
+
+
 def to_paragraphs(text: str | None) -> list[str]:
     """The text as plain paragraphs for Word: marks dropped, list items as « • » bullets, link targets shown."""
     if not text:

@@ -32,6 +32,7 @@ from mail.outbox import enqueue
 from mail.templating import base_context, render, texts
 from models import Dossier, OutboxMessage, User, db
 from models.workshop import REGISTERED, WAITING
+from rich_text import to_plain_text
 from timekeeping import now
 
 log = logging.getLogger(__name__)
@@ -51,7 +52,7 @@ def _queue(kind: str, edition: LoadedEdition | None, context: dict[str, Any], to
     organisation = edition.definition.organisation if edition is not None else None
     contact = edition.definition.contact_email if edition is not None else None
     html = html_email(subject, text, organisation, contact, links=_our_links(edition, kind, context))
-    return enqueue(kind, to, subject, text, html,
+    return enqueue(kind, to, subject, to_plain_text(text), html,
                    edition_id=edition.id if edition is not None else None, reply_to=reply_to or contact, **options)
 
 

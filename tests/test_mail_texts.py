@@ -121,7 +121,7 @@ def test_an_edition_writes_its_own_texts(app, client, smtp, clock, tmp_path: Pat
     [message] = smtp.messages
     assert message["Subject"] == "ETNA 2 : J-6 pour votre projet"
     text = message.get_body(("plain",)).get_content().replace("\r\n", "\n")
-    assert text == (f"Bonjour,\n\nIl reste **6 jours** : http://localhost/dossiers/{dossier.id}/recapitulatif\n\n"
+    assert text == (f"Bonjour,\n\nIl reste 6 jours : http://localhost/dossiers/{dossier.id}/recapitulatif\n\n"
                     "- Clôture : 6 septembre 2019 à 23 h 59\n- Projet : sans titre\n")
     html = message.get_body(("html",)).get_content()
     assert "<strong>6 jours</strong>" in html and "<li" in html and "ETNA 2 : J-6 pour votre projet" in html
