@@ -1,8 +1,9 @@
 """Change a dossier's state from the back-office, through the lifecycle (dossiers.lifecycle).
 
-Three transitions carry more than a comment, so they have their own form and are refused here:
-« lauréat » needs a granted amount (staff.decisions), « convention envoyée » happens when the
-convention is sent (staff.sending), « convention signée » when staff countersign (staff.agreements).
+Four transitions have their own form, so the dossier page offers each in one place and they are refused
+here: « lauréat » and « non retenu » are decisions, taken together in the decision form (staff.decisions),
+« convention envoyée » happens when the convention is sent (staff.sending), « convention signée » when
+staff countersign (staff.agreements).
 """
 
 from __future__ import annotations
@@ -13,9 +14,11 @@ from models import Dossier, Transition, User
 
 DEDICATED = {
     states.LAUREATE: "Un dossier devient lauréat par une décision, avec le montant accordé.",
+    states.NOT_SELECTED: "Un dossier devient non retenu par une décision, avec son motif, dans la section "
+                         "« Décision » de sa page.",
     states.AGREEMENT_SENT: "La convention est envoyée avec les décisions, depuis la page des décisions.",
     states.AGREEMENT_SIGNED: "La convention est signée quand l'équipe la contresigne, après réception de "
-                                "l'exemplaire signé par le lauréat.",
+                             "l'exemplaire signé par le lauréat.",
 }
 
 

@@ -21,6 +21,7 @@ from models.base import MAX_ID
 from staff.search import title_condition
 
 PER_PAGE = 50
+DRAFTS_ARG = "brouillons"
 MAX_CURSOR_LENGTH = 2000  # a title (300 characters, 4 bytes each at most) and an id, encoded, fit
 COUNT_UP_TO = 1000  # beyond, the list says « plus de 1 000 »: counting every match of a search costs its size
 
@@ -48,18 +49,24 @@ class Filters:
     administration: str | None = None
     query: str | None = None
     sort: str = "depot"
+    drafts: bool = True  # brouillons included; the pages leave them out unless asked (`brouillons=oui`)
 
     @classmethod
     def from_args(cls, args) -> Filters:
-        """Read the filters from a query string; unknown values are ignored rather than refused."""
+        """Read the filters from a query string; unknown values are ignored rather than refused.
+
+        Drafts are work in progress of their applicants, not the team's: the list and its exports leave them
+        out unless the « brouillons » box is ticked or the state « brouillon » chosen."""
         state = args.get("etat") if args.get("etat") in states.STATES else None
         sort = args.get("tri") if args.get("tri") in SORTS else "depot"
         return cls(state=state, axis=args.get("axe") or None, administration=args.get("administration") or None,
-                   query=(args.get("q") or "").strip()[:200] or None, sort=sort)
+                   query=(args.get("q") or "").strip()[:200] or None, sort=sort,
+                   drafts=args.get(DRAFTS_ARG) == "oui" or state == states.DRAFT)
 
     def as_args(self) -> dict[str, str]:
         values = {"etat": self.state, "axe": self.axis, "administration": self.administration, "q": self.query,
-                  "tri": self.sort if self.sort != "depot" else None}
+                  "tri": self.sort if self.sort != "depot" else None,
+                  DRAFTS_ARG: "oui" if self.drafts and self.state is None else None}
         return {k: v for k, v in values.items() if v}
 
 
@@ -78,6 +85,8 @@ def filter_conditions(edition: LoadedEdition, filters: Filters) -> list:
     conditions = [Dossier.edition_id == edition.id]
     if filters.state:
         conditions.append(Dossier.state == filters.state)
+    elif not filters.drafts:
+        conditions.append(Dossier.state != states.DRAFT)
     if filters.axis:
         conditions.append(Dossier.axis == filters.axis)
     if filters.administration:

@@ -131,7 +131,7 @@ def _csv_text(value) -> str:
 def test_the_csv_holds_every_field_of_every_dossier(app, client, dossiers):
     made, staff = dossiers
     sign_in_as(client, staff)
-    response = client.get("/equipe/editions/etna-2019-2/exports/dossiers.csv", buffered=True)
+    response = client.get("/equipe/editions/etna-2019-2/exports/dossiers.csv?brouillons=oui", buffered=True)
     assert response.status_code == 200 and response.mimetype == "text/csv"
     assert "attachment" in response.headers["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(response.get_data().decode("utf-8-sig")), delimiter=";"))
@@ -165,7 +165,7 @@ def test_the_csv_holds_every_field_of_every_dossier(app, client, dossiers):
 def test_the_xlsx_holds_every_field_typed(app, client, dossiers):
     made, staff = dossiers
     sign_in_as(client, staff)
-    response = client.get("/equipe/editions/etna-2019-2/exports/dossiers.xlsx", buffered=True)
+    response = client.get("/equipe/editions/etna-2019-2/exports/dossiers.xlsx?brouillons=oui", buffered=True)
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.get_data()), read_only=True)["Dossiers"]
     rows = [list(r) for r in sheet.iter_rows(values_only=True)]

@@ -125,14 +125,14 @@ def test_the_dossier_page_offers_the_allowed_transitions_and_records_them(world)
     assert "Pièces complètes." in history and "instructeur@dinsic.gouv.fr" in history
 
 
-@pytest.mark.parametrize("state", [states.UNDER_REVIEW, states.LAUREATE, states.AGREEMENT_SENT])
-def test_transitions_with_their_own_form_are_refused_from_the_buttons(world, state):
+@pytest.mark.parametrize(("state", "target"), [
+    (states.UNDER_REVIEW, states.LAUREATE), (states.UNDER_REVIEW, states.NOT_SELECTED),
+    (states.LAUREATE, states.AGREEMENT_SENT), (states.AGREEMENT_SENT, states.AGREEMENT_SIGNED)])
+def test_transitions_with_their_own_form_are_refused_from_the_buttons(world, state, target):
     app, people = world
     client = app.test_client()
     sign_in_as(client, people["admin"])
     dossier = make_dossier(app, people["owner"], state)
-    target = {states.UNDER_REVIEW: states.LAUREATE, states.LAUREATE: states.AGREEMENT_SENT,
-              states.AGREEMENT_SENT: states.AGREEMENT_SIGNED}[state]
     before = transitions_of(dossier)
     response = _post_transition(client, dossier, target, "Par le bouton.")
     message = text(client.get(response.headers["Location"]))

@@ -47,6 +47,7 @@ ACCESS = {
     "staff.decide": TEAM,
     "staff.countersign": TEAM,
     "staff.ranking_page": TEAM,
+    "staff.minutes_download": TEAM,
     "staff.decisions_page": TEAM,
     "staff.send_decisions": TEAM,
     "staff.batch_page": TEAM,
@@ -79,7 +80,8 @@ ALLOWED = {
     READERS: {"owner", "instructeur", "admin", "jury assigned"},
     OWNER: {"owner"},
 }
-STATE_FOR = {"applicant.agreement": states.AGREEMENT_SENT, "staff.countersign": states.AGREEMENT_SENT}
+STATE_FOR = {"applicant.agreement": states.AGREEMENT_SENT, "staff.countersign": states.AGREEMENT_SENT,
+             "staff.change_state": states.SUBMITTED}
 
 
 # What an allowed POST must have done: the valid data it is sent with, and a check of its effect read back from the
@@ -123,8 +125,8 @@ def _state(dossier) -> str:
 
 
 EFFECTS = {
-    "staff.change_state": (lambda w, d, a: {"to_state": states.NOT_SELECTED, "comment": "Hors sujet."},
-                           lambda w, d, a: _state(d) == states.NOT_SELECTED),
+    "staff.change_state": (lambda w, d, a: {"to_state": states.ELIGIBLE, "comment": "Complet."},
+                           lambda w, d, a: _state(d) == states.ELIGIBLE),
     "staff.assign": (lambda w, d, a: {"juror_id": str(w.people["jury not assigned"].id)},
                      lambda w, d, a: db.session.execute(db.select(JuryAssignment).filter_by(
                          dossier_id=d.id, juror_id=w.people["jury not assigned"].id)).scalar() is not None),
