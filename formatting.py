@@ -22,7 +22,7 @@ CENT = Decimal("0.01")
 
 __all__ = ["PARIS", "format_amount", "format_date", "format_datetime", "format_decimal_plain", "format_moment",
            "format_note", "format_number", "format_numeric_date", "format_numeric_datetime", "format_percent",
-           "format_size", "format_time"]
+           "format_ordinal", "format_size", "format_time", "ordinal_suffix"]
 
 
 def _zone(zone: str | ZoneInfo | None) -> ZoneInfo:
@@ -103,6 +103,16 @@ def format_decimal_plain(value: Decimal | float | int | str) -> str:
 def format_note(value: Decimal | float | int) -> str:
     """« 14,50 »: a jury note, always with two decimals."""
     return format_decimal(value, format="#,##0.00", locale=LOCALE)
+
+
+def ordinal_suffix(number: int) -> str:
+    """The French ordinal's ending: « re » for the first, « e » after (« 1re édition », « 2e édition »)."""
+    return "re" if number == 1 else "e"
+
+
+def format_ordinal(number: int) -> str:
+    """« 1re », « 2e »."""
+    return f"{number}{ordinal_suffix(number)}"
 
 
 def format_amount(value: float | int | str | Decimal | None, cents: bool = True) -> str:

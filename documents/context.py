@@ -29,7 +29,7 @@ from dossiers.instalments import payment_schedule
 from editions.conditions import evaluate
 from editions.model import LoadedEdition
 from editions.schema import FieldDef
-from formatting import format_amount, format_date, format_datetime, format_moment, format_percent
+from formatting import format_amount, format_date, format_datetime, format_moment, format_ordinal, format_percent
 from forms.types.base import clean_text
 from forms.types.group import columns as group_columns
 from rules import computed
@@ -76,7 +76,7 @@ def edition_facts(edition: LoadedEdition) -> dict[str, Any]:
     d = edition.definition
     return {
         "id": edition.id, "title": d.title, "short_title": d.short_title, "number": d.number,
-        "ordinal": "1re" if d.number == 1 else f"{d.number}e", "organisation": d.organisation,
+        "ordinal": format_ordinal(d.number), "organisation": d.organisation,
         "funder": d.funder or "", "contact_email": d.contact_email,
         "opens": format_moment(edition.opens_at, edition.zone),
         "closes": format_datetime(edition.closes_at, edition.zone),

@@ -18,7 +18,7 @@ from flask.cli import AppGroup, ScriptInfo
 
 from editions.folder import FileResult, check_files, display_path
 from editions.model import LoadedEdition
-from formatting import format_numeric_datetime
+from formatting import format_numeric_datetime, format_ordinal
 
 workflows_cli = AppGroup("workflows", help="Vérifier et recharger les éditions (fichiers workflows/*.yaml).")
 
@@ -55,8 +55,7 @@ def describe(edition: LoadedEdition) -> str:
     opens = format_numeric_datetime(edition.opens_at, edition.zone)
     closes = format_numeric_datetime(edition.closes_at, edition.zone)
     d = edition.definition
-    ordinal = "1re" if d.number == 1 else f"{d.number}e"
-    return (f"{edition.id} ({d.short_title}, {ordinal} édition), du {opens} au {closes} {zone}, "
+    return (f"{edition.id} ({d.short_title}, {format_ordinal(d.number)} édition), du {opens} au {closes} {zone}, "
             f"{_count(len(d.steps), 'étape')}, {_count(len(edition.fields), 'champ')}, "
             f"{_count(len(d.workshops), 'atelier')}, {_count(len(d.documents), 'document')}, "
             f"révision {edition.revision}")

@@ -5,13 +5,22 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import Flask, current_app
+from markupsafe import Markup
 
 import states
 import timekeeping
 from documents.generate import stored_size
 from documents.specifications import specifications_size
 from editions import deadline
-from formatting import format_amount, format_date, format_datetime, format_moment, format_size, format_time
+from formatting import (
+    format_amount,
+    format_date,
+    format_datetime,
+    format_moment,
+    format_size,
+    format_time,
+    ordinal_suffix,
+)
 from forms.layout import gate_notices, group_total, group_totals, step_layout
 from rich_text import to_html
 from rules.computed import of_group
@@ -25,6 +34,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(format_time, "time_fr")
     app.add_template_filter(format_size, "size_fr")
     app.add_template_filter(states.label, "state_label")
+    app.add_template_filter(_ordinal_html, "ordinal_fr")
     app.add_template_filter(to_html, "markdown")  # the one renderer of staff text (rich_text)
 
     app.jinja_env.globals.update(step_layout=step_layout, group_total=group_total, group_totals=group_totals,
@@ -42,6 +52,11 @@ def init_app(app: Flask) -> None:
             "state_tag_class": _state_tag_class,
             "days_until": _days_until,
         }
+
+
+def _ordinal_html(number: int) -> Markup:
+    """« 1<sup>re</sup> », « 2<sup>e</sup> » (formatting says which ending)."""
+    return Markup("{}<sup>{}</sup>").format(int(number), ordinal_suffix(int(number)))
 
 
 def _state_tag_class(state: str) -> str:

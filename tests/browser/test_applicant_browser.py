@@ -25,7 +25,7 @@ def _sign_in(app, page, base: str, email: str, checker=None) -> None:
     page.goto(link)
     if checker is not None:
         checker.check("confirmer-lien")
-    page.get_by_role("button", name=re.compile("Me connecter")).click()
+    page.get_by_role("button", name=re.compile("Confirmer la connexion")).click()
 
 
 def _group(page, name: str):
@@ -184,7 +184,7 @@ def test_a_step_can_be_filled_with_the_keyboard_only(live_server, page_checker):
     with app.app_context():
         body = db.session.execute(db.select(OutboxMessage.text_body).order_by(OutboxMessage.id.desc())).scalar()
     page.goto(re.search(r"https?://\S+/connexion/lien/\S+", body).group(0))
-    page.get_by_role("button", name=re.compile("Me connecter")).focus()
+    page.get_by_role("button", name=re.compile("Confirmer la connexion")).focus()
     page.keyboard.press("Enter")
     page.wait_for_url("**/mes-dossiers")
     page.goto(base + "/appels/etna-2019-2/candidater")
