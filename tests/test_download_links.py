@@ -12,7 +12,7 @@ import pytest
 from lxml import html
 
 import states
-from documents.formatting import format_size
+from formatting import format_size
 from tests.staff_world import make_dossier, make_user, sign_in_as
 
 
