@@ -27,6 +27,7 @@ FIELD_ROLE_TYPES: dict[str, tuple[str, ...]] = {
     "contact_email": ("email",),
     "signatory": ("text",),
     "signatory_function": ("text", "choice"),
+    "beneficiary_siret": ("text",),  # published with the convention (editions.open_data)
 }
 FIELD_ROLES = tuple(FIELD_ROLE_TYPES)
 AMOUNT_ROLES = tuple(role for role, types in FIELD_ROLE_TYPES.items() if types == ("amount",))

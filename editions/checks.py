@@ -21,6 +21,7 @@ from editions.document_checks import check_document_emails, check_documents, che
 from editions.instalment_checks import check_instalments
 from editions.loader import EditionError, NodePath, Positions
 from editions.model import LoadedEdition
+from editions.open_data_checks import check_open_data
 from editions.positions import unexpected
 from editions.rule_checks import check_rules_and_gates, check_totals
 from editions.schema import BUILTIN_EMAILS, Condition, FieldCondition, FieldDef
@@ -192,6 +193,7 @@ def check_axis_field(ctx: CheckContext) -> list[EditionError]:
 CHECKS: list[Check] = [
     check_unique_keys, check_roles, check_conditions, check_axis_field, check_totals, check_rules_and_gates,
     check_dates, check_workshops, check_instalments, check_documents, check_document_emails, check_email_definitions,
+    check_open_data,
 ]
 
 

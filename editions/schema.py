@@ -6,9 +6,7 @@ import datetime as dt
 from typing import Annotated, Any, Literal
 
 from pydantic import (
-    BaseModel,
     BeforeValidator,
-    ConfigDict,
     Discriminator,
     Field,
     StrictBool,
@@ -23,6 +21,8 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from editions.field_rules import field_problems
+from editions.open_data import SIRET_PATTERN, SIRET_RULE, OpenData
+from editions.strict import Strict
 from forms.types import FieldType as FieldKind
 from forms.types import field_type, type_names
 from forms.types.registry import check_options
@@ -39,6 +39,7 @@ PATTERN_RULES = {
                 "(par exemple « etna-2019-2 »)",
     PREFIX_PATTERN: "un préfixe fait de lettres majuscules, de chiffres ou de « - », sans « - » au début "
                     "(par exemple « ETNA2-2019 »)",
+    SIRET_PATTERN: SIRET_RULE,
 }
 Key = Annotated[str, Field(pattern=KEY_PATTERN)]
 
@@ -56,12 +57,6 @@ Date = Annotated[dt.date, _no_number("date_type")]
 DateTime = Annotated[dt.datetime, _no_number("datetime_type")]
 # Numbers and booleans are taken as written: `true` is not 1, `1` is not `true`.
 Integer, Number, Boolean = StrictInt, StrictFloat, StrictBool
-
-
-class Strict(BaseModel):
-    """Base for every node of the file: unknown keys are errors, values are immutable."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 # --- Conditions: a small declarative language, evaluated by editions.conditions -------------
@@ -384,6 +379,7 @@ class Edition(Strict):
     documents: list[DocumentDef] = []
     emails: dict[Key, EmailDef] = {}
     retention: Retention = Retention()
+    open_data: OpenData | None = None  # none: the conventions are not published (editions.open_data)
 
     @field_validator("timezone")
     @classmethod

@@ -139,6 +139,10 @@ def describe(error: dict[str, Any], loc: NodePath) -> str:
     if kind in COMPARISONS:
         bound = next(iter(ctx.values()), "")
         return f"« {name} » doit être {COMPARISONS[kind]} {_number(bound)}, pas {_number(value)}"
+    if kind == "string_too_short":
+        return f"« {name} » ne peut pas être vide"
+    if kind == "string_too_long":
+        return f"« {name} » compte au plus {ctx.get('max_length')} caractères, pas {len(str(value))}"
     if kind == "too_short":
         return f"« {name} » doit compter au moins {ctx.get('min_length', 1)} élément"
     if kind == "value_error":

@@ -15,6 +15,7 @@ ETNA_STEPS: dict[str, dict[str, str | list[str]]] = {
     "porteur": {
         "administration": "Ministère de l'Intérieur",
         "direction": "Direction du numérique",
+        "siret": "11004601800013",
         "type_structure": "administration_centrale",
         "contact_nom": "Camille Martin",
         "contact_fonction": "Cheffe de projet",

@@ -56,7 +56,8 @@ def test_edition_2_has_the_six_steps_and_every_role(edition2: LoadedEdition) -> 
     roles = {f.role: f.key for f in edition2.fields.values() if f.role}
     assert roles == {"administration": "administration", "contact_email": "contact_email",
                      "signatory": "signataire_nom", "signatory_function": "signataire_fonction",
-                     "title": "titre", "axis": "axe", "amount_requested": "montant_demande"}
+                     "title": "titre", "axis": "axe", "amount_requested": "montant_demande",
+                     "beneficiary_siret": "siret"}
     cost = edition2.total_with_role("project_cost")  # the sum of the budget lines, never typed apart
     assert (cost.key, cost.group.key, cost.column.key) == ("cout_total", "budget_lignes", "montant")
     axis = edition2.field_with_role("axis")

@@ -64,6 +64,7 @@ def test_applicant_applies_from_the_call_page_to_a_submitted_dossier(live_server
     expect(gate).to_contain_text("Seules les administrations de l’État")
     page.get_by_label("Administration centrale").check(force=True)
     expect(gate).to_be_hidden()
+    page.get_by_label("Numéro SIRET du service porteur").fill("11004601800013")
     page.locator("#contact_nom").fill("Camille Martin")
     page.locator("#contact_fonction").fill("Cheffe de projet")
     page.get_by_label("Adresse électronique").fill("camille.martin@interieur")

@@ -1,11 +1,13 @@
-"""Downloads of an edition's dossiers: CSV (streamed), XLSX and a ZIP of the dossier PDFs (temporary files)."""
+"""Downloads of an edition's dossiers: CSV (streamed), XLSX and a ZIP of the dossier PDFs (temporary files);
+and the open-data file of its signed conventions (SCDL « subventions »)."""
 
 from __future__ import annotations
 
 import tempfile
 
-from flask import Response, render_template, request, stream_with_context
+from flask import Response, abort, render_template, request, stream_with_context
 
+from opendata import scdl
 from staff import archive, exports, listing
 from web.downloads import content_disposition, send_download
 from web.staff import bp
@@ -21,7 +23,28 @@ def exports_page(edition_id: str):
     filters = listing.Filters.from_args(request.args)
     return render_template("staff/exports.html", edition=edition, filters=filters,
                            total=listing.count_dossiers(edition, filters),
-                           columns=exports.columns(edition))
+                           columns=exports.columns(edition), open_data=_open_data(edition))
+
+
+def _open_data(edition) -> scdl.Publication | None:
+    """What the open-data file would publish today; None when the edition declares no `open_data`."""
+    try:
+        return scdl.publication(edition)
+    except scdl.NotPublishable:
+        return None
+
+
+@bp.get("/editions/<edition_id>/exports/subventions.csv")
+@manage_required
+def export_scdl(edition_id: str):
+    """The SCDL « subventions » file: conventions above the threshold, or all signed ones with `?tous=1`."""
+    edition = edition_or_404(edition_id)
+    try:
+        result = scdl.publication(edition, everything=request.args.get("tous") == "1")
+    except scdl.NotPublishable:
+        abort(404)
+    return Response(scdl.csv_text(result), mimetype="text/csv",
+                    headers={"Content-Disposition": content_disposition(f"{edition.id}-subventions.csv")})
 
 
 @bp.get("/editions/<edition_id>/exports/dossiers.csv")

@@ -1,0 +1,1 @@
+"""Open data published by the programme: the essential data of the subsidy conventions (SCDL « subventions »)."""
