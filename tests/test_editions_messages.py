@@ -79,13 +79,13 @@ def test_twenty_typed_mistakes_make_twenty_french_lines_with_their_positions(tmp
 
 
 def test_an_unclosed_quote_is_reported_where_it_opened(tmp_path: Path) -> None:
-    """The 2nd ETNA edition with a quote opened on line 12: PyYAML gives up on line 190."""
+    """The 2nd ETNA edition with a quote opened on line 12: PyYAML gives up on line 200."""
     lines = (ROOT / "workflows" / "etna-2019-2.yaml").read_text(encoding="utf-8").splitlines()
     assert lines[11] == "number: 2"
     lines[11] = 'number: "2'
 
     assert errors_of("\n".join(lines) + "\n", tmp_path) == [
-        "F:12:9: syntaxe YAML : le guillemet ouvert ici n’est pas refermé (la lecture s’arrête ligne 190, "
+        "F:12:9: syntaxe YAML : le guillemet ouvert ici n’est pas refermé (la lecture s’arrête ligne 200, "
         "colonne 22)"]
 
 
