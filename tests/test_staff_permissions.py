@@ -53,6 +53,7 @@ ACCESS = {
     "staff.batch_page": TEAM,
     "staff.batch_progress": TEAM,
     "staff.exports_page": TEAM,
+    "staff.export_scdl": TEAM,
     "staff.export_csv": TEAM,
     "staff.export_xlsx": TEAM,
     "staff.export_pdfs": TEAM,
