@@ -8,7 +8,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from documents.formatting import format_amount
+from formatting import format_amount
 from opendata.scdl import THRESHOLD, NotPublishable, publication, write_csv
 
 opendata_cli = AppGroup("opendata", help="Données publiées en open data (données essentielles des conventions).")

@@ -20,11 +20,11 @@ from typing import IO
 
 import sqlalchemy as sa
 
-from documents.formatting import format_amount, format_percent
 from dossiers.instalments import Payment, payment_schedule
 from dossiers.revisions import edition_at
 from editions.model import LoadedEdition
 from editions.open_data import OpenData
+from formatting import format_amount, format_percent
 from models import Agreement, Dossier, db
 
 # The columns of the schema (shared/data/scdl-subventions-2.1.1.schema.json), in its order.

@@ -19,6 +19,7 @@ import pytest
 from frictionless import Resource, Schema
 from werkzeug.datastructures import FileStorage
 
+import states
 import timekeeping
 from dossiers import lifecycle
 from dossiers.decisions import decide_laureate
@@ -63,11 +64,11 @@ def season(app, smtp, clock):
     clock(2019, 9, 30, 10, 0)
     staff = make_user("instructrice@dinsic.gouv.fr", "instructeur")
     owners = [make_user(f"porteur{n}@interieur.gouv.fr", "applicant") for n in range(3)]
-    big = make_dossier(app, owners[0], lifecycle.UNDER_REVIEW, staff, titre="Tchap en préfecture",
+    big = make_dossier(app, owners[0], states.UNDER_REVIEW, staff, titre="Tchap en préfecture",
                        administration="Ministère de l'Intérieur", siret="11004601800013")
-    small = make_dossier(app, owners[1], lifecycle.UNDER_REVIEW, staff, titre="Visio pour les sous-préfectures",
+    small = make_dossier(app, owners[1], states.UNDER_REVIEW, staff, titre="Visio pour les sous-préfectures",
                          administration="Préfecture du Nord", siret="11000201100044")
-    refused = make_dossier(app, owners[2], lifecycle.UNDER_REVIEW, staff, titre="Nouvelle cantine")
+    refused = make_dossier(app, owners[2], states.UNDER_REVIEW, staff, titre="Nouvelle cantine")
     return staff, owners, (big, small, refused)
 
 
@@ -82,7 +83,7 @@ def test_the_signed_conventions_of_a_season_are_published_in_the_scdl_format(app
               {"outcome": outcome, "amount": amount, "comment": "Budget trop élevé.", "back": "decisions"})
     _post(team, decisions, f"/equipe/editions/{EDITION}/decisions/envoi", {"confirm": "y"})
     db.session.expire_all()
-    assert (big.state, small.state, refused.state) == (lifecycle.AGREEMENT_SENT,) * 2 + (lifecycle.NOT_SELECTED,)
+    assert (big.state, small.state, refused.state) == (states.AGREEMENT_SENT,) * 2 + (states.NOT_SELECTED,)
     for owner, dossier in ((owners[0], big), (owners[1], small)):
         laureate = app.test_client()
         sign_in_as(laureate, owner)
@@ -102,7 +103,7 @@ def test_the_signed_conventions_of_a_season_are_published_in_the_scdl_format(app
     timekeeping.set_now(dt.datetime(2019, 11, 12, 9, 0, tzinfo=dt.UTC))
     _countersign(team, small)
     db.session.expire_all()
-    assert small.state == lifecycle.AGREEMENT_SIGNED
+    assert small.state == states.AGREEMENT_SIGNED
 
     published = team.get(CSV_URL).get_data(as_text=True)
     report = scdl_report(published)
@@ -165,7 +166,7 @@ def sign_convention(dossier: Dossier, granted: Decimal, staff, at: dt.datetime) 
     """Walk a dossier under review to « convention signée » through the business functions, as the sending does."""
     timekeeping.set_now(at)
     decide_laureate(dossier, granted, staff)
-    lifecycle.transition(dossier, lifecycle.AGREEMENT_SENT, staff)
+    lifecycle.transition(dossier, states.AGREEMENT_SENT, staff)
     db.session.add(Agreement(dossier_id=dossier.id, sent_at=at))
     db.session.flush()
     upload_signed_copy(dossier, FileStorage(io.BytesIO(signed_pdf()), "convention.pdf", "signed_copy",

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from dossiers import lifecycle
+import states
 from dossiers.instalments import Payment
 from editions.cli import check_command
 from editions.open_data import siret_is_valid
@@ -131,7 +131,7 @@ def people(app):
     admin = make_user("admin@dinsic.gouv.fr", "admin")
     juror = make_user("jure@interieur.gouv.fr", "jury")
     applicant = make_user("porteur@interieur.gouv.fr", "applicant")
-    signed = make_dossier(app, applicant, lifecycle.AGREEMENT_SIGNED, staff)
+    signed = make_dossier(app, applicant, states.AGREEMENT_SIGNED, staff)
     db.session.add(Agreement(dossier_id=signed.id, sent_at=now(), countersigned_at=now(),
                              countersigned_by_id=staff.id))
     db.session.commit()
@@ -147,7 +147,9 @@ def test_only_the_programme_team_downloads_the_file(app, people, role):
     download = client.get(f"/equipe/editions/{EDITION}/exports/subventions.csv?tous=1")
     if role in ("instructeur", "admin"):
         assert page.status_code == download.status_code == 200
-        assert "Données essentielles des conventions" in page.get_data(as_text=True)
+        body = page.get_data(as_text=True)
+        assert '<h2 class="fr-mt-6w">Données essentielles des conventions (open data)</h2>' in body
+        assert "Données essentielles" not in body[body.index("<title>"):body.index("</title>")]
     elif role is None:
         assert page.status_code == download.status_code == 302
         assert "/connexion/equipe" in download.headers["Location"]
@@ -172,7 +174,7 @@ def test_an_edition_without_open_data_has_no_file(app, people, runner, tmp_path)
 
 def test_a_convention_that_cannot_be_published_is_named_with_its_reason(app, people, runner, tmp_path):
     dossier = db.session.execute(db.select(Dossier)).scalar_one()
-    assert dossier.state == lifecycle.AGREEMENT_SIGNED
+    assert dossier.state == states.AGREEMENT_SIGNED
     answers = dict(dossier.answers)
     answers["siret"] = "123"
     answers["budget_lignes"] = []  # no budget line: the project's cost is unknown
