@@ -14,14 +14,20 @@ import sys
 from pathlib import Path
 
 from docx.enum.section import WD_ORIENT
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
 from docx.shared import Cm
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "doc_templates"))
 
-from build_etna_templates import DINSIC, _base_document, _footer, _loop_row, _marianne_block, _properties  # noqa: E402
+from build_etna_templates import (  # noqa: E402
+    DINSIC,
+    _base_document,
+    _footer,
+    _loop_row,
+    _marianne_block,
+    _properties,
+    mark_header_row,
+)
 from build_innovation_templates import DINUM  # noqa: E402
 
 CALLS = {"etna": DINSIC[1], "innovation": DINUM[1]}
@@ -34,10 +40,7 @@ def _table(document, headers: list[str], loop: str, cells: list[str], widths: li
     for cell, text in zip(table.rows[0].cells, headers, strict=True):
         cell.text = text
         cell.paragraphs[0].runs[0].bold = True
-    header = table.rows[0]._tr.get_or_add_trPr()
-    repeat = OxmlElement("w:tblHeader")
-    repeat.set(qn("w:val"), "true")
-    header.append(repeat)
+    mark_header_row(table.rows[0])
     _loop_row(table, f"{{%tr for {loop} %}}")
     row = table.add_row().cells
     for cell, text in zip(row, cells, strict=True):
