@@ -157,6 +157,10 @@ def produce_documents_of(dossier_id: int, produced_on: str) -> None:
         log.warning("documents for dossier %s: it no longer exists", dossier_id)
         return
     produce_documents(dossier, produced_on)
+    if produced_on == "submission":  # the documents mails, committed with the documents (each once: dedup keys)
+        from mail.messages import send_submission_receipt
+
+        send_submission_receipt(dossier)
     db.session.commit()
 
 
