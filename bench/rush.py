@@ -52,20 +52,21 @@ ANSWERS = {
 }
 
 
-def prepare(folder: Path) -> tuple[list[tuple[int, str, str]], object]:
-    """Create DRAFTS complete drafts, each with its own applicant; return their sessions and the app."""
+def prepare(folder: Path, schema: str = SCHEMA, drafts: int = DRAFTS,
+            extra: dict | None = None) -> tuple[list[tuple[int, str, str]], object]:
+    """Create `drafts` complete drafts, each with its own applicant; return their sessions and the app."""
     from app import create_app
     from models import Dossier, StoredFile, User, db
 
-    reset_schema(SCHEMA)
-    app = create_app({"SQLALCHEMY_DATABASE_URI": schema_url(SCHEMA), "SECRET_KEY": SECRET, "FROZEN_NOW": FROZEN_NOW,
-                      "FILES_FOLDER": str(folder / "files"), "MAIL_FOLDER": str(folder / "mail")})
+    reset_schema(schema)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": schema_url(schema), "SECRET_KEY": SECRET, "FROZEN_NOW": FROZEN_NOW,
+                      "FILES_FOLDER": str(folder / "files"), "MAIL_FOLDER": str(folder / "mail"), **(extra or {})})
     edition = app.extensions["editions"].get("etna-2019-2")
     steps = [s.key for s in edition.steps]
     with app.app_context():
         db.create_all()
         db.session.execute(db.insert(User), [{"email": f"rush{i}@interieur.gouv.fr", "role": "applicant"}
-                                             for i in range(DRAFTS)])
+                                             for i in range(drafts)])
         user_ids = db.session.execute(db.select(User.id).order_by(User.id)).scalars().all()
         db.session.execute(db.insert(Dossier), [
             {"edition_id": edition.id, "revision": edition.revision, "owner_id": uid, "state": states.DRAFT,
