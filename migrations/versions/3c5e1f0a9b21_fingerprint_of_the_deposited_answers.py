@@ -1,7 +1,7 @@
 """fingerprint of the deposited answers
 
 Revision ID: 3c5e1f0a9b21
-Revises: b46397ba8510
+Revises: c5e2a7f41b93
 Create Date: 2026-12-01 06:30:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '3c5e1f0a9b21'
-down_revision = 'b46397ba8510'
+down_revision = 'c5e2a7f41b93'
 branch_labels = None
 depends_on = None
 
