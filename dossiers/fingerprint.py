@@ -28,9 +28,3 @@ def answers_fingerprint(answers: dict[str, Any]) -> str:
     """The SHA-256 of the canonical JSON of the answers, in lowercase hexadecimal (64 characters)."""
     return hashlib.sha256(canonical_json(answers)).hexdigest()
 
-
-def grouped(fingerprint: str | None) -> str:
-    """The fingerprint in groups of 8 characters, easier to read aloud and compare by eye."""
-    if not fingerprint:
-        return ""
-    return " ".join(fingerprint[i:i + 8] for i in range(0, len(fingerprint), 8))

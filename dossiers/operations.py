@@ -154,7 +154,7 @@ def submit(edition: LoadedEdition, dossier: Dossier, user: User) -> None:
     ensure_eligible(edition, dossier)
     if not state.all_complete:
         raise ActionRefused("Le dossier est incomplet : complétez chaque étape avant de le déposer.")
-    dossier.submitted_at = now().replace(microsecond=0)  # the instant of the proof, to the second
+    dossier.submitted_at = now()  # kept exact; the proof shows it to the second (formatting.format_instant)
     dossier.answers_sha256 = answers_fingerprint(dossier.answers or {})
     lifecycle.transition(dossier, states.SUBMITTED, user)  # flushes: a concurrent edit fails here, lock-free
     _ = dossier.owner, list(dossier.files)  # load what the receipt reads before taking the counter's lock

@@ -18,12 +18,11 @@ from flask import current_app
 import states
 from addresses import InvalidAddress, checked_address
 from documents.context import build_context
-from dossiers.fingerprint import grouped
 from editions import deadline
 from editions.model import LoadedEdition
 from editions.revisions import edition_of
 from editions.schema import BUILTIN_EMAILS, DocumentDef, Workshop
-from formatting import format_datetime, format_instant, format_time
+from formatting import format_datetime, format_fingerprint, format_instant, format_time
 from mail.attachments import document_attachment, inline_attachment
 from mail.defaults import DEFAULTS
 from mail.html import URL, html_email
@@ -165,7 +164,7 @@ def send_submission_acknowledgement(dossier: Dossier) -> None:
     edition = edition_of(dossier, required=True)
     to, cc = applicant_recipients(edition, dossier)
     context = dossier_context(edition, dossier, deposited_at=format_instant(dossier.submitted_at, edition.zone),
-                              fingerprint=grouped(dossier.answers_sha256))
+                              fingerprint=format_fingerprint(dossier.answers_sha256))
     _queue("submission_acknowledgement", edition, context, to, cc=cc, dossier_id=dossier.id,
            dedup_key=f"submission_acknowledgement:{dossier.id}")
 

@@ -11,12 +11,12 @@ import states
 import timekeeping
 from documents.generate import stored_size
 from documents.specifications import specifications_size
-from dossiers.fingerprint import grouped
 from editions import deadline
 from formatting import (
     format_amount,
     format_date,
     format_datetime,
+    format_fingerprint,
     format_instant,
     format_moment,
     format_size,
@@ -38,7 +38,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(states.label, "state_label")
     app.add_template_filter(_ordinal_html, "ordinal_fr")
     app.add_template_filter(format_instant, "instant_fr")
-    app.add_template_filter(grouped, "fingerprint")
+    app.add_template_filter(format_fingerprint, "fingerprint")
     app.add_template_filter(to_html, "markdown")  # the one renderer of staff text (rich_text)
 
     app.jinja_env.globals.update(step_layout=step_layout, group_total=group_total, group_totals=group_totals,
