@@ -18,6 +18,7 @@ from flask import current_app
 import states
 from addresses import InvalidAddress, checked_address
 from documents.context import build_context
+from documents.generate import AFTER_PRODUCTION
 from editions import deadline
 from editions.model import LoadedEdition
 from editions.revisions import edition_of
@@ -270,3 +271,12 @@ def send_reminders(edition_id: str | None = None, at: dt.datetime | None = None)
                                           days_left=days_left)
             queued += message is not None
     return queued
+
+
+def _after_production(dossier: Dossier, produced_on: str) -> None:
+    """The receipt once the submission's documents are made (each message once per dossier: dedup keys)."""
+    if produced_on == "submission":
+        send_submission_receipt(dossier)
+
+
+AFTER_PRODUCTION.append(_after_production)
