@@ -22,7 +22,7 @@ CENT = Decimal("0.01")
 
 __all__ = ["PARIS", "format_amount", "format_date", "format_datetime", "format_decimal_plain", "format_moment",
            "format_note", "format_number", "format_numeric_date", "format_numeric_datetime", "format_percent",
-           "format_ordinal", "format_size", "format_time", "ordinal_suffix"]
+           "format_ordinal", "format_size", "format_time", "ordinal_suffix", "format_instant", "format_fingerprint"]
 
 
 def _zone(zone: str | ZoneInfo | None) -> ZoneInfo:
@@ -146,3 +146,16 @@ def format_size(size: int | None) -> str:
         return f"{round(size / 1024)}\u00a0Ko"
     number = (Decimal(size) / (1024 * 1024)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
     return f"{format_decimal(number, format='#,##0.#', locale=LOCALE)}\u00a0Mo"
+
+
+def format_instant(value: dt.datetime, zone: str | ZoneInfo | None = None) -> str:
+    """« 6 septembre 2019 à 23:59:58 »: to the second, for a proof of deposit (a time stamp, not prose)."""
+    local = _local(value, zone)
+    return f"{format_date(local)} à {local:%H:%M:%S}"
+
+
+def format_fingerprint(fingerprint: str | None) -> str:
+    """A SHA-256 in groups of 8 characters, easier to read aloud and compare by eye."""
+    if not fingerprint:
+        return ""
+    return " ".join(fingerprint[i:i + 8] for i in range(0, len(fingerprint), 8))

@@ -12,12 +12,14 @@ from pathlib import Path
 
 LUA = r"""
 local requests = %(requests)s
-local counter = 0
+counter = 0
 local threads = %(threads)d
 local created = 0
+local all_threads = {}
 setup = function(thread)
   thread:set("tid", created)
   created = created + 1
+  table.insert(all_threads, thread)
 end
 request = function()
   -- each thread takes its own share, so no two threads send the same request in a lap
@@ -26,14 +28,20 @@ request = function()
   return wrk.format(r.method, r.path, r.headers, r.body)
 end
 local shown = false
+answered = 0
 response = function(status, headers, body)
+  answered = answered + 1
   if status >= 400 and not shown then
     shown = true
     io.write(string.format("FIRST_ERROR %%d %%s\n", status, string.sub(body or "", 1, 400):gsub("%%s+", " ")))
   end
 end
 done = function(summary, latency, requests)
-  io.write(string.format("LATENCY_US %%d %%d %%d\n", latency:percentile(50), latency:percentile(99), latency.max))
+  for _, t in ipairs(all_threads) do
+    io.write(string.format("THREAD %%d %%d %%d\n", t:get("tid"), t:get("counter"), t:get("answered")))
+  end
+  io.write(string.format("LATENCY_US %%d %%d %%d %%d\n", latency:percentile(50), latency:percentile(99), latency.max,
+                         latency:percentile(95)))
   io.write(string.format("ERRORS %%d %%d %%d %%d %%d\n", summary.errors.connect, summary.errors.read,
                          summary.errors.write, summary.errors.status, summary.errors.timeout))
 end
@@ -47,6 +55,9 @@ class LoadResult:
     p99_ms: float
     requests: int
     errors: int  # socket errors and HTTP statuses >= 400
+    p95_ms: float = 0.0
+    sent: tuple[int, ...] = ()  # indices of the requests sent, in the rotation's order
+    in_flight: int = 0  # sent, and not answered when the measure ended
 
     def row(self) -> str:
         return f"{self.requests_per_second:8.1f} req/s   p50 {self.p50_ms:6.1f} ms   p99 {self.p99_ms:6.1f} ms   " \
@@ -82,6 +93,11 @@ def run_wrk(base_url: str, requests: list[dict], seconds: int, connections: int,
     output = run.stdout
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
     total = int(re.search(r"(\d+) requests in", output).group(1))
-    p50, p99, _ = (int(v) / 1000 for v in re.search(r"LATENCY_US (\d+) (\d+) (\d+)", output).groups())
+    p50, p99, _, p95 = (int(v) / 1000 for v in re.search(r"LATENCY_US (\d+) (\d+) (\d+) (\d+)", output).groups())
     errors = sum(int(v) for v in re.search(r"ERRORS (\d+) (\d+) (\d+) (\d+) (\d+)", output).groups())
-    return LoadResult(rate, p50, p99, total, errors)
+    sent: list[int] = []
+    in_flight = 0
+    for tid, counter, answered in re.findall(r"THREAD (\d+) (\d+) (\d+)", output):
+        sent += [(c * threads + int(tid)) % len(requests) for c in range(int(counter))]
+        in_flight += int(counter) - int(answered)
+    return LoadResult(rate, p50, p99, total, errors, p95, tuple(sent), in_flight)

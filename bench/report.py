@@ -78,3 +78,8 @@ def write_block(name: str, markdown: str, path: Path = DOC) -> None:
 
 def now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
+
+
+def console_block(started: dt.datetime, load_before: str, lines: list[str]) -> str:
+    """A section that writes no Markdown of its own: its header, then its lines exactly as the run printed them."""
+    return header(started, load_before, load()) + "\n\n```\n" + "\n".join(lines) + "\n```"

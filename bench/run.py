@@ -1,8 +1,9 @@
 """Run every benchmark section in one go and print its figures (`make bench`).
 
-Sections: documents (always), the form step and the deadline rush (PostgreSQL and wrk), staff pages and
-exports at 100 000 dossiers (PostgreSQL). A section that cannot run here says why instead. A section that
-returns a bench.report.Section rewrites its own block of docs/benchmarks.md from this run.
+Sections: documents (always), the form step and the deadline rush (PostgreSQL and wrk), the submission path
+profiled, staff pages and exports at 100 000 dossiers (PostgreSQL). A section that cannot run here says why
+instead. Each section rewrites its own block of docs/benchmarks.md from this run: a bench.report.Section its
+Markdown, any other its printed lines.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import time
 
 from bench import report
 
-SECTIONS = ["bench.documents", "bench.step", "bench.rush", "bench.staff"]
+SECTIONS = ["bench.documents", "bench.step", "bench.rush", "bench.profile", "bench.staff"]
 
 
 def main(names: list[str]) -> int:
@@ -28,9 +29,13 @@ def main(names: list[str]) -> int:
             print(f"{name} : section absente ({exc})")
             continue
         section_start = time.perf_counter()
+        started_at, load_before = report.now(), report.load()
         result = module.run()
         for line in result:
             print(line, flush=True)
+        if not getattr(result, "markdown", "") and len(result) > 1:  # the printed lines, as the run printed them
+            result = report.Section(name.split(".")[-1], list(result), report.console_block(
+                started_at, load_before, list(result)))
         if getattr(result, "markdown", ""):
             report.write_block(result.name, result.markdown)
             print(f"  (écrit dans docs/benchmarks.md ; charge {report.load()})", flush=True)

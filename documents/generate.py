@@ -149,6 +149,11 @@ def _store(dossier, document, edition, fmt, data, pages, inputs, existing) -> Ge
     return generated
 
 
+# Called with (dossier, produced_on) once a job made the documents, in its transaction; mail registers the
+# receipt that carries them (mail.messages), so documents imports nothing from mail.
+AFTER_PRODUCTION: list = []
+
+
 @task("documents.produce")
 def produce_documents_of(dossier_id: int, produced_on: str) -> None:
     """The job run after a commit: generate (and store) the documents of a dossier due at an event."""
@@ -157,6 +162,8 @@ def produce_documents_of(dossier_id: int, produced_on: str) -> None:
         log.warning("documents for dossier %s: it no longer exists", dossier_id)
         return
     produce_documents(dossier, produced_on)
+    for hook in AFTER_PRODUCTION:  # the documents mails (registered by mail), committed with the documents
+        hook(dossier, produced_on)
     db.session.commit()
 
 

@@ -12,6 +12,7 @@ from werkzeug.datastructures import MultiDict
 import states
 from dossiers import lifecycle, permissions
 from dossiers.carry_over import carry_over, copy_files
+from dossiers.fingerprint import answers_fingerprint
 from dossiers.navigation import progress
 from dossiers.references import next_reference
 from editions import deadline
@@ -20,7 +21,7 @@ from editions.revisions import record_revision
 from editions.schema import Step
 from forms.pending import BoundedInput, bounded_input
 from jobs.queue import after_commit
-from mail.messages import send_submission_receipt
+from mail.messages import send_submission_acknowledgement
 from models import Dossier, User, db
 from rules.evaluation import findings
 from timekeeping import now
@@ -142,7 +143,8 @@ def ensure_eligible(edition: LoadedEdition, dossier: Dossier) -> None:
 
 
 def submit(edition: LoadedEdition, dossier: Dossier, user: User) -> None:
-    """Submit a complete draft before the deadline: give it a reference and queue the receipt."""
+    """Submit a complete draft before the deadline: give it a reference, queue the acknowledgement at once and
+    the documents job, whose receipt (documents attached) follows when they are made (jobs.tasks)."""
     ensure_editable(edition, dossier, user)
     state = progress(edition, dossier)
     if unvalidated := state.unvalidated():
@@ -152,11 +154,12 @@ def submit(edition: LoadedEdition, dossier: Dossier, user: User) -> None:
     ensure_eligible(edition, dossier)
     if not state.all_complete:
         raise ActionRefused("Le dossier est incomplet : complétez chaque étape avant de le déposer.")
-    dossier.submitted_at = now()
+    dossier.submitted_at = now()  # kept exact; the proof shows it to the second (formatting.format_instant)
+    dossier.answers_sha256 = answers_fingerprint(dossier.answers or {})
     lifecycle.transition(dossier, states.SUBMITTED, user)  # flushes: a concurrent edit fails here, lock-free
     _ = dossier.owner, list(dossier.files)  # load what the receipt reads before taking the counter's lock
     # The counter row stays locked until commit, so that references have no gap: keep what follows short.
     dossier.reference = next_reference(edition)
-    send_submission_receipt(dossier)  # queued in this transaction: the receipt exists iff the submission does
-    after_commit("documents.produce", dossier.id, "submission")  # the PDF is made by a worker, off the request
+    send_submission_acknowledgement(dossier)  # in this transaction: the proof exists iff the submission does
+    after_commit("documents.produce", dossier.id, "submission")  # made by a worker, then mailed (documents.generate)
     db.session.flush()

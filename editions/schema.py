@@ -331,7 +331,7 @@ class DocumentDef(Strict):
 
 # The emails the app sends on its own; `emails` may override them or add new ones for documents.
 BUILTIN_EMAILS = [
-    "sign_in_link", "submission_receipt", "submission_notification", "reminder",
+    "sign_in_link", "submission_acknowledgement", "submission_receipt", "submission_notification", "reminder",
     "workshop_registration", "result_laureate", "result_not_selected", "convention_sent",
 ]
 

@@ -31,13 +31,17 @@ def left_behind(app: Flask) -> list[int]:
     grace = now() - dt.timedelta(seconds=float(config.get("JOBS_RELAY_GRACE_SECONDS", 2)))
     dead = lost_since()
     rows = db.session.execute(
-        db.select(Job.id, Job.task).where(db.or_(db.and_(Job.status == WAITING, Job.created_at < grace),
-                                                 db.and_(Job.status == RUNNING, Job.alive_at < dead)))
+        db.select(Job.id, Job.task, Job.status, Job.rq_job_id).where(
+            db.or_(db.and_(Job.status == WAITING, Job.created_at < grace),
+                   db.and_(Job.status == RUNNING, Job.alive_at < dead)))
     ).all()
     queued = db.session.execute(
         db.select(Job.id, Job.task, Job.rq_job_id).where(Job.status == QUEUED, Job.queued_at < grace)).all()
     db.session.commit()
-    lost = _lost_by_redis(app, {row.rq_job_id for row in queued})
+    # the RQ job of a job whose worker died died with it: the jobs after it in that RQ job will not run either,
+    # although Redis still calls it "started" until RQ's own clean-up, minutes later
+    died = {row.rq_job_id for row in rows if row.status == RUNNING and row.rq_job_id}
+    lost = died | _lost_by_redis(app, {row.rq_job_id for row in queued} - died)
     rows += [row for row in queued if row.rq_job_id in lost]
     return in_order([(row.id, row.task) for row in rows])
 

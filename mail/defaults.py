@@ -18,8 +18,25 @@ Il est valable {{ minutes }} minutes et ne sert qu'une fois. Si vous n'avez rien
 
 — L'équipe des appels à projets""",
     ),
+    "submission_acknowledgement": (  # sent at once; the documents follow in submission_receipt
+        "Accusé de dépôt : dossier {{ dossier.reference }} — {{ edition.short_title }}",
+        """Bonjour,
+
+Nous accusons réception de votre dossier « {{ dossier.title }} » pour l'appel à projets « {{ edition.title }} » ({{ edition.ordinal }} édition).
+
+- Référence : {{ dossier.reference }}
+- Déposé le : {{ deposited_at }} (heure de Paris)
+- Empreinte SHA-256 des réponses déposées : {{ fingerprint }}
+
+L'empreinte identifie exactement les réponses déposées : elle figure aussi sur la page de votre dossier. Rappelez la référence dans vos échanges avec l'équipe du programme.
+
+Le dossier mis en forme (PDF et Word) vous sera envoyé dans un second message dès qu'il sera prêt. Votre dossier reste consultable à tout moment :
+{{ dossier_url }}
+
+— {{ edition.organisation }}""",
+    ),
     "submission_receipt": (
-        "Dossier {{ dossier.reference }} déposé — {{ edition.short_title }}",
+        "Votre dossier {{ dossier.reference }} — {{ edition.short_title }}",
         """Bonjour,
 
 Votre dossier « {{ dossier.title }} » a bien été déposé le {{ dossier.submitted_at }} pour l'appel à projets « {{ edition.title }} » ({{ edition.ordinal }} édition).

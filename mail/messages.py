@@ -18,11 +18,12 @@ from flask import current_app
 import states
 from addresses import InvalidAddress, checked_address
 from documents.context import build_context
+from documents.generate import AFTER_PRODUCTION
 from editions import deadline
 from editions.model import LoadedEdition
 from editions.revisions import edition_of
 from editions.schema import BUILTIN_EMAILS, DocumentDef, Workshop
-from formatting import format_datetime, format_time
+from formatting import format_datetime, format_fingerprint, format_instant, format_time
 from mail.attachments import document_attachment, inline_attachment
 from mail.defaults import DEFAULTS
 from mail.html import URL, html_email
@@ -158,8 +159,20 @@ def send_staff_invitation(invitation, url: str, role: str, inviter: str, days: i
     log.info("staff invitation queued for %s", invitation.email)
 
 
+def send_submission_acknowledgement(dossier: Dossier) -> None:
+    """The proof of deposit, queued with the submission itself: reference, instant, fingerprint; no attachment,
+    so that it never waits for the documents (made by a worker, a conversion at a time)."""
+    edition = edition_of(dossier, required=True)
+    to, cc = applicant_recipients(edition, dossier)
+    context = dossier_context(edition, dossier, deposited_at=format_instant(dossier.submitted_at, edition.zone),
+                              fingerprint=format_fingerprint(dossier.answers_sha256))
+    _queue("submission_acknowledgement", edition, context, to, cc=cc, dossier_id=dossier.id,
+           dedup_key=f"submission_acknowledgement:{dossier.id}")
+
+
 def send_submission_receipt(dossier: Dossier) -> None:
-    """The receipt to the applicant (the dossier attached, PDF and Word) and a notice to the programme."""
+    """Once the documents are made: the receipt to the applicant (the dossier attached, PDF and Word) and a
+    notice to the programme; each once per dossier (dedup keys), however often the documents job runs."""
     edition = edition_of(dossier, required=True)
     _send_about_dossier("submission_receipt", dossier, f"submission_receipt:{dossier.id}", edition)
     _send_to_programme("submission_notification", edition, dossier)
@@ -258,3 +271,12 @@ def send_reminders(edition_id: str | None = None, at: dt.datetime | None = None)
                                           days_left=days_left)
             queued += message is not None
     return queued
+
+
+def _after_production(dossier: Dossier, produced_on: str) -> None:
+    """The receipt once the submission's documents are made (each message once per dossier: dedup keys)."""
+    if produced_on == "submission":
+        send_submission_receipt(dossier)
+
+
+AFTER_PRODUCTION.append(_after_production)

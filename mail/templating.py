@@ -34,6 +34,9 @@ _DOSSIER_LINKS = {"dossier_url": "https://appels.example.gouv.fr/dossiers/42/rec
 # The variables each message adds to its context, with a sample value (for the check and previews).
 EXTRAS: dict[str, dict[str, Any]] = {
     "sign_in_link": {"url": "https://appels.example.gouv.fr/connexion/lien/exemple", "minutes": 30},
+    "submission_acknowledgement": {**_DOSSIER_LINKS, "deposited_at": "6 septembre 2019 à 23:59:58",
+                                   "fingerprint": "9f86d081 884c7d65 9a2feaa0 c55ad015 a3bf4f1b 2b0b822c "
+                                                  "d15d6c15 b0f00a08"},
     "submission_receipt": _DOSSIER_LINKS,
     "submission_notification": _DOSSIER_LINKS,
     "reminder": {**_DOSSIER_LINKS, "days_left": 7},

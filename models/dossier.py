@@ -48,6 +48,7 @@ class Dossier(db.Model):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=now)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=now, onupdate=now)
     submitted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    answers_sha256: Mapped[str | None] = mapped_column(String(64))  # proof of deposit (dossiers.fingerprint)
     granted_amount: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))  # set with the laureate decision
     version: Mapped[int] = mapped_column(default=1)
 

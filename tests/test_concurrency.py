@@ -65,5 +65,5 @@ def test_the_same_dossier_submitted_from_many_threads_is_submitted_once(app, cli
     assert dossier.state == states.SUBMITTED and dossier.reference == "ETNA2-2019-0001"
     assert db.session.execute(db.select(db.func.count()).select_from(Transition)).scalar() == 1
     receipts = db.session.execute(db.select(db.func.count()).select_from(OutboxMessage)
-                                  .filter_by(kind="submission_receipt")).scalar()
+                                  .filter_by(kind="submission_acknowledgement")).scalar()
     assert receipts == 1

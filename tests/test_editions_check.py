@@ -200,7 +200,8 @@ MISTAKES = {
                                      "{edition}, {call})"),
     "unknown email": ({52: "    email: submision_receipt"},
                       "52:12: courriel inconnu « submision_receipt » ; vouliez-vous dire « submission_receipt » ? "
-                      "(attendu une clé de « emails » ou un courriel prévu : sign_in_link, submission_receipt, "
+                      "(attendu une clé de « emails » ou un courriel prévu : sign_in_link, "
+                      "submission_acknowledgement, submission_receipt, "
                       "submission_notification, reminder, workshop_registration, result_laureate, "
                       "result_not_selected, convention_sent)"),
     "email never sent": ({52: ["    email: submission_receipt", "emails:", "  reminde:",

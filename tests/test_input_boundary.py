@@ -39,6 +39,7 @@ def test_step_save_of_control_characters_keeps_tabs_and_line_breaks(app, client,
 
 
 def test_control_characters_typed_in_answers_never_reach_a_mail_header(app, client, smtp, during_call):
+    app.config["JOBS_EAGER"] = True  # the notice to the programme goes with the documents, made at the commit
     sign_in(client, "agent@interieur.gouv.fr")
     dossier_id = start_dossier(client)
     steps = {**ETNA_STEPS, "porteur": {**ETNA_STEPS["porteur"], "administration": "Préfecture\x07\x1b du\x00 Nord"}}

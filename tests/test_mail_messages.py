@@ -59,9 +59,10 @@ def test_submission_sends_the_receipt_with_the_dossier_and_tells_the_programme(a
 
     report = deliver_pending()
 
-    assert (report.sent, report.failed, report.retried) == (3, 0, 0)  # sign-in link, receipt, notification
-    receipt = only(smtp.messages, "Dossier ETNA2-2019-0001 déposé")
-    assert receipt["Subject"] == "Dossier ETNA2-2019-0001 déposé — ETNA 2"
+    # sign-in link, acknowledgement, then (documents made at the commit here) receipt and notification
+    assert (report.sent, report.failed, report.retried) == (4, 0, 0)
+    receipt = only(smtp.messages, "Votre dossier ETNA2-2019-0001")
+    assert receipt["Subject"] == "Votre dossier ETNA2-2019-0001 — ETNA 2"
     assert (receipt["To"], receipt["Cc"], receipt["Reply-To"]) == (CONTACT, OWNER, PROGRAMME)
     envelope = next(r for r in smtp.received if r.message["Message-ID"] == receipt["Message-ID"])
     assert sorted(envelope.rcpt_tos) == sorted([CONTACT, OWNER])

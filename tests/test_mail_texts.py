@@ -179,6 +179,6 @@ def test_an_email_of_the_edition_carries_the_documents_that_name_it(app, client,
            fiche.get_body(("plain",)).get_content()
     assert [p.get_filename() for p in fiche.iter_attachments()] == ["ETNA2-2019-0001-fiche.pdf",
                                                                      "ETNA2-2019-0001-fiche.docx"]
-    receipt = next(m for m in smtp.messages if m["Subject"].startswith("Dossier ETNA2-2019-0001 déposé"))
+    receipt = next(m for m in smtp.messages if m["Subject"].startswith("Votre dossier ETNA2-2019-0001"))
     assert [p.get_filename() for p in receipt.iter_attachments()] == ["ETNA2-2019-0001-dossier.pdf",
                                                                        "ETNA2-2019-0001-dossier.docx"]

@@ -26,6 +26,7 @@ STEPS = {
 
 
 def test_an_applicant_completes_the_second_call(app, client, clock):
+    app.config["JOBS_EAGER"] = True  # the documents, and the receipt that carries them, made at the commit
     clock(2020, 4, 30, 11, 0)  # one hour before noon, the closing time of this call
     page = client.get("/appels/innovation-2020-1").get_data(as_text=True)
     assert "Innovation numérique dans les services déconcentrés" in page and "30 avril 2020 à 12 h" in page

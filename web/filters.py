@@ -16,6 +16,8 @@ from formatting import (
     format_amount,
     format_date,
     format_datetime,
+    format_fingerprint,
+    format_instant,
     format_moment,
     format_size,
     format_time,
@@ -35,6 +37,8 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(format_size, "size_fr")
     app.add_template_filter(states.label, "state_label")
     app.add_template_filter(_ordinal_html, "ordinal_fr")
+    app.add_template_filter(format_instant, "instant_fr")
+    app.add_template_filter(format_fingerprint, "fingerprint")
     app.add_template_filter(to_html, "markdown")  # the one renderer of staff text (rich_text)
 
     app.jinja_env.globals.update(step_layout=step_layout, group_total=group_total, group_totals=group_totals,

@@ -78,6 +78,6 @@ def test_postgres_killed_during_a_submission_leaves_a_draft_then_one_reference(a
     assert "déposé sous la référence ETNA2-2019-0001" in text(client.get(again.headers["Location"]))
     assert references() == {"ETNA2-2019-0001": 1}  # the reference of the lost attempt was never issued
     kinds = db.session.execute(db.select(OutboxMessage.kind).filter_by(dossier_id=dossier_id)).scalars().all()
-    assert kinds.count("submission_receipt") == 1
+    assert kinds.count("submission_acknowledgement") == 1
     report("PostgreSQL killed during a submission", page=response.status_code, after_restart=again.status_code,
            reference=db.session.get(Dossier, dossier_id).reference)

@@ -7,28 +7,35 @@ import time
 
 import pytest
 
+from jobs.runner import run_jobs
 from mail.attachments import inline_attachment
 from mail.outbox import enqueue
 from mail.sender import INTERRUPTED
-from models import db
+from models import Job, db
 from models.outbox import FAILED, PREPARING, SENDING, SENT
-from tests.faults.scenes import copies, expected_once, outbox, report, settled, submitted
+from tests.faults.scenes import APPLICANT, copies, expected_once, outbox, report, settled, submitted
 from tests.faults.services import wait_until
 
 KILL_POINTS = {  # where the worker dies → the state it leaves the message in
-    "mail-building-attachments": PREPARING,  # LibreOffice made the dossier, the message not built yet
+    "mail-building-attachments": PREPARING,  # the receipt's dossier read back from the store, not built yet
     "mail-before-smtp": PREPARING,
     "mail-during-data": PREPARING,  # half of the message sent: the server drops it
     "mail-after-data": SENDING,  # the server has it, its "250" not recorded: the uncertain window
 }
 
 
-def queue_messages(client, clock) -> str:
-    """The receipt of a submission (its dossier made by LibreOffice in the sender), or three plain messages."""
+def queue_messages(app, client, clock) -> str:
+    """The mails of a submission once its documents job ran (the receipt carries the dossier, PDF and Word),
+    or three plain messages."""
     clock(2019, 7, 10, 10, 0)
     with_documents = "attachments" in os.environ.get("PYTEST_CURRENT_TEST", "")
     if with_documents:
-        return f"dossier {submitted(client, clock)}"
+        dossier_id = submitted(client, clock)
+        [job] = db.session.execute(db.select(Job.id).filter_by(task="documents.produce")).scalars().all()
+        assert run_jobs(app, [job]) == []  # the documents job, as a jobs worker runs it: it queues the receipt
+        receipt = [m for m in outbox() if m.kind == "submission_receipt"]
+        assert len(receipt) == 1 and len(receipt[0].attachments) == 2, receipt
+        return f"dossier {dossier_id}"
     ics = inline_attachment(b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n", "atelier.ics", "text/calendar")
     enqueue("note", "agent1@culture.gouv.fr", "Première", "Bonjour.\n", attachments=[ics])
     enqueue("note", "agent2@culture.gouv.fr", "Deuxième", "Bonjour.\n", cc=["copie@culture.gouv.fr"])
@@ -40,11 +47,14 @@ def queue_messages(client, clock) -> str:
 @pytest.mark.parametrize("point", KILL_POINTS)
 def test_a_killed_mail_worker_leaves_each_message_delivered_exactly_once(app, client, clock, smtp_sink,
                                                                          workers, point):
-    queued = queue_messages(client, clock)
+    queued = queue_messages(app, client, clock)
 
     assert workers("mail", kill_at=point).killed_itself(), "the worker never reached its kill point"
     [in_hand] = [m for m in outbox() if m.status in (PREPARING, SENDING)]
     assert in_hand.status == KILL_POINTS[point]
+    if point == "mail-building-attachments":  # the proof of deposit (no attachment) went; the receipt was in hand
+        assert in_hand.kind == "submission_receipt"
+        assert copies(smtp_sink)[(APPLICANT, "submission_acknowledgement")] == 1
     received_before = len(smtp_sink.received)
 
     restarted = time.monotonic()

@@ -17,6 +17,7 @@ from tests.faults.scenes import (
     copies,
     documents,
     expected_once,
+    outbox,
     ready_to_submit,
     references,
     report,
@@ -73,8 +74,9 @@ def test_a_submission_while_redis_is_out_succeeds_and_its_work_follows_once(app,
            seconds_from_recovery_to_documents_and_mail=round(time.monotonic() - recovered, 2))
 
 
-def test_a_jobs_worker_killed_during_libreoffice_makes_each_document_once(app, client, clock, workers):
+def test_a_jobs_worker_killed_during_libreoffice_makes_each_document_once(app, client, clock, smtp_sink, workers):
     dossier_id = submitted(client, clock)
+    workers("mail")
     first = workers("jobs")
     work = scratch_root() / f"proc-{first.process.pid}"  # its LibreOffice runs from its start: wait for the dossier
     converter = wait_until(lambda: bool(first.children("soffice")) and any(work.glob("convert-*/document.docx")),
@@ -87,11 +89,19 @@ def test_a_jobs_worker_killed_during_libreoffice_makes_each_document_once(app, c
         except ProcessLookupError:
             pass
     assert documents(dossier_id)[("dossier", "pdf")] == 0
+    # the proof of deposit does not wait for the documents: it arrives while no jobs worker runs
+    wait_until(lambda: copies(smtp_sink)[(APPLICANT, "submission_acknowledgement")] == 1, timeout=60)
+    assert copies(smtp_sink)[(APPLICANT, "submission_receipt")] == 0
 
     restarted = time.monotonic()
     workers("jobs")
     wait_until(lambda: documents(dossier_id) == EVERY_DOCUMENT and all_jobs_done(), timeout=120)
+    wait_until(lambda: copies(smtp_sink)[(APPLICANT, "submission_receipt")] >= 1 and settled(), timeout=60)
 
     assert references() == {"ETNA2-2019-0001": 1}
+    assert copies(smtp_sink) == expected_once()  # each message once: one acknowledgement, one receipt, one notice
+    assert sorted(m.kind for m in outbox() if m.dossier_id == dossier_id) == ["submission_acknowledgement",
+                                                                            "submission_notification",
+                                                                            "submission_receipt"]
     report("jobs worker killed during a LibreOffice conversion", seconds_to_soffice=round(converter, 2),
            seconds_from_restart_to_documents=round(time.monotonic() - restarted, 2))

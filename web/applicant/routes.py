@@ -117,6 +117,6 @@ def submit(dossier_id: int):
         db.session.rollback()
         flash("Ce dossier a été modifié entre-temps (autre onglet ?). Vérifiez-le avant de le déposer.", "warning")
         return redirect(url_for("applicant.summary", dossier_id=dossier.id))
-    flash(f"Votre dossier est déposé sous la référence {dossier.reference}. Un accusé de réception vous est "
-          f"envoyé par courriel avec le dossier en pièce jointe.", "success")
+    flash(f"Votre dossier est déposé sous la référence {dossier.reference}. Un accusé de dépôt vous est "
+          f"envoyé par courriel ; le dossier mis en forme (PDF et Word) suit dans un second message.", "success")
     return redirect(url_for("applicant.summary", dossier_id=dossier.id))
