@@ -85,4 +85,5 @@ def test_staff_pages_list_documents_and_exports_as_download_links(app, client, c
     details = {href.split("?")[0]: detail for href, (_, detail) in _download_links(page).items()}
     assert details == {"/equipe/editions/etna-2019-2/exports/dossiers.xlsx": "Excel (XLSX)",
                        "/equipe/editions/etna-2019-2/exports/dossiers.csv": "CSV",
-                       "/equipe/editions/etna-2019-2/exports/dossiers-pdf.zip": "ZIP"}
+                       "/equipe/editions/etna-2019-2/exports/dossiers-pdf.zip": "ZIP",
+                       "/equipe/editions/etna-2019-2/exports/subventions.csv": "CSV"}  # open data (SCDL)
