@@ -71,8 +71,15 @@ def _soffice_bin(instance: warm.WarmConverter) -> int:
     return found[0]
 
 
-def _gone(pid: int) -> bool:
-    return pid not in _processes()
+def _gone(pid: int, within: float = 10.0) -> bool:
+    """Whether `pid` has left the process table, waiting up to `within` s for its parent (or init) to reap it:
+    a process killed an instant ago may still be listed until then."""
+    deadline = time.monotonic() + within
+    while pid in _processes():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.1)
+    return True
 
 
 @pytest.fixture

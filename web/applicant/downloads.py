@@ -9,6 +9,7 @@ from documents import CONTENT_TYPES
 from documents.assemble import AssemblyFailed
 from documents.generate import documents_for, ensure_document
 from dossiers import annexes, permissions
+from models import db
 from storage import file_store
 from web.applicant import bp
 from web.applicant.access import dossier_or_404
@@ -42,4 +43,5 @@ def document(dossier_id: int, doc_key: str, fmt: str):
                                     "reste disponible ; les pièces jointes se téléchargent une à une."), 422
     if generated is None:
         abort(404)
+    db.session.commit()  # the copy made is kept (its weight shown beside the link), not made again each time
     return send_download(file_store().path(generated.storage_key), CONTENT_TYPES[fmt], generated.filename)
