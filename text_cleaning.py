@@ -2,7 +2,8 @@
 
 A leaf module (imports nothing of ours): the request boundary (web.raw_input) cleans every form, query
 string and JSON body with it, the outbox builds mail headers with `single_line`, documents drop the same
-characters from answers saved before the boundary existed. PostgreSQL refuses NUL in text and an SMTP
+characters from answers saved before the boundary existed, and every CSV file guards its cells with
+`spreadsheet_safe`. PostgreSQL refuses NUL in text and an SMTP
 header would carry BEL or ESC to the reader's screen; tab, line feed and carriage return stay in
 multi-line text.
 """
@@ -24,6 +25,15 @@ def clean_text(text: str) -> str:
 def single_line(text: str) -> str:
     """One line of clean text, runs of spaces and line breaks as one space: what a mail header may hold."""
     return " ".join(clean_text(text).split())
+
+
+# What a spreadsheet reads as the start of a formula in a cell.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(text: str) -> str:
+    """Text that a spreadsheet shows and never evaluates: a leading formula sign gets an apostrophe before it."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def clean_value(value: Any) -> Any:

@@ -34,9 +34,9 @@ from rules.computed import values as computed_values
 from staff.listing import Filters, filter_conditions
 from staff.ranking import RankedDossier, jury_by_dossier
 from staff.scoring import criteria
+from text_cleaning import spreadsheet_safe
 
 CHUNK = 500
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 NOTE_FORMAT = "0.00"
@@ -155,8 +155,7 @@ def csv_text(value: Any, field: FieldDef | None = None) -> str:
         return format_numeric_datetime(value)
     if isinstance(value, dt.date):
         return format_numeric_date(value)
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    return spreadsheet_safe(str(value))
 
 
 def csv_chunks(edition: LoadedEdition, filters: Filters | None = None) -> Iterator[str]:

@@ -8,6 +8,7 @@ import io
 from flask import Response, abort, render_template
 
 from formatting import format_numeric_datetime
+from text_cleaning import spreadsheet_safe
 from web.downloads import content_disposition
 from web.staff import bp
 from web.staff.access import edition_or_404, manage_required
@@ -34,12 +35,8 @@ def workshop_csv(edition_id: str, workshop_key: str):
     writer = csv.writer(out, delimiter=";")
     writer.writerow(["Nom", "Adresse électronique", "Administration", "Statut", "À distance", "Inscrit le"])
     for r in registrations.registrations(edition, workshop):
-        writer.writerow([_safe(r.name), r.email, _safe(r.administration), r.status, "oui" if r.remote else "non",
+        writer.writerow([spreadsheet_safe(r.name), r.email, spreadsheet_safe(r.administration), r.status,
+                         "oui" if r.remote else "non",
                          format_numeric_datetime(r.created_at, edition.zone)])
     return Response("\ufeff" + out.getvalue(), mimetype="text/csv",
                     headers={"Content-Disposition": content_disposition(f"inscrits-{edition.id}-{workshop.key}.csv")})
-
-
-def _safe(text: str) -> str:
-    """What people typed never becomes a spreadsheet formula."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
