@@ -108,6 +108,23 @@ def check_roles(ctx: CheckContext) -> list[EditionError]:
     return errors
 
 
+def check_public_field(ctx: CheckContext) -> list[EditionError]:
+    """One field at most is the public summary, and never a column of a repeated group (one text per project)."""
+    errors: list[EditionError] = []
+    first: str | None = None
+    for path, field, group in walk_fields(ctx.edition):
+        if not field.public:
+            continue
+        if group is not None:
+            errors.append(ctx.error(path + ("public",), f"une colonne de tableau ne peut pas être publique : le "
+                                                        f"résumé publié est un seul texte (champ « {field.key} »)"))
+        elif first is not None:
+            errors.append(ctx.error(path + ("public",), f"un seul champ peut être public : « {first} » l’est déjà"))
+        else:
+            first = field.key
+    return errors
+
+
 def _leaf_path(condition: Condition, leaf: FieldCondition, path: NodePath) -> NodePath | None:
     """Find the file path of one leaf inside a nested condition."""
     if condition is leaf:
@@ -193,7 +210,7 @@ def check_axis_field(ctx: CheckContext) -> list[EditionError]:
 CHECKS: list[Check] = [
     check_unique_keys, check_roles, check_conditions, check_axis_field, check_totals, check_rules_and_gates,
     check_dates, check_workshops, check_instalments, check_documents, check_document_emails, check_email_definitions,
-    check_open_data,
+    check_open_data, check_public_field,
 ]
 
 

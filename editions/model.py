@@ -89,6 +89,11 @@ class LoadedEdition:
     def field_with_role(self, role: str) -> FieldDef | None:
         return next((f for f in self.fields.values() if f.role == role), None)
 
+    @cached_property
+    def public_field(self) -> FieldDef | None:
+        """The field whose answer is the project's public summary on the laureates page (`public: true`)."""
+        return next((f for f in self.fields.values() if f.public), None)
+
     def total_with_role(self, role: str) -> computed_values.Computed | None:
         """The total that carries an amount role (the project cost as the sum of the budget lines), or None."""
         return next((c for c in self.computed.values() if c.total.role == role and c.total.by is None), None)

@@ -150,6 +150,7 @@ class FieldDef(Strict):
     pattern: str | None = None
     pattern_message: str | None = None
     placeholder: str | None = None
+    public: Boolean = False  # the laureates page publishes this answer as the project's summary (publication)
     # integer / amount / date: which options each type takes is said by its class (forms.types)
     min: Number | Date | None = None
     max: Number | Date | None = None

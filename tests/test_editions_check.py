@@ -214,6 +214,17 @@ MISTAKES = {
                               "avant la fin d’une balise « {{ … }} »"),
     "unknown previous edition": ({8: ["reference_prefix: TEST-2019", "previous_edition: etna-2018"]},
                                  "9:19: édition précédente inconnue « etna-2018 » (éditions de workflows/ : aucune)"),
+    "public choice": ({34: ["        label: Nature", "        public: true"]},
+                      "35:9: « public » ne s’applique pas à un champ choice"),
+    "two public fields": ({31: ["        role: title", "        public: true"],
+                           42: ["        label: Décrivez l’irritant", "        public: true"]},
+                          "44:17: un seul champ peut être public : « titre » l’est déjà"),
+    "public group column": ({40: ["      - key: lignes", "        type: group", "        label: Lignes",
+                                  "        fields:", "          - key: texte", "            type: text",
+                                  "            label: Texte", "            public: true",
+                                  "      - key: irritant_description"]},
+                            "47:21: une colonne de tableau ne peut pas être publique : le résumé publié est un seul "
+                            "texte (champ « texte »)"),
 }
 
 

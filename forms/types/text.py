@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from editions.schema import FieldDef
 
 TEXT_OPTIONS = frozenset({"min_length", "max_length", "pattern", "pattern_message"})
+PUBLIC = frozenset({"public"})  # the answer may be the project's public summary (publication.summaries)
 PHONE_PATTERN = r"^(\+33 ?|0)[1-9]([ .-]?[0-9]{2}){4}$"
 PHONE_MESSAGE = "Indiquez un numéro de téléphone à 10 chiffres, par exemple 01 23 45 67 89."
 EMAIL_MESSAGE = "Indiquez une adresse électronique valide, par exemple prenom.nom@interieur.gouv.fr."
@@ -45,7 +46,7 @@ class Text(FieldType):
 
     name = "text"
     free_text = True
-    options = QUESTION | TEXT_OPTIONS | {"placeholder"}
+    options = QUESTION | TEXT_OPTIONS | PUBLIC | {"placeholder"}
 
     def form_field(self, field, validators, kwargs, row_class):
         return StringField(validators=validators + text_validators(field), **kwargs)
@@ -57,7 +58,7 @@ class Textarea(FieldType):
 
     name = "textarea"
     free_text = True
-    options = QUESTION | TEXT_OPTIONS
+    options = QUESTION | TEXT_OPTIONS | PUBLIC
     control = "textarea"
 
     def form_field(self, field, validators, kwargs, row_class):
