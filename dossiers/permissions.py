@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from models import Dossier, JuryAssignment, User, db
 from roles import ADMIN, APPLICANT, JURY, STAFF_ROLES
-from states import AGREEMENT_SENT, DRAFT, UNDER_REVIEW
+from states import AGREEMENT_SENT, DRAFT, GRANTED, UNDER_REVIEW
 
 
 def is_owner(user: User | None, dossier: Dossier) -> bool:
@@ -78,3 +78,13 @@ def can_score(user: User | None, dossier: Dossier) -> bool:
 def can_upload_signed_agreement(user: User | None, dossier: Dossier) -> bool:
     """The laureate sends back the signed convention once it was sent, until staff countersign it."""
     return is_owner(user, dossier) and dossier.state == AGREEMENT_SENT
+
+
+def can_write_public_summary(user: User | None, dossier: Dossier) -> bool:
+    """The laureate alone writes the public summary of their project, as long as it is selected."""
+    return is_owner(user, dossier) and dossier.state in GRANTED
+
+
+def can_publish_laureates(user: User | None) -> bool:
+    """Publishing, updating or withdrawing an edition's laureates page is an admin's act, not an instructeur's."""
+    return is_admin(user)

@@ -333,7 +333,7 @@ class DocumentDef(Strict):
 # The emails the app sends on its own; `emails` may override them or add new ones for documents.
 BUILTIN_EMAILS = [
     "sign_in_link", "submission_acknowledgement", "submission_receipt", "submission_notification", "reminder",
-    "workshop_registration", "result_laureate", "result_not_selected", "convention_sent",
+    "workshop_registration", "result_laureate", "result_not_selected", "convention_sent", "summary_review",
 ]
 
 

@@ -161,4 +161,21 @@ Merci de la faire signer{{ ' par ' ~ signatory.name if signatory.name else '' }}
 
 — {{ edition.organisation }}""",
     ),
+    "summary_review": (  # asked from the staff's publication page, once per laureate (publication.operations)
+        "Relisez le résumé public de votre projet — {{ edition.short_title }}",
+        """Bonjour,
+
+Les projets sélectionnés à l'appel à projets « {{ edition.title }} » seront présentés sur une page publique : titre, administration, axe, montant accordé et un court résumé de chaque projet.
+
+{% if summary %}Voici le résumé prévu pour votre projet « {{ dossier.title }} » ({{ dossier.reference }}) :
+
+{{ summary }}
+
+Merci de le relire : vous pouvez le modifier ou le confirmer tel quel{% else %}Votre projet « {{ dossier.title }} » ({{ dossier.reference }}) n'a pas encore de résumé : merci de l'écrire{% endif %} ({{ max_length }} caractères au plus), sur cette page :
+{{ summary_url }}
+
+Le résumé enregistré sur cette page le jour de la publication sera celui de la page publique.
+
+— {{ edition.organisation }}""",
+    ),
 }

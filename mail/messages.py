@@ -201,6 +201,15 @@ def send_convention(dossier: Dossier) -> OutboxMessage | None:
     return _send_about_dossier("convention_sent", dossier, f"convention_sent:{dossier.id}")
 
 
+def send_summary_review(dossier: Dossier, summary: str, max_length: int) -> OutboxMessage | None:
+    """Ask a laureate to review the public summary of their project (`summary`, « » when none yet); once per
+    dossier, however often the staff press the button."""
+    if dossier.state not in states.GRANTED:
+        raise ValueError(f"no public summary for a dossier in state {dossier.state!r}")
+    return _send_about_dossier("summary_review", dossier, f"summary_review:{dossier.id}", summary=summary,
+                               max_length=max_length, summary_url=public_url(f"/dossiers/{dossier.id}/resume-public"))
+
+
 def _workshop_facts(edition: LoadedEdition, workshop: Workshop) -> dict[str, str | bool]:
     starts = workshop.starts if workshop.starts.tzinfo else workshop.starts.replace(tzinfo=edition.zone)
     ends = workshop.ends if workshop.ends.tzinfo else workshop.ends.replace(tzinfo=edition.zone)

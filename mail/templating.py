@@ -55,6 +55,8 @@ EXTRAS: dict[str, dict[str, Any]] = {
     "result_laureate": {**_DOSSIER_LINKS, "reason": "Projet exemplaire."},
     "result_not_selected": {**_DOSSIER_LINKS, "reason": "Projet hors du périmètre de l'appel."},
     "convention_sent": _DOSSIER_LINKS,
+    "summary_review": {**_DOSSIER_LINKS, "summary": "Une messagerie instantanée sécurisée pour les agents en mobilité.",
+                       "summary_url": "https://appels.example.gouv.fr/dossiers/42/resume-public", "max_length": 600},
 }
 # Messages about one dossier carry the whole documents' context; the others only the edition's facts.
 WITHOUT_DOSSIER = ("sign_in_link", "staff_invitation", "workshop_address_check", "workshop_registration")
