@@ -18,8 +18,19 @@ import timekeeping
 from dossiers import lifecycle
 from mail.local import keep_locally
 from mail.outbox import enqueue
-from models import Agreement, DecisionBatch, DecisionNotice, Dossier, JuryAssignment, OutboxMessage, StaffInvitation, db
+from models import (
+    Agreement,
+    DecisionBatch,
+    DecisionNotice,
+    Dossier,
+    JuryAssignment,
+    LaureateSummary,
+    OutboxMessage,
+    StaffInvitation,
+    db,
+)
 from models.outbox import FAILED
+from publication import operations
 from staff.sending import start_batch
 from tests.journey import EDITION, pdf_bytes
 from tests.staff_world import etna_answers, make_dossier, make_user, sign_in_as, standalone_app
@@ -67,10 +78,15 @@ ACCESS = {
     "staff.declare_conflict": JURY_DOSSIER,
     "staff.workshops_page": TEAM,
     "staff.workshop_csv": TEAM,
+    "staff.publication_page": TEAM,
+    "staff.publish_laureates": ADMIN,  # an instructeur sees the preview but never publishes
+    "staff.withdraw_laureates": ADMIN,
+    "staff.invite_laureates": TEAM,
     # file downloads and the convention page, outside the back-office
     "applicant.annex": READERS,
     "applicant.document": READERS,
     "applicant.agreement": OWNER,
+    "applicant.public_summary": OWNER,
 }
 ALLOWED = {
     TEAM: {"instructeur", "admin"},
@@ -82,7 +98,9 @@ ALLOWED = {
     OWNER: {"owner"},
 }
 STATE_FOR = {"applicant.agreement": states.AGREEMENT_SENT, "staff.countersign": states.AGREEMENT_SENT,
-             "staff.change_state": states.SUBMITTED}
+             "staff.change_state": states.SUBMITTED, "applicant.public_summary": states.LAUREATE,
+             "staff.publish_laureates": states.LAUREATE, "staff.withdraw_laureates": states.LAUREATE,
+             "staff.invite_laureates": states.LAUREATE}
 
 
 # What an allowed POST must have done: the valid data it is sent with, and a check of its effect read back from the
@@ -121,6 +139,13 @@ def _failed_again(world, dossier, assignment):
     return {}
 
 
+def _published(world, dossier, assignment):
+    """A page published already, so that withdrawing it does something."""
+    operations.publish(_edition(world), world.people["admin"])
+    db.session.commit()
+    return {}
+
+
 def _state(dossier) -> str:
     return db.session.get(Dossier, dossier.id).state
 
@@ -146,6 +171,14 @@ EFFECTS = {
     "staff.review": (_scores, lambda w, d, a: db.session.get(JuryAssignment, a.id).score is not None),
     "staff.declare_conflict": (lambda w, d, a: {"reason": "Ancien collègue."},
                                lambda w, d, a: db.session.get(JuryAssignment, a.id).conflict_declared_at is not None),
+    "staff.publish_laureates": (lambda w, d, a: {},
+                                lambda w, d, a: operations.published_card(EDITION, d.id) is not None),
+    "staff.withdraw_laureates": (_published, lambda w, d, a: operations.current(EDITION) is None),
+    "staff.invite_laureates": (lambda w, d, a: {}, lambda w, d, a: db.session.execute(db.select(OutboxMessage)
+                               .filter_by(dedup_key=f"summary_review:{d.id}")).scalar() is not None),
+    "applicant.public_summary": (lambda w, d, a: {"summary": "Un résumé relu."},
+                                 lambda w, d, a: db.session.execute(db.select(LaureateSummary).filter_by(
+                                     dossier_id=d.id)).scalar() is not None),
     "applicant.agreement": (lambda w, d, a: {"signed_copy": (io.BytesIO(pdf_bytes(1)), "signee.pdf")},
                             lambda w, d, a: getattr(db.session.execute(db.select(Agreement).filter_by(
                                 dossier_id=d.id)).scalar(), "signed_file_id", None) is not None),

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("applicant", __name__)
 
-from web.applicant import agreement, downloads, drafts, routes, steps  # noqa: E402,F401
+from web.applicant import agreement, downloads, drafts, public_summary, routes, steps  # noqa: E402,F401

@@ -8,6 +8,7 @@ from documents import CONTENT_TYPES
 from documents.specifications import ensure_specifications
 from editions import deadline
 from editions.model import LoadedEdition
+from publication.operations import published_count
 from web.downloads import send_download
 from web.public import bp
 
@@ -32,7 +33,7 @@ def index():
 def call_page(edition_id: str):
     edition = get_edition_or_404(edition_id)
     return render_template("public/call.html", edition=edition, phase=deadline.phase(edition),
-                           time_left=deadline.time_left(edition))
+                           time_left=deadline.time_left(edition), laureates_count=published_count(edition.id))
 
 
 @bp.get("/appels/<edition_id>/cahier-des-charges.<fmt>")
