@@ -27,12 +27,10 @@ NOT_PUBLISHED = ("La liste des projets sélectionnés de cet appel à projets n'
 @bp.get("/appels/<edition_id>/laureats")
 def laureates(edition_id: str):
     """The cards, filtered by axis with `?axe=`; the JSON document for a client that asks for it."""
-    edition = get_edition_or_404(edition_id)
+    edition, publication, axis = _published(edition_id)
     json_wanted = _wants_json()
-    publication = operations.current(edition.id)
     if publication is None:
         return _not_published(edition, json_wanted)
-    axis = formats.chosen_axis(publication, request.args.get("axe"))
     if json_wanted:
         return _cacheable(jsonify(formats.as_json(edition, publication, axis)), edition, publication, axis, "json")
     response = make_response(render_template(
@@ -46,25 +44,29 @@ def laureates(edition_id: str):
 
 @bp.get("/appels/<edition_id>/laureats.json")
 def laureates_json(edition_id: str):
-    edition = get_edition_or_404(edition_id)
-    publication = operations.current(edition.id)
+    edition, publication, axis = _published(edition_id)
     if publication is None:
         return _not_published(edition, json_wanted=True)
-    axis = formats.chosen_axis(publication, request.args.get("axe"))
     return _cacheable(jsonify(formats.as_json(edition, publication, axis)), edition, publication, axis, "json")
 
 
 @bp.get("/appels/<edition_id>/laureats.csv")
 def laureates_csv(edition_id: str):
-    edition = get_edition_or_404(edition_id)
-    publication = operations.current(edition.id)
+    edition, publication, axis = _published(edition_id)
     if publication is None:
         return _not_published(edition, json_wanted=False)
-    axis = formats.chosen_axis(publication, request.args.get("axe"))
     name = f"laureats-{edition.id}" + (f"-{axis}" if axis else "") + ".csv"
     response = Response(formats.csv_text(publication, axis), mimetype="text/csv",
                         headers={"Content-Disposition": content_disposition(name)})
     return _cacheable(response, edition, publication, axis, "csv")
+
+
+def _published(edition_id: str) -> tuple[LoadedEdition, Publication | None, str | None]:
+    """The edition (or 404), its published page (None before publication) and the axis asked for in `?axe=`."""
+    edition = get_edition_or_404(edition_id)
+    publication = operations.current(edition.id)
+    axis = formats.chosen_axis(publication, request.args.get("axe")) if publication is not None else None
+    return edition, publication, axis
 
 
 def _wants_json() -> bool:

@@ -1,5 +1,6 @@
 """The laureates page seen from the back-office: the preview of what would be published, the publication
-history, and the actions (publish, update, withdraw: admins only; invite laureates to review: the team)."""
+history, and the actions (publish, update, withdraw: admins only; invite laureates to review: the team).
+The app's CSRF protection refuses a form without its token before any of these views runs."""
 
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
 from dossiers import permissions
-from forms.french import FrenchForm
 from models import db
 from publication import laureates, operations
 from publication.summaries import MISSING, WRITTEN
@@ -36,8 +36,6 @@ def publication_page(edition_id: str):
 def publish_laureates(edition_id: str):
     """Publish the page, or update it when it is public (the snapshot becomes today's preview)."""
     edition = _edition_for_admin(edition_id)
-    if not FrenchForm().validate_on_submit():
-        return _back("Le formulaire a expiré : rechargez la page et recommencez.", "error", edition.id)
     was_public = operations.current(edition.id) is not None
     try:
         publication = operations.publish(edition, current_user)
@@ -59,8 +57,6 @@ def publish_laureates(edition_id: str):
 @manage_required
 def withdraw_laureates(edition_id: str):
     edition = _edition_for_admin(edition_id)
-    if not FrenchForm().validate_on_submit():
-        return _back("Le formulaire a expiré : rechargez la page et recommencez.", "error", edition.id)
     try:
         operations.withdraw(edition, current_user)
         db.session.commit()
@@ -76,8 +72,6 @@ def withdraw_laureates(edition_id: str):
 def invite_laureates(edition_id: str):
     """Ask by mail the laureates who have not reviewed their summary to do so (once per laureate)."""
     edition = edition_or_404(edition_id)
-    if not FrenchForm().validate_on_submit():
-        return _back("Le formulaire a expiré : rechargez la page et recommencez.", "error", edition.id)
     queued = operations.invite_to_review(edition)
     db.session.commit()
     if queued == 0:
