@@ -16,6 +16,7 @@ from decimal import Decimal
 import pytest
 
 import states
+from mail.sender import deliver_pending
 from models import Dossier, LaureateSummary, OutboxMessage, PublicationEvent, db
 from publication import operations
 from publication.summaries import SUMMARY_MAX_LENGTH, shortened
@@ -266,7 +267,7 @@ def test_nothing_to_publish_without_a_laureate(app, client, admin):
     assert client.get(PAGE).status_code == 404
 
 
-def test_laureates_are_invited_once_to_review_their_summary(app, client, admin):
+def test_laureates_are_invited_once_to_review_their_summary(app, client, admin, smtp):
     reviewed = dossier_in(app, states.LAUREATE, "Projet déjà relu")
     db.session.add(LaureateSummary(dossier_id=reviewed.id, text="Déjà relu.", written_by_id=reviewed.owner_id))
     waiting = dossier_in(app, states.AGREEMENT_SENT, "Projet à relire")
@@ -279,8 +280,12 @@ def test_laureates_are_invited_once_to_review_their_summary(app, client, admin):
         assert expected in response.get_data(as_text=True)
     messages = db.session.execute(db.select(OutboxMessage).filter_by(kind="summary_review")).scalars().all()
     assert [m.dossier_id for m in messages] == [waiting.id]
-    assert f"/dossiers/{waiting.id}/resume-public" in messages[0].text_body
-    assert "Une messagerie sécurisée « pour tous »" in messages[0].text_body  # the summary to review
+    assert deliver_pending().failed == 0
+    [received] = smtp.messages
+    assert received["Subject"] == "Relisez le résumé public de votre projet — ETNA 2"
+    text = received.get_body(("plain",)).get_content()
+    assert f"http://localhost/dossiers/{waiting.id}/resume-public" in text
+    assert "Une messagerie sécurisée « pour tous »" in text  # the summary to review, as it would be published
 
 
 def test_public_answers_are_cacheable_and_revalidated(app, client, admin):
