@@ -19,9 +19,12 @@ LAUREATE = "lauréat"
 NOT_SELECTED = "non retenu"
 AGREEMENT_SENT = "convention envoyée"
 AGREEMENT_SIGNED = "convention signée"
+IN_PROGRESS = "en cours"
+CLOSED = "clôturé"
+ABANDONED = "abandonné"
 
 STATES = (DRAFT, SUBMITTED, ELIGIBLE, INELIGIBLE, UNDER_REVIEW, LAUREATE, NOT_SELECTED,
-          AGREEMENT_SENT, AGREEMENT_SIGNED)
+          AGREEMENT_SENT, AGREEMENT_SIGNED, IN_PROGRESS, CLOSED, ABANDONED)
 
 LABELS = {
     DRAFT: "Brouillon — non déposé",
@@ -33,12 +36,18 @@ LABELS = {
     NOT_SELECTED: "Non retenu",
     AGREEMENT_SENT: "Convention envoyée",
     AGREEMENT_SIGNED: "Convention signée",
+    IN_PROGRESS: "En cours",
+    CLOSED: "Clôturé",
+    ABANDONED: "Abandonné",
 }
 
 SUBMITTED_OR_LATER = STATES[1:]  # every state but the draft: the dossier was deposited
-# The states of a dossier whose project was granted funding: the laureate and the convention's two steps.
-GRANTED = (LAUREATE, AGREEMENT_SENT, AGREEMENT_SIGNED)
-AGREEMENT_OUT = (AGREEMENT_SENT, AGREEMENT_SIGNED)  # the convention was sent: it is never made again
+FOLLOW_UP = (IN_PROGRESS, CLOSED, ABANDONED)  # the project after its convention was signed
+SIGNED = (AGREEMENT_SIGNED, *FOLLOW_UP)  # the convention was countersigned: its payments are followed
+# The states of a dossier whose project was granted funding: the laureate, the convention's two steps and the
+# project that follows (an abandoned project was granted funding too: its decision and convention stand).
+GRANTED = (LAUREATE, AGREEMENT_SENT, *SIGNED)
+AGREEMENT_OUT = (AGREEMENT_SENT, *SIGNED)  # the convention was sent: it is never made again
 
 
 @dataclass(frozen=True)
@@ -60,6 +69,11 @@ TRANSITIONS: dict[tuple[str, str], Rule] = {
     (UNDER_REVIEW, NOT_SELECTED): Rule(_STAFF, comment_required=True),
     (LAUREATE, AGREEMENT_SENT): Rule(_STAFF),
     (AGREEMENT_SENT, AGREEMENT_SIGNED): Rule(_STAFF),
+    # also made by the first payment marked « payé » (payments.moves), recorded the same way
+    (AGREEMENT_SIGNED, IN_PROGRESS): Rule(_STAFF),
+    (IN_PROGRESS, CLOSED): Rule(_STAFF),  # only when nothing blocks it (dossiers.closing)
+    (AGREEMENT_SIGNED, ABANDONED): Rule(_STAFF, comment_required=True),
+    (IN_PROGRESS, ABANDONED): Rule(_STAFF, comment_required=True),
 }
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from dossiers.closing import closing_blockers
 from models import Dossier, Transition, User, db
 from roles import APPLICANT
-from states import LABELS, TRANSITIONS, label
+from states import CLOSED, LABELS, TRANSITIONS, label
 from timekeeping import now
 
 
@@ -32,6 +33,8 @@ def transition(dossier: Dossier, to_state: str, actor: User | None, comment: str
     comment = (comment or "").strip() or None
     if rule.comment_required and not comment:
         raise TransitionRefused(f"Un motif est obligatoire pour passer un dossier à « {LABELS[to_state]} ».")
+    if to_state == CLOSED and (blockers := closing_blockers(dossier)):
+        raise TransitionRefused("Le dossier ne peut pas encore être clôturé : " + " ; ".join(blockers) + ".")
     record = Transition(dossier=dossier, from_state=dossier.state, to_state=to_state,
                         actor_id=actor.id if actor else None, at=now(), comment=comment)
     dossier.state = to_state

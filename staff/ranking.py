@@ -16,8 +16,7 @@ from editions.model import LoadedEdition
 from models import Dossier, JuryAssignment, Score, User, db
 from staff.scoring import criteria, member_note
 
-RANKED_STATES = (states.UNDER_REVIEW, states.LAUREATE, states.NOT_SELECTED, states.AGREEMENT_SENT,
-                 states.AGREEMENT_SIGNED)
+RANKED_STATES = (states.UNDER_REVIEW, states.NOT_SELECTED, *states.GRANTED)
 SPREAD_ALERT = Decimal(5)  # notes out of 20 further apart than this are flagged
 CENT = Decimal("0.01")
 

@@ -15,7 +15,15 @@ from dossiers import lifecycle
 from models import Dossier, Transition, db
 from staff import instruction
 from tests.journey import text
-from tests.staff_world import form_token, make_dossier, make_user, sign_in_as, standalone_app, transitions_of
+from tests.staff_world import (
+    form_token,
+    make_dossier,
+    make_user,
+    settle_payments,
+    sign_in_as,
+    standalone_app,
+    transitions_of,
+)
 from timekeeping import now
 
 ROLES = ("owner", "other applicant", "instructeur", "admin", "jury")
@@ -32,9 +40,13 @@ EXPECTED: dict[tuple[str, str], tuple[set[str], bool]] = {
     ("en évaluation", "non retenu"): (STAFF, True),
     ("lauréat", "convention envoyée"): (STAFF, False),
     ("convention envoyée", "convention signée"): (STAFF, False),
+    ("convention signée", "en cours"): (STAFF, False),
+    ("en cours", "clôturé"): (STAFF, False),
+    ("convention signée", "abandonné"): (STAFF, True),
+    ("en cours", "abandonné"): (STAFF, True),
 }
 ALL_STATES = ("brouillon", "déposé", "recevable", "irrecevable", "en évaluation", "lauréat", "non retenu",
-              "convention envoyée", "convention signée")
+              "convention envoyée", "convention signée", "en cours", "clôturé", "abandonné")
 PAIRS = list(itertools.product(ALL_STATES, ALL_STATES))
 
 
@@ -80,6 +92,8 @@ def test_each_transition_is_allowed_to_its_roles_only_and_recorded(world, from_s
                 lifecycle.transition(dossier, to_state, user, "   ")
             db.session.rollback()
             assert transitions_of(dossier) == before
+        if to_state == states.CLOSED:
+            settle_payments(dossier)  # unpaid instalments block closing (tested in test_payments_lifecycle)
         lifecycle.transition(dossier, to_state, user, "Vu en comité.")
         db.session.commit()
         after = transitions_of(dossier)
@@ -93,7 +107,7 @@ def test_each_transition_is_allowed_to_its_roles_only_and_recorded(world, from_s
 
 def test_every_state_but_the_last_ones_leads_somewhere():
     """The lifecycle of the brief: each state reaches a decision or is one."""
-    assert {frm for frm, _ in EXPECTED} == set(ALL_STATES) - {"irrecevable", "non retenu", "convention signée"}
+    assert {frm for frm, _ in EXPECTED} == set(ALL_STATES) - {"irrecevable", "non retenu", "clôturé", "abandonné"}
 
 
 def _post_transition(client, dossier, to_state, comment=""):
