@@ -15,13 +15,15 @@ from jobs.context import configure_logging
 
 def load_registrations() -> None:
     """Import the modules that register into another package: their checks of an edition
-    (editions.check_registry) and their background tasks (jobs.tasks). editions and jobs never import
-    them, so these packages' own imports of editions and jobs make no circle."""
+    (editions.check_registry), their background tasks (jobs.tasks) and what blocks closing a project
+    (dossiers.closing). editions, jobs and dossiers never import them, so these packages' own imports of
+    editions, jobs and dossiers make no circle."""
     import documents.checks  # noqa: F401 — check: the variables of Word templates
     import documents.convert  # noqa: F401 — worker start: the warm LibreOffice
     import documents.generate  # noqa: F401 — task: documents.produce
     import mail.checks  # noqa: F401 — check: the variables of email texts
     import mail.sender  # noqa: F401 — task: mail.deliver
+    import payments.closing_check  # noqa: F401 — closing check (dossiers.closing): unpaid instalments
     import staff.checks  # noqa: F401 — check: the variables of the jury's minutes
     import staff.sending  # noqa: F401 — task: decisions.send
 

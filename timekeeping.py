@@ -20,6 +20,11 @@ def set_now(instant: dt.datetime | None) -> None:
     _frozen = instant
 
 
+def today(zone: dt.tzinfo) -> dt.date:
+    """The day it is now in `zone` (an edition's: payments fall due on a day in Paris, not in UTC)."""
+    return now().astimezone(zone).date()
+
+
 def opening_instant(value: dt.date | dt.datetime, zone: dt.tzinfo) -> dt.datetime:
     """The first instant of an opening, in UTC: a date opens at 0 h 00 that day in `zone`."""
     return _local(value, dt.time.min, zone).astimezone(dt.UTC)

@@ -48,10 +48,15 @@ def share_of(instalment: Instalment) -> Decimal:
 
 def trigger_text(instalment: Instalment) -> str:
     """What releases the payment, as the convention says it."""
-    if instalment.trigger == "report":
-        return f"à l'acceptation du {instalment.report or 'rapport final'}"
-    if instalment.trigger == "date":
-        return f"le {format_date(instalment.date)}" if instalment.date else "à une date à fixer"
+    return condition_text(instalment.trigger, instalment.report, instalment.date)
+
+
+def condition_text(trigger: str, report: str | None, date: dt.date | None) -> str:
+    """A trigger in words (« à l'acceptation du rapport final »), for an instalment or a payment line."""
+    if trigger == "report":
+        return f"à l'acceptation du {report or 'rapport final'}"
+    if trigger == "date":
+        return f"le {format_date(date)}" if date else "à une date à fixer"
     return "à la signature de la convention"
 
 

@@ -94,6 +94,13 @@ class LoadedEdition:
         """The field whose answer is the project's public summary on the laureates page (`public: true`)."""
         return next((f for f in self.fields.values() if f.public), None)
 
+    def text_with_role(self, answers: dict, role: str) -> str:
+        """The answer of the field with `role` as people read it, on one line; "" when there is none."""
+        found = self.field_with_role(role)
+        if found is None or answers.get(found.key) in (None, "", []):
+            return ""
+        return " ".join(found.kind.read(found, answers[found.key]).split())
+
     def total_with_role(self, role: str) -> computed_values.Computed | None:
         """The total that carries an amount role (the project cost as the sum of the budget lines), or None."""
         return next((c for c in self.computed.values() if c.total.role == role and c.total.by is None), None)

@@ -9,6 +9,7 @@ from models.files import StoredFile
 from models.invitation import StaffInvitation
 from models.jobs import Job
 from models.outbox import OutboxMessage
+from models.payment import PaymentChange, PaymentLine
 from models.publication import LaureateSummary, Publication, PublicationEvent, PublishedLaureate
 from models.review import JuryAssignment, Score
 from models.revision import EditionRevision
@@ -17,7 +18,7 @@ from models.workshop import WorkshopRegistration, WorkshopSeats
 
 __all__ = [
     "db", "Agreement", "DecisionBatch", "DecisionNotice", "Dossier", "EditionRevision", "GeneratedDocument",
-    "Job", "JuryAssignment", "LaureateSummary", "LoginToken", "OutboxMessage", "Publication", "PublicationEvent",
-    "PublishedLaureate", "ReferenceCounter", "Score", "SignInThrottle",
+    "Job", "JuryAssignment", "LaureateSummary", "LoginToken", "OutboxMessage", "PaymentChange", "PaymentLine",
+    "Publication", "PublicationEvent", "PublishedLaureate", "ReferenceCounter", "Score", "SignInThrottle",
     "StaffInvitation", "StoredFile", "Transition", "User", "WorkshopRegistration", "WorkshopSeats",
 ]

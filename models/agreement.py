@@ -1,10 +1,11 @@
-"""Where a laureate's convention de financement stands: sent, signed copy received, countersigned."""
+"""Where a laureate's convention de financement stands: sent, signed copy received, countersigned; and its
+legal commitment in Chorus, under which its instalments are paid."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import ForeignKey, Text
+from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import UTCDateTime, db
@@ -23,6 +24,7 @@ class Agreement(db.Model):
     countersigned_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     countersigned_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     countersign_comment: Mapped[str | None] = mapped_column(Text)
+    legal_commitment: Mapped[str | None] = mapped_column(String(10))  # n° d'engagement juridique Chorus (payments)
 
     dossier = relationship("Dossier")
     signed_file = relationship("StoredFile")

@@ -118,11 +118,7 @@ def convention_row(edition: LoadedEdition, declared: OpenData, dossier: Dossier,
 def _role_text(filled: LoadedEdition, current: LoadedEdition, answers: dict, role: str) -> str:
     """The answer of the field with `role` as people read it, on one line; the current edition's field
     when the revision the dossier was filled against had none."""
-    for edition in (filled, current):
-        found = edition.field_with_role(role)
-        if found is not None and answers.get(found.key) not in (None, "", []):
-            return " ".join(found.kind.read(found, answers[found.key]).split())
-    return ""
+    return filled.text_with_role(answers, role) or current.text_with_role(answers, role)
 
 
 def _share(granted: Decimal, cost: Decimal | None) -> str:

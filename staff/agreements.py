@@ -14,8 +14,10 @@ from werkzeug.datastructures import FileStorage
 import states
 from dossiers import lifecycle
 from dossiers.annexes import discard, receive_upload
+from editions.revisions import edition_of
 from models import Agreement, Dossier, User, db
-from timekeeping import now
+from payments.lines import create_lines
+from timekeeping import now, today
 from uploads.pdf import UploadRefused
 
 SIGNED_COPY_FIELD = "convention_signee"  # the StoredFile.field_key of signed copies
@@ -51,7 +53,7 @@ def stage(dossier: Dossier, agreement: Agreement | None = None) -> AgreementStag
     agreement = agreement or agreement_of(dossier)
     if dossier.state == states.LAUREATE:
         return AgreementStage(TO_SEND, agreement)
-    if dossier.state == states.AGREEMENT_SIGNED:
+    if dossier.state in states.SIGNED:
         return AgreementStage(COUNTERSIGNED, agreement)
     if dossier.state == states.AGREEMENT_SENT:
         if agreement is not None and agreement.signed_file_id is not None:
@@ -86,7 +88,8 @@ def upload_signed_copy(dossier: Dossier, upload: FileStorage, user: User) -> Agr
 
 
 def countersign(dossier: Dossier, actor: User, comment: str | None = None) -> Agreement:
-    """Record staff's countersignature: the dossier becomes « convention signée »."""
+    """Record staff's countersignature: the dossier becomes « convention signée », and its instalments payment
+    lines (payments.lines), in the same transaction."""
     agreement = agreement_of(dossier)
     if dossier.state != states.AGREEMENT_SENT:
         raise AgreementRefused(f"Un dossier « {states.LABELS.get(dossier.state, dossier.state)} » n'a pas de "
@@ -97,5 +100,6 @@ def countersign(dossier: Dossier, actor: User, comment: str | None = None) -> Ag
     agreement.countersigned_at = now()
     agreement.countersigned_by_id = actor.id
     agreement.countersign_comment = (comment or "").strip() or None
+    create_lines(dossier, actor, today(edition_of(dossier, required=True).zone))
     db.session.flush()
     return agreement

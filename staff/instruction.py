@@ -9,7 +9,7 @@ staff countersign (staff.agreements).
 from __future__ import annotations
 
 import states
-from dossiers import lifecycle
+from dossiers import closing, lifecycle
 from models import Dossier, Transition, User
 
 DEDICATED = {
@@ -30,6 +30,11 @@ def manual_targets(dossier: Dossier, user: User) -> list[str]:
 def comment_required(dossier: Dossier, to_state: str) -> bool:
     rule = states.TRANSITIONS.get((dossier.state, to_state))
     return rule is not None and rule.comment_required
+
+
+def closing_blockers(dossier: Dossier) -> list[str]:
+    """Why an « en cours » dossier cannot be closed yet (shown beside the button); none for other states."""
+    return closing.closing_blockers(dossier) if dossier.state == states.IN_PROGRESS else []
 
 
 def change_state(dossier: Dossier, to_state: str, actor: User, comment: str | None) -> Transition:
