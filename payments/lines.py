@@ -49,6 +49,15 @@ class LineStatus:
         return {PAID: "paid", WAITING: "blocked"}.get(self.state, "due")
 
     @property
+    def waiting_text(self) -> str | None:
+        """Why it waits, a sentence of its own: « En attente de l'acceptation du … », « En attente : à partir du … »."""
+        if self.waiting_for is None:
+            return None
+        if self.waiting_for.startswith("en attente"):
+            return "E" + self.waiting_for[1:]
+        return f"En attente : {self.waiting_for}"
+
+    @property
     def due_on(self) -> dt.date | None:
         """The day the line became due (its date reached, though not written yet); None while it waits."""
         if self.state == WAITING:

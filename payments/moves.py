@@ -41,8 +41,8 @@ def advance(line: PaymentLine, to_state: str, actor: User, on: dt.date | None = 
     if current.cancelled:
         raise PaymentRefused(f"Le projet est abandonné : le versement « {line.label} » ne sera pas fait.")
     if current.state == WAITING:
-        raise PaymentRefused(f"Le versement « {line.label} » est {current.waiting_for} : il ne peut pas encore "
-                             "être demandé.")
+        raise PaymentRefused(f"Le versement « {line.label} » ne peut pas encore être demandé : "
+                             f"{current.waiting_for}.")
     expected = current.next_state
     if expected is None:
         raise PaymentRefused(f"Le versement « {line.label} » est déjà payé.")

@@ -196,7 +196,7 @@ def write_xlsx(edition: LoadedEdition, target: IO[bytes], filters: Filters | Non
                        _total_format(column.total) if column.total else column.number_format)
     sheet.append(header)
     for row in rows(edition, filters):
-        sheet.append([_xlsx_cell(sheet, value, wrap, shape) for value, shape in zip(row, formats, strict=True)])
+        sheet.append([xlsx_cell(sheet, value, wrap, shape) for value, shape in zip(row, formats, strict=True)])
     workbook.save(target)
 
 
@@ -212,7 +212,7 @@ def xlsx_text(text: str) -> str:
     return ILLEGAL_CHARACTERS_RE.sub("", text)
 
 
-def _xlsx_cell(sheet, value: Any, wrap: Alignment, number_format: str | None = None):
+def xlsx_cell(sheet, value: Any, wrap: Alignment, number_format: str | None = None):
     """A typed cell in the format of its field's type (or of its value's kind), or a text cell."""
     if not isinstance(value, str):
         cell = WriteOnlyCell(sheet, value=value)

@@ -154,3 +154,11 @@ def test_the_app_loads_the_checks_and_tasks_other_packages_register():
                       "'staff.checks.check_minutes_template']")
     assert tasks == ("['decisions.send=staff.sending.run_batch', 'documents.produce=documents.generate."
                      "produce_documents_of', 'mail.deliver=mail.sender.deliver_pending']")
+
+
+def test_the_app_loads_the_closing_checks_other_packages_register():
+    """dossiers.closing knows no check by itself; app.load_registrations brings the payments' one."""
+    listed = "print([f'{c.__module__}.{c.__name__}' for c in closing.registered_closing_checks()])"
+    probe = f"import app, dossiers.closing as closing\n{listed}\napp.load_registrations()\n{listed}\n"
+    run = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert run.stdout.splitlines() == ["[]", "['payments.closing_check.unpaid_instalments']"]

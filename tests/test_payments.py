@@ -128,7 +128,8 @@ def test_only_the_team_moves_lines_on_days_that_make_sense(app, world, clock):
 def test_a_waiting_line_does_not_move_and_only_an_admin_releases_it_with_a_reason(app, world, clock):
     dossier = signed_convention(app, world["owner"], world["instructeur"])
     interim = lines(dossier)[1]
-    with pytest.raises(PaymentRefused, match="en attente de l'acceptation du rapport intermédiaire : il ne peut pas"):
+    with pytest.raises(PaymentRefused, match="ne peut pas encore être demandé : en attente de l'acceptation du "
+                                             "rapport intermédiaire.$"):
         moves.advance(interim, REQUESTED, world["admin"])
     with pytest.raises(PaymentRefused, match="Seul un administrateur"):
         release.release(interim, world["instructeur"], "Rapport reçu.")

@@ -26,10 +26,14 @@ from models import (
     JuryAssignment,
     LaureateSummary,
     OutboxMessage,
+    PaymentLine,
     StaffInvitation,
     db,
 )
 from models.outbox import FAILED
+from payments.commitment import legal_commitment
+from payments.line_states import DUE, REQUESTED
+from payments.lines import ensure_lines
 from publication import operations
 from staff.sending import start_batch
 from tests.journey import EDITION, pdf_bytes
@@ -82,6 +86,12 @@ ACCESS = {
     "staff.publish_laureates": ADMIN,  # an instructeur sees the preview but never publishes
     "staff.withdraw_laureates": ADMIN,
     "staff.invite_laureates": TEAM,
+    "staff.payments_page": TEAM,
+    "staff.payments_csv": TEAM,
+    "staff.payments_xlsx": TEAM,
+    "staff.move_line": TEAM,
+    "staff.release_line": ADMIN,  # a line released by hand, outside its condition
+    "staff.record_commitment": TEAM,
     # file downloads and the convention page, outside the back-office
     "applicant.annex": READERS,
     "applicant.document": READERS,
@@ -100,7 +110,8 @@ ALLOWED = {
 STATE_FOR = {"applicant.agreement": states.AGREEMENT_SENT, "staff.countersign": states.AGREEMENT_SENT,
              "staff.change_state": states.SUBMITTED, "applicant.public_summary": states.LAUREATE,
              "staff.publish_laureates": states.LAUREATE, "staff.withdraw_laureates": states.LAUREATE,
-             "staff.invite_laureates": states.LAUREATE}
+             "staff.invite_laureates": states.LAUREATE, "staff.move_line": states.AGREEMENT_SIGNED,
+             "staff.release_line": states.AGREEMENT_SIGNED, "staff.record_commitment": states.AGREEMENT_SIGNED}
 
 
 # What an allowed POST must have done: the valid data it is sent with, and a check of its effect read back from the
@@ -150,6 +161,12 @@ def _state(dossier) -> str:
     return db.session.get(Dossier, dossier.id).state
 
 
+def _line(dossier, position: int) -> PaymentLine:
+    """The dossier's payment line at `position` (ETNA 2: 1 at signature, 2 on the final report)."""
+    db.session.expire_all()
+    return next(line for line in ensure_lines(dossier) if line.position == position)
+
+
 EFFECTS = {
     "staff.change_state": (lambda w, d, a: {"to_state": states.ELIGIBLE, "comment": "Complet."},
                            lambda w, d, a: _state(d) == states.ELIGIBLE),
@@ -179,6 +196,12 @@ EFFECTS = {
     "applicant.public_summary": (lambda w, d, a: {"summary": "Un résumé relu."},
                                  lambda w, d, a: db.session.execute(db.select(LaureateSummary).filter_by(
                                      dossier_id=d.id)).scalar() is not None),
+    "staff.move_line": (lambda w, d, a: {"to_state": REQUESTED, "seen": DUE, "back": "dossier"},
+                        lambda w, d, a: _line(d, 1).state == REQUESTED),
+    "staff.release_line": (lambda w, d, a: {"reason": "Rapport final reçu et accepté par courrier."},
+                           lambda w, d, a: _line(d, 2).state == DUE),
+    "staff.record_commitment": (lambda w, d, a: {"number": "2103456789"},
+                                lambda w, d, a: legal_commitment(d) == "2103456789"),
     "applicant.agreement": (lambda w, d, a: {"signed_copy": (io.BytesIO(pdf_bytes(1)), "signee.pdf")},
                             lambda w, d, a: getattr(db.session.execute(db.select(Agreement).filter_by(
                                 dossier_id=d.id)).scalar(), "signed_file_id", None) is not None),
@@ -264,6 +287,10 @@ def _target(world: World, endpoint: str):
 
 
 def _url(world: World, rule: str, dossier, assignment) -> str:
+    if "<int:line_id>" in rule:  # the line at signature is moved forward, the one waiting for its report released
+        line = _line(dossier, 2 if rule.endswith("/deblocage") else 1)
+        db.session.commit()
+        rule = rule.replace("<int:line_id>", str(line.id))
     values = {"dossier_id": dossier.id, "edition_id": EDITION, "assignment_id": assignment.id,
               "batch_id": world.batch_id, "message_id": world.failed_message_id, "name": world.kept_mail,
               "file_id": dossier.answers["lettre_engagement"][0], "doc_key": "dossier", "fmt": "docx",

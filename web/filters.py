@@ -1,4 +1,5 @@
-"""Template filters and globals: French dates, amounts and sizes, state labels, the edition registry."""
+"""Template filters and globals: French dates, amounts and sizes, state labels (of dossiers and of payment
+lines), the edition registry."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from formatting import (
     ordinal_suffix,
 )
 from forms.layout import gate_notices, group_total, group_totals, step_layout
+from payments import line_states
 from rich_text import to_html
 from rules.computed import of_group
 
@@ -36,6 +38,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(format_time, "time_fr")
     app.add_template_filter(format_size, "size_fr")
     app.add_template_filter(states.label, "state_label")
+    app.add_template_filter(line_states.label, "payment_state_label")
     app.add_template_filter(_ordinal_html, "ordinal_fr")
     app.add_template_filter(format_instant, "instant_fr")
     app.add_template_filter(format_fingerprint, "fingerprint")
@@ -71,6 +74,8 @@ def _state_tag_class(state: str) -> str:
         states.INELIGIBLE: "fr-badge--error",
         states.NOT_SELECTED: "fr-badge--error",
         states.LAUREATE: "fr-badge--success",
+        states.CLOSED: "fr-badge--success",
+        states.ABANDONED: "fr-badge--error",
     }.get(state, "fr-badge--info")
 
 

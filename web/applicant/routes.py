@@ -15,6 +15,7 @@ from editions import deadline
 from forms.answers import step_errors
 from forms.french import FrenchForm
 from models import Dossier, db
+from payments.lines import statuses
 from rules.evaluation import findings
 from web.applicant import bp
 from web.applicant.access import dossier_or_404
@@ -82,12 +83,15 @@ def summary(dossier_id: int):
     errors = {s.step.key: step_errors(edition, s.step, dossier.answers or {}) for s in state.steps}
     editable = permissions.can_edit_answers(current_user, dossier) and deadline.accepts_submissions(edition)
     found = findings(edition, dossier.answers or {}) if dossier.is_draft else []
+    payment_lines = statuses(dossier) if dossier.state in states.SIGNED else []
+    db.session.commit()  # the lines of a convention signed before payments were followed, made as they were read
     return render_template("applicant/summary.html", dossier=dossier, edition=edition, progress=state,
                            errors=errors, findings=found, editable=editable, form=FrenchForm(),
                            phase=deadline.phase(edition),
                            page_token=editing.new_page_token(),
                            files={f.id: f for f in dossier.files},
-                           documents=[] if dossier.is_draft else documents_for(dossier, "applicant"))
+                           documents=[] if dossier.is_draft else documents_for(dossier, "applicant"),
+                           payment_lines=payment_lines)
 
 
 @bp.post("/dossiers/<int:dossier_id>/deposer")

@@ -26,4 +26,6 @@ def enter_back_office():
     return None
 
 
-from web.staff import dashboard, dossiers, exports, invitations, jobs, jury, mails, publication, results, workshops  # noqa: E402,F401,I001
+from web.staff import (  # noqa: E402,F401,I001
+    dashboard, dossiers, exports, invitations, jobs, jury, mails, payments, publication, results, workshops,
+)

@@ -7,11 +7,15 @@ from flask_login import current_user
 
 import states
 from documents.generate import documents_for
-from dossiers import lifecycle
+from dossiers import lifecycle, permissions
 from forms.answers import visible_steps
 from models import JuryAssignment, db
+from payments import overview as payments_overview
+from payments.history import describe as describe_payment_change
+from payments.history import history_of as payment_history
 from staff import agreements, assignments, decisions, instruction, listing, scoring
 from staff.ranking import review_of
+from timekeeping import today
 from web.staff import bp
 from web.staff.access import edition_or_404, manage_required, managed_dossier
 from web.staff.forms import AssignForm, ButtonForm, CountersignForm, DecisionForm, RefusedDecision, TransitionForm
@@ -40,6 +44,8 @@ def _render_dossier(dossier, edition, refused: RefusedDecision | None = None):
     taken = {a.juror_id for a in assignments.assignments_of(dossier)}
     assign_form = AssignForm().offer(j for j in assignments.jury_members() if j.id not in taken)
     ranked = review_of(edition, dossier)
+    payments, blockers = payments_overview.dossier_payments(dossier), instruction.closing_blockers(dossier)
+    db.session.commit()  # the lines of a convention signed before payments were followed, made as they were read
     return render_template(
         "staff/dossier.html", dossier=dossier, edition=edition, steps=visible_steps(edition, dossier.answers or {}),
         files={f.id: f for f in dossier.files}, documents=documents_for(dossier, "staff"),
@@ -48,7 +54,10 @@ def _render_dossier(dossier, edition, refused: RefusedDecision | None = None):
         criteria=scoring.criteria(edition),
         decision_form=DecisionForm(), decision=decisions.decision_line(dossier, ranked),
         agreement=agreements.stage(dossier), countersign_form=CountersignForm(), button=ButtonForm(),
-        transition_form=TransitionForm(), refused=refused), 422 if refused else 200
+        transition_form=TransitionForm(), refused=refused, closing_blockers=blockers,
+        payments=payments, payment_history=payment_history(dossier) if payments else [],
+        describe_payment_change=describe_payment_change, today=today(edition.zone),
+        can_release=permissions.is_admin(current_user)), 422 if refused else 200
 
 
 def _carried_out(action, *refusals: type[Exception]) -> bool:

@@ -8,7 +8,7 @@ from wtforms import BooleanField, EmailField, HiddenField, RadioField, SelectFie
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from forms.fields import AmountField
+from forms.fields import AmountField, FrenchDateField
 from forms.french import FrenchForm
 from staff.decisions import OUTCOMES
 
@@ -92,3 +92,29 @@ class InvitationForm(FrenchForm):
         self.edition_id.choices = [SelectChoice("", "—")] + [
             SelectChoice(e.id, f"{e.definition.short_title} — {e.definition.number}e édition") for e in editions]
         return self
+
+
+class LineMoveForm(FrenchForm):
+    """Move a payment line one state forward (payments.moves): the state the page showed, the day, a comment."""
+
+    to_state = HiddenField(validators=[InputRequired()])
+    seen = HiddenField()
+    on = FrenchDateField("Date", description="Aujourd'hui si elle n'est pas indiquée.", validators=[Optional()])
+    comment = TextAreaField("Commentaire (facultatif)", validators=[Optional(), Length(max=2000)])
+    back = HiddenField()
+
+
+class LineReleaseForm(FrenchForm):
+    """An admin releases a waiting line by hand (payments.release), with the reason."""
+
+    seen = HiddenField()
+    reason = TextAreaField("Motif du déblocage", validators=[Optional(), Length(max=2000)])
+    back = HiddenField()
+
+
+class CommitmentForm(FrenchForm):
+    """The convention's n° d'engagement juridique in Chorus (payments.commitment checks its 10 digits)."""
+
+    number = StringField("N° d'engagement juridique (Chorus)", description="10 chiffres, par exemple 2103456789.",
+                         validators=[Optional(), Length(max=40)])
+    back = HiddenField()
