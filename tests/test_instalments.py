@@ -18,6 +18,7 @@ from editions.cli import check_command
 from mail.messages import send_result
 from models import Dossier, OutboxMessage, db
 from tests.journey import fill_all_steps, sign_in, start_dossier, submit
+from tests.payments.world import THREE
 
 ROOT = Path(__file__).resolve().parent.parent
 NBSP, NNBSP = "\u00a0", "\u202f"
@@ -29,19 +30,6 @@ SHIPPED = """instalments:
     share: 50
     trigger: report
     report: rapport final d’expérimentation
-"""
-THREE = """instalments:
-  - label: Avance
-    share: 40
-    trigger: signature
-  - label: Deuxième versement
-    share: 40
-    trigger: report
-    report: rapport intermédiaire
-  - label: Solde
-    share: 20
-    trigger: date
-    date: 2020-06-30
 """
 
 

@@ -20,7 +20,7 @@ def _season(app) -> tuple[int, str]:
     from models import User, db
     from payments import moves
     from payments.line_states import ORDERED, PAID, REQUESTED
-    from tests.payments_world import lines, signed_convention
+    from tests.payments.world import lines, signed_convention
     from tests.staff_world import make_user
 
     timekeeping.set_now(dt.datetime(2019, 9, 20, 8, 0, tzinfo=dt.UTC))

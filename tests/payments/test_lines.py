@@ -16,25 +16,8 @@ from payments.history import COMMITMENT, CREATED, MOVED, RELEASED, REPORT, descr
 from payments.line_states import DUE, ORDERED, PAID, REQUESTED, WAITING
 from payments.lines import AFTERWARDS, AT_SIGNATURE, ensure_lines, statuses
 from payments.moves import PaymentRefused
-from tests.payments_world import INTERIM, ODD_AMOUNT, lines, payments_app, signed_convention
+from tests.payments.world import INTERIM, ODD_AMOUNT, lines, signed_convention
 from tests.staff_world import make_dossier
-
-
-@pytest.fixture(scope="module")
-def shared(tmp_path_factory):
-    with payments_app(tmp_path_factory.mktemp("payments")) as served:
-        yield served
-
-
-@pytest.fixture
-def app(shared):
-    return shared[0]
-
-
-@pytest.fixture
-def world(shared, clock):
-    clock(2019, 9, 20, 10, 0)
-    return shared[1]
 
 
 def changes_of(dossier) -> list[PaymentChange]:

@@ -18,25 +18,8 @@ from payments.moves import PaymentRefused
 from payments.overview import edition_payments
 from staff import agreements
 from staff.decisions import decision_line, granted_total
-from tests.payments_world import INTERIM, ODD_AMOUNT, lines, payments_app, signed_convention
+from tests.payments.world import INTERIM, ODD_AMOUNT, lines, signed_convention
 from tests.staff_world import edition, make_dossier, transitions_of
-
-
-@pytest.fixture(scope="module")
-def shared(tmp_path_factory):
-    with payments_app(tmp_path_factory.mktemp("payments-lifecycle")) as served:
-        yield served
-
-
-@pytest.fixture
-def app(shared):
-    return shared[0]
-
-
-@pytest.fixture
-def world(shared, clock):
-    clock(2019, 9, 20, 10, 0)
-    return shared[1]
 
 
 def pay(line, actor) -> None:

@@ -20,7 +20,7 @@ from staff.agreements import countersign
 from tests.staff_world import make_dossier, make_user, standalone_app
 from timekeeping import now
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 THREE = """instalments:
   - label: Avance
     share: 40

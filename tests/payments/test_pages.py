@@ -15,22 +15,10 @@ from models import Dossier, db
 from payments.commitment import legal_commitment
 from payments.line_states import DUE, ORDERED, PAID, REQUESTED, WAITING
 from tests.journey import text
-from tests.payments_world import lines, payments_app, signed_convention
+from tests.payments.world import lines, signed_convention
 from tests.staff_world import form_token, make_dossier, sign_in_as
 
 PAGE = "/equipe/editions/etna-2019-2/versements"
-
-
-@pytest.fixture(scope="module")
-def shared(tmp_path_factory):
-    with payments_app(tmp_path_factory.mktemp("payments-http")) as served:
-        yield served
-
-
-@pytest.fixture
-def world(shared, clock):
-    clock(2019, 9, 20, 10, 0)
-    return shared
 
 
 def client_of(app, user):
@@ -46,8 +34,8 @@ def move(client, page_url: str, line, to_state: str, seen: str, back: str = "edi
         "csrf_token": token, "to_state": to_state, "seen": seen, "back": back, **data})
 
 
-def test_the_team_follows_and_moves_the_payments_of_the_edition(world):
-    app, people = world
+def test_the_team_follows_and_moves_the_payments_of_the_edition(app, world):
+    people = world
     dossier = signed_convention(app, people["owner"], people["instructeur"])
     client = client_of(app, people["instructeur"])
     dashboard = client.get("/equipe/editions/etna-2019-2").get_data(as_text=True)
@@ -70,8 +58,8 @@ def test_the_team_follows_and_moves_the_payments_of_the_edition(world):
     assert lines(dossier)[0].state == REQUESTED
 
 
-def test_the_dossier_page_shows_the_payments_their_history_and_the_commitment(world):
-    app, people = world
+def test_the_dossier_page_shows_the_payments_their_history_and_the_commitment(app, world):
+    people = world
     dossier = signed_convention(app, people["owner"], people["instructeur"])
     client = client_of(app, people["admin"])
     url = f"/equipe/dossiers/{dossier.id}"
@@ -100,8 +88,8 @@ def test_the_dossier_page_shows_the_payments_their_history_and_the_commitment(wo
         assert seen in history, seen
 
 
-def test_closing_from_the_dossier_page_says_what_is_unpaid(world):
-    app, people = world
+def test_closing_from_the_dossier_page_says_what_is_unpaid(app, world):
+    people = world
     dossier = signed_convention(app, people["owner"], people["instructeur"])
     client = client_of(app, people["instructeur"])
     url = f"/equipe/dossiers/{dossier.id}"
@@ -118,8 +106,8 @@ def test_closing_from_the_dossier_page_says_what_is_unpaid(world):
     assert db.session.get(Dossier, dossier.id).state == states.IN_PROGRESS
 
 
-def test_the_laureate_reads_the_schedule_without_the_teams_comments(world):
-    app, people = world
+def test_the_laureate_reads_the_schedule_without_the_teams_comments(app, world):
+    people = world
     dossier = signed_convention(app, people["owner"], people["instructeur"])
     move(client_of(app, people["instructeur"]), PAGE, lines(dossier)[0], REQUESTED, DUE,
          comment="Dossier compliqué, relancer le CBCM.")
@@ -134,9 +122,9 @@ def test_the_laureate_reads_the_schedule_without_the_teams_comments(world):
 
 
 @pytest.mark.parametrize(("who", "expected"), [("jury", 403), ("owner", 403), (None, 302)])
-def test_the_payments_are_the_teams_only(world, who, expected):
+def test_the_payments_are_the_teams_only(app, world, who, expected):
     """The pages and exports here; every POST, for every role, in test_staff_permissions (CSRF off there)."""
-    app, people = world
+    people = world
     dossier = signed_convention(app, people["owner"], people["instructeur"])
     client = client_of(app, people[who] if who else None)
     for url in (PAGE, PAGE + ".csv", PAGE + ".xlsx", f"/equipe/dossiers/{dossier.id}"):
@@ -148,8 +136,8 @@ def test_the_payments_are_the_teams_only(world, who, expected):
         assert dossier.reference not in client.get("/equipe/jury").get_data(as_text=True)
 
 
-def test_an_instructeur_may_not_release_a_line_by_hand(world):
-    app, people = world
+def test_an_instructeur_may_not_release_a_line_by_hand(app, world):
+    people = world
     dossier = signed_convention(app, people["owner"], people["instructeur"])
     client = client_of(app, people["instructeur"])
     token = form_token(client.get(PAGE).get_data(as_text=True))
@@ -159,8 +147,8 @@ def test_an_instructeur_may_not_release_a_line_by_hand(world):
     assert client.post("/equipe/versements/999999/etat", data={"csrf_token": token}).status_code == 404
 
 
-def test_the_finance_export_has_a_row_per_line_and_no_formula(world):
-    app, people = world
+def test_the_finance_export_has_a_row_per_line_and_no_formula(app, world):
+    people = world
     dossier = signed_convention(app, people["owner"], people["instructeur"], Decimal("100000.01"),
                                 administration="=HYPERLINK(\"http://evil.example\")", titre="+cmd| ' /C calc'!A0")
     make_dossier(app, people["owner"], states.LAUREATE, people["instructeur"])  # not signed: not exported
