@@ -48,6 +48,8 @@ SIGNED = (AGREEMENT_SIGNED, *FOLLOW_UP)  # the convention was countersigned: its
 # project that follows (an abandoned project was granted funding too: its decision and convention stand).
 GRANTED = (LAUREATE, AGREEMENT_SENT, *SIGNED)
 AGREEMENT_OUT = (AGREEMENT_SENT, *SIGNED)  # the convention was sent: it is never made again
+# The projects the public laureates page shows: granted funding and not abandoned (publication.laureates).
+PUBLIC_LAUREATES = tuple(state for state in GRANTED if state != ABANDONED)
 
 
 @dataclass(frozen=True)

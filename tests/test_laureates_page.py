@@ -1,6 +1,7 @@
 """The public page of laureates: published by an admin when chosen, as HTML, JSON and CSV, from a snapshot.
 
-Dossiers are made in every state the lifecycle knows; only those of `states.GRANTED` may reach a card.
+Dossiers are made in every state the lifecycle knows; only those of `states.GRANTED`, but an abandoned one,
+may reach a card.
 The page, its data and the laureate's summary are read back over HTTP, as visitors and laureates see them.
 """
 
@@ -82,8 +83,8 @@ def test_only_selected_dossiers_are_published_whatever_the_other_states(app, cli
 
     page = client.get(PAGE).get_data(as_text=True)
     shown = {title for title, _ in cards(page)}
-    assert shown == {f"Projet {state}" for state in states.GRANTED}
-    for state in set(states.STATES) - set(states.GRANTED):
+    assert shown == {f"Projet {state}" for state in states.GRANTED if state != states.ABANDONED}
+    for state in set(states.STATES) - set(states.GRANTED) | {states.ABANDONED}:
         assert f"Projet {state}" not in page
     document = client.get(PAGE + ".json").get_json()
     assert {row["titre"] for row in document["laureats"]} == shown
@@ -238,7 +239,7 @@ def test_the_page_is_a_snapshot_until_updated_and_withdrawal_takes_it_down(app, 
     call_page = client.get(f"/appels/{EDITION}").get_data(as_text=True)
     assert "Découvrez les 2 projets sélectionnés" in call_page and f'href="{PAGE}"' in call_page
 
-    leaving.state = states.NOT_SELECTED  # no longer selected (as an abandoned project would be)
+    leaving.state = states.ABANDONED  # granted funding once, but the project was given up
     db.session.commit()
     assert "Projet qui sort" in client.get(PAGE).get_data(as_text=True)  # the snapshot stays
     staff = client.get(STAFF_PAGE).get_data(as_text=True)
