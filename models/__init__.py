@@ -11,6 +11,7 @@ from models.jobs import Job
 from models.outbox import OutboxMessage
 from models.payment import PaymentChange, PaymentLine
 from models.publication import LaureateSummary, Publication, PublicationEvent, PublishedLaureate
+from models.report import Report, ReportTransition
 from models.review import JuryAssignment, Score
 from models.revision import EditionRevision
 from models.user import LoginToken, SignInThrottle, User
@@ -19,6 +20,6 @@ from models.workshop import WorkshopRegistration, WorkshopSeats
 __all__ = [
     "db", "Agreement", "DecisionBatch", "DecisionNotice", "Dossier", "EditionRevision", "GeneratedDocument",
     "Job", "JuryAssignment", "LaureateSummary", "LoginToken", "OutboxMessage", "PaymentChange", "PaymentLine",
-    "Publication", "PublicationEvent", "PublishedLaureate", "ReferenceCounter", "Score", "SignInThrottle",
-    "StaffInvitation", "StoredFile", "Transition", "User", "WorkshopRegistration", "WorkshopSeats",
+    "Publication", "PublicationEvent", "PublishedLaureate", "ReferenceCounter", "Report", "ReportTransition", "Score",
+    "SignInThrottle", "StaffInvitation", "StoredFile", "Transition", "User", "WorkshopRegistration", "WorkshopSeats",
 ]

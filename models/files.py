@@ -1,4 +1,4 @@
-"""Files an applicant uploaded (annexes), recorded with their checksum; the bytes live in storage."""
+"""Files an applicant uploaded (annexes of a dossier or of its reports), with their checksum; bytes in storage."""
 
 from __future__ import annotations
 
@@ -16,6 +16,8 @@ class StoredFile(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id", ondelete="CASCADE"), index=True)
+    # an annex of one of the dossier's reports (its field_key is then the report's field); none: the dossier's
+    report_id: Mapped[int | None] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
     field_key: Mapped[str] = mapped_column(String(80))
     original_name: Mapped[str] = mapped_column(String(255))
     storage_key: Mapped[str] = mapped_column(String(200))
