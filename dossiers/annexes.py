@@ -1,4 +1,5 @@
-"""Annexes: store an uploaded PDF for a dossier after checking it, find a dossier's file, forget removed ones.
+"""Annexes: store an uploaded PDF for a dossier (or one of its reports) after checking it, find a file, forget
+removed ones.
 
 What is stored is the copy uploads.pdf rewrote (pages only, no active content), under a cleaned name.
 A field takes at most `max_files` files (UPLOAD_MAX_FILES when the YAML says nothing); a file the applicant
@@ -17,7 +18,7 @@ from flask import current_app
 from werkzeug.datastructures import FileStorage
 
 from editions.schema import FieldDef
-from models import Agreement, Dossier, GeneratedDocument, StoredFile, User, db
+from models import Agreement, Dossier, GeneratedDocument, Report, StoredFile, User, db
 from storage import StorageUnavailable, file_store
 from storage.files import FileStore
 from uploads.names import clean_filename
@@ -35,14 +36,16 @@ def max_files(field: FieldDef) -> int:
 
 
 def store_upload(dossier: Dossier, field_key: str, upload: FileStorage, user: User,
-                 max_mb: float | None = None, max_pages: int | None = None) -> StoredFile:
+                 max_mb: float | None = None, max_pages: int | None = None, report: Report | None = None) -> StoredFile:
     """Check `upload` is an acceptable PDF, store its rewritten copy and record it; raise UploadRefused otherwise."""
-    return receive_upload(dossier, field_key, upload, user, max_mb, max_pages)[0]
+    return receive_upload(dossier, field_key, upload, user, max_mb, max_pages, report=report)[0]
 
 
 def receive_upload(dossier: Dossier, field_key: str, upload: FileStorage, user: User, max_mb: float | None = None,
-                   max_pages: int | None = None, normalise: bool = True) -> tuple[StoredFile, PdfInfo]:
-    """Check, store and record `upload`; return the record and what the check learnt (signature fields…).
+                   max_pages: int | None = None, normalise: bool = True,
+                   report: Report | None = None) -> tuple[StoredFile, PdfInfo]:
+    """Check, store and record `upload` (an annex of `report`, when given); return the record and what the check
+    learnt (signature fields…).
 
     A signed copy is stored as received (`normalise=False`): rewriting it would break its electronic
     signature; it is never merged into a dossier PDF.
@@ -58,7 +61,8 @@ def receive_upload(dossier: Dossier, field_key: str, upload: FileStorage, user: 
     except StorageUnavailable:
         log.exception("upload for dossier %s not stored", dossier.id)
         raise UploadRefused(NOT_STORED) from None
-    stored = StoredFile(dossier_id=dossier.id, field_key=field_key, original_name=name,
+    stored = StoredFile(dossier_id=dossier.id, report_id=report.id if report is not None else None,
+                        field_key=field_key, original_name=name,
                         storage_key=key, sha256=hashlib.sha256(data).hexdigest(),
                         size=len(data), pages=info.pages, content_type="application/pdf",
                         uploaded_by_id=user.id)
@@ -73,7 +77,7 @@ def file_of(dossier: Dossier, file_id: int) -> StoredFile | None:
     A file removed before removals deleted files stays unreachable all the same.
     """
     stored = db.session.get(StoredFile, file_id)
-    if stored is None or stored.dossier_id != dossier.id:
+    if stored is None or stored.dossier_id != dossier.id or stored.report_id is not None:  # a report's: not here
         return None
     if file_id in ((dossier.answers or {}).get(stored.field_key) or []):
         return stored
@@ -81,12 +85,21 @@ def file_of(dossier: Dossier, file_id: int) -> StoredFile | None:
     return stored if signed.first() is not None else None
 
 
+def report_file_of(report: Report, file_id: int) -> StoredFile | None:
+    """Return the file only if it is an annex of this report that one of its answers still lists."""
+    stored = db.session.get(StoredFile, file_id)
+    if stored is None or stored.report_id != report.id or stored.dossier_id != report.dossier_id:
+        return None
+    return stored if file_id in ((report.answers or {}).get(stored.field_key) or []) else None
+
+
 def apply_file_changes(dossier: Dossier, answers: dict, uploads: list[tuple[str, FileStorage]],
-                       removals: dict[str, list[int]], user: User,
-                       fields: list[FieldDef]) -> tuple[dict, dict[str, list[str]]]:
+                       removals: dict[str, list[int]], user: User, fields: list[FieldDef],
+                       report: Report | None = None) -> tuple[dict, dict[str, list[str]]]:
     """Delete removed files, store new uploads within each field's limits; return new answers and errors by field.
 
-    Valid uploads are kept even when the rest of the step is invalid, so nobody uploads twice.
+    `answers` are the dossier's, or those of `report` when the step is one of its. Valid uploads are kept even
+    when the rest of the step is invalid, so nobody uploads twice.
     """
     by_key = {f.key: f for f in fields if f.kind.holds_files}
     answers = dict(answers)
@@ -94,7 +107,7 @@ def apply_file_changes(dossier: Dossier, answers: dict, uploads: list[tuple[str,
     for field_key, ids in removals.items():
         current = list(answers.get(field_key) or [])
         for file_id in ids:
-            stored = file_of(dossier, file_id)
+            stored = file_of(dossier, file_id) if report is None else report_file_of(report, file_id)
             if file_id in current and stored is not None and stored.field_key == field_key:
                 discard(stored)
         answers[field_key] = [i for i in current if i not in ids]
@@ -107,7 +120,7 @@ def apply_file_changes(dossier: Dossier, answers: dict, uploads: list[tuple[str,
             errors.setdefault(field_key, []).append(_too_many(name, max_files(field)))
             continue
         try:
-            stored = store_upload(dossier, field_key, upload, user, field.max_size_mb, field.max_pages)
+            stored = store_upload(dossier, field_key, upload, user, field.max_size_mb, field.max_pages, report)
         except UploadRefused as refused:
             errors.setdefault(field_key, []).append(str(refused))
             continue
@@ -148,4 +161,5 @@ def _keep_discarded_blobs(session, previous_transaction) -> None:
         session.info.pop(DISCARDED, None)
 
 
-__all__ = ["UploadRefused", "apply_file_changes", "discard", "file_of", "receive_upload", "store_upload"]
+__all__ = ["UploadRefused", "apply_file_changes", "discard", "file_of", "receive_upload", "report_file_of",
+           "store_upload"]

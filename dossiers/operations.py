@@ -10,7 +10,7 @@ from typing import Any
 from werkzeug.datastructures import MultiDict
 
 import states
-from dossiers import lifecycle, permissions
+from dossiers import filling, lifecycle, permissions
 from dossiers.carry_over import carry_over, copy_files
 from dossiers.fingerprint import answers_fingerprint
 from dossiers.navigation import progress
@@ -19,7 +19,7 @@ from editions import deadline
 from editions.model import LoadedEdition
 from editions.revisions import record_revision
 from editions.schema import Step
-from forms.pending import BoundedInput, bounded_input
+from forms.pending import BoundedInput
 from jobs.queue import after_commit
 from mail.messages import send_submission_acknowledgement
 from models import Dossier, User, db
@@ -81,41 +81,23 @@ def save_step(edition: LoadedEdition, dossier: Dossier, user: User, step_key: st
               answers: dict[str, Any], mark_visited: bool = True) -> None:
     """Store the answers after a step was validated (or saved as a draft with `mark_visited` False)."""
     ensure_editable(edition, dossier, user)
-    known = set(edition.fields)
-    kept, aside = {}, dict(dossier.set_aside or {})
-    for key, value in answers.items():
-        if key in known:
-            kept[key] = value
-        else:
-            # an answer to a field the edition no longer has: kept aside, never dropped
-            aside[key] = {"value": value, "label": key, "revision": dossier.revision}
-    dossier.answers = kept
-    dossier.set_aside = aside
+    filling.store_answers(dossier, edition, step_key, answers, mark_visited)
     dossier.revision = edition.revision
     record_revision(edition)
-    if mark_visited and step_key not in (dossier.completed_steps or []):
-        dossier.completed_steps = [*(dossier.completed_steps or []), step_key]
-    if mark_visited:  # validated: the step's input is its answers now, none is pending
-        dossier.draft_input = {k: v for k, v in (dossier.draft_input or {}).items() if k != step_key}
     _copy_indexed_answers(edition, dossier)
-    dossier.updated_at = now()
     db.session.flush()
 
 
 def keep_input(edition: LoadedEdition, dossier: Dossier, user: User, step: Step, form: MultiDict) -> BoundedInput:
     """Keep what was typed in a step and not validated, within the step's own fields and their bounds."""
     ensure_editable(edition, dossier, user)
-    bounded = bounded_input(step, form)
-    dossier.draft_input = {**(dossier.draft_input or {}), step.key: bounded.kept}
-    dossier.updated_at = now()
-    return bounded
+    return filling.store_input(dossier, step, form)
 
 
 def discard_input(edition: LoadedEdition, dossier: Dossier, user: User, step_key: str) -> None:
     """Drop the pending input of a step: its last validated answers stand again."""
     ensure_editable(edition, dossier, user)
-    dossier.draft_input = {k: v for k, v in (dossier.draft_input or {}).items() if k != step_key}
-    dossier.updated_at = now()
+    filling.drop_input(dossier, step_key)
     db.session.flush()
 
 

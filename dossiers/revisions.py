@@ -23,23 +23,29 @@ def bring_up_to_date(dossier: Dossier, edition: LoadedEdition) -> list[str]:
     """Move a draft to the current revision; answers it cannot take go aside. Return their labels."""
     if not dossier.is_draft or dossier.revision == edition.revision:
         return []
-    old = edition_at(edition, dossier.revision)
+    moved = carry_answers(dossier, edition_at(edition, dossier.revision), edition)
+    dossier.revision = edition.revision
+    record_revision(edition)
+    db.session.flush()
+    return moved
+
+
+def carry_answers(record, old: LoadedEdition, new: LoadedEdition) -> list[str]:
+    """Keep the answers of `record` (a dossier, a report) that the form `new` still takes; set the others aside,
+    with their label in `old`. Drop the pending input of steps `new` lacks. Return the labels set aside."""
     kept: dict[str, Any] = {}
-    aside = dict(dossier.set_aside or {})
+    aside = dict(record.set_aside or {})
     moved: list[str] = []
-    for key, value in (dossier.answers or {}).items():
-        new_field = edition.fields.get(key)
-        old_field = old.fields.get(key) if old is not edition else None
+    for key, value in (record.answers or {}).items():
+        new_field = new.fields.get(key)
+        old_field = old.fields.get(key) if old is not new else None
         if new_field is not None and answer_fits(old_field, new_field, value):
             kept[key] = value
         else:
             label = old_field.label if old_field else key
-            aside[key] = {"value": value, "label": label, "revision": dossier.revision}
+            aside[key] = {"value": value, "label": label, "revision": record.revision}
             moved.append(label)
-    dossier.answers = kept
-    dossier.set_aside = aside
-    dossier.revision = edition.revision
-    dossier.draft_input = {k: v for k, v in (dossier.draft_input or {}).items() if edition.step(k)}
-    record_revision(edition)
-    db.session.flush()
+    record.answers = kept
+    record.set_aside = aside
+    record.draft_input = {k: v for k, v in (record.draft_input or {}).items() if new.step(k)}
     return moved

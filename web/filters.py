@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Flask, current_app
+from flask import Flask, current_app, url_for
 from markupsafe import Markup
 
 import states
@@ -25,6 +25,7 @@ from formatting import (
     ordinal_suffix,
 )
 from forms.layout import gate_notices, group_total, group_totals, step_layout
+from models import Report
 from payments import line_states
 from rich_text import to_html
 from rules.computed import of_group
@@ -48,6 +49,7 @@ def init_app(app: Flask) -> None:
                                  gate_notices=gate_notices, totals_of=of_group)  # imported macros see globals
     # Download links give the weight of a file when it is known.
     app.jinja_env.globals.update(stored_size=stored_size, specifications_size=specifications_size)
+    app.jinja_env.globals.update(annex_url=annex_url)
 
     @app.context_processor
     def globals_():
@@ -59,6 +61,14 @@ def init_app(app: Flask) -> None:
             "state_tag_class": _state_tag_class,
             "days_until": _days_until,
         }
+
+
+def annex_url(record, stored) -> str:
+    """The download address of an annex of `record`: a dossier's, or one of its reports' (fields macros draw both)."""
+    if isinstance(record, Report):
+        return url_for("applicant.report_annex", dossier_id=record.dossier_id, report_key=record.report_key,
+                       file_id=stored.id)
+    return url_for("applicant.annex", dossier_id=record.id, file_id=stored.id)
 
 
 def _ordinal_html(number: int) -> Markup:

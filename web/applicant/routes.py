@@ -19,6 +19,7 @@ from payments.lines import statuses
 from rules.evaluation import findings
 from web.applicant import bp
 from web.applicant.access import dossier_or_404
+from web.applicant.steps import DossierFilling
 from web.public.routes import get_edition_or_404
 
 
@@ -86,6 +87,7 @@ def summary(dossier_id: int):
     payment_lines = statuses(dossier) if dossier.state in states.SIGNED else []
     db.session.commit()  # the lines of a convention signed before payments were followed, made as they were read
     return render_template("applicant/summary.html", dossier=dossier, edition=edition, progress=state,
+                           filling=DossierFilling(dossier, edition),
                            errors=errors, findings=found, editable=editable, form=FrenchForm(),
                            phase=deadline.phase(edition),
                            page_token=editing.new_page_token(),

@@ -1,125 +1,73 @@
-"""The guided form: one view shows and saves a step; rules come from dossiers/, fields from forms/."""
+"""The dossier's guided form: its step pages (the engine is web.applicant.filling, rules come from dossiers/)."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
-from sqlalchemy.orm.exc import StaleDataError
-from werkzeug.datastructures import CombinedMultiDict, MultiDict
+from typing import Any
 
-from dossiers import annexes, editing, operations, permissions
-from dossiers.navigation import progress
+from flask import url_for
+from flask_login import current_user, login_required
+
+from dossiers import annexes, operations, permissions
 from editions import deadline
-from forms.answers import extract_answers, form_for, validate_step
-from forms.files import pending_uploads
-from forms.groups import apply_row_action, row_action
-from models import db
 from web.applicant import bp
 from web.applicant.access import dossier_or_404
-from web.applicant.drafts import keep_typing
-
-ACTIONS = ("next", "previous", "save_quit")
+from web.applicant.filling import Filling, step_page
 
 
-def _render(dossier, edition, step, form, state, status=200, upload_errors=None):
-    return render_template(
-        "applicant/step.html", dossier=dossier, edition=edition, step=step, form=form, progress=state,
-        current=state.steps[state.index_of(step.key)], next_step=state.after(step.key),
-        previous_step=state.before(step.key), upload_errors=upload_errors or {},
-        files={f.id: f for f in dossier.files}, phase=deadline.phase(edition),
-        days_left=deadline.time_left(edition).days, page_token=editing.new_page_token(),
-    ), status
+class DossierFilling(Filling):
+    """A draft dossier, filled by its owner until the deadline."""
+
+    @property
+    def dossier(self):
+        return self.record
+
+    def editable(self) -> bool:
+        return permissions.can_edit_answers(current_user, self.record) and deadline.accepts_submissions(self.edition)
+
+    def closed_message(self) -> str | None:
+        if permissions.is_owner(current_user, self.record) and self.record.is_draft:
+            return deadline.refusal_message(self.edition)
+        return None
+
+    def ensure_editable(self) -> None:
+        operations.ensure_editable(self.edition, self.record, current_user)
+
+    def save_step(self, step_key: str, answers: dict[str, Any], mark_visited: bool = True) -> None:
+        operations.save_step(self.edition, self.record, current_user, step_key, answers, mark_visited)
+
+    def keep_input(self, step, formdata):
+        return operations.keep_input(self.edition, self.record, current_user, step, formdata)
+
+    def discard_input(self, step_key: str) -> None:
+        operations.discard_input(self.edition, self.record, current_user, step_key)
+
+    def apply_file_changes(self, answers, uploads, removals, fields):
+        return annexes.apply_file_changes(self.record, answers, uploads, removals, current_user, fields)
+
+    def step_url(self, step_key: str) -> str:
+        return url_for("applicant.step", dossier_id=self.record.id, step_key=step_key)
+
+    def summary_url(self) -> str:
+        return url_for("applicant.summary", dossier_id=self.record.id)
+
+    def resume_url(self) -> str:
+        return url_for("applicant.dossier", dossier_id=self.record.id)
+
+    def quit_url(self) -> str:
+        return url_for("applicant.my_dossiers")
+
+    def autosave_url(self, step_key: str) -> str:
+        return url_for("applicant.autosave", dossier_id=self.record.id, step_key=step_key)
+
+    def discard_url(self, step_key: str) -> str:
+        return url_for("applicant.discard", dossier_id=self.record.id, step_key=step_key)
+
+    def page_context(self) -> dict[str, Any]:
+        return {"dossier": self.record, "phase": deadline.phase(self.edition),
+                "days_left": deadline.time_left(self.edition).days}
 
 
 @bp.route("/dossiers/<int:dossier_id>/etapes/<step_key>", methods=["GET", "POST"])
 @login_required
 def step(dossier_id: int, step_key: str):
-    dossier, edition = dossier_or_404(dossier_id)
-    if request.method == "POST":
-        editing.lock(dossier)  # a save and an autosave of the same dossier take turns
-    if not permissions.can_edit_answers(current_user, dossier) or not deadline.accepts_submissions(edition):
-        if permissions.is_owner(current_user, dossier) and dossier.is_draft:
-            flash(deadline.refusal_message(edition), "error")
-        return redirect(url_for("applicant.summary", dossier_id=dossier.id))
-    state = progress(edition, dossier)
-    current = edition.step(step_key)
-    if current is None:
-        abort(404)
-    if state.index_of(step_key) is None:  # hidden by a condition on earlier answers
-        flash("Cette étape ne vous concerne pas au vu de vos réponses.", "info")
-        return redirect(url_for("applicant.dossier", dossier_id=dossier.id))
-    answers = dossier.answers or {}
-
-    if request.method == "GET":
-        raw = (dossier.draft_input or {}).get(step_key)
-        form = form_for(edition, current, answers, formdata=MultiDict(raw) if raw else None)
-        return _render(dossier, edition, current, form, state)
-
-    if request.form.get("action") == "autosave":  # a page loaded before autosaves had their own address
-        return keep_typing(dossier, edition, current)
-    formdata = CombinedMultiDict([request.form, request.files])
-    form = form_for(edition, current, answers, formdata=formdata)
-    try:
-        operations.ensure_editable(edition, dossier, current_user)
-    except operations.ActionRefused as refused:
-        flash(str(refused), "error")
-        return redirect(url_for("applicant.summary", dossier_id=dossier.id))
-
-    page, seen = request.form.get("page-token", ""), request.form.get("version")
-    if editing.standing(dossier, page, seen) is editing.Standing.CONFLICT:  # nothing is written
-        flash("Ce dossier a été modifié entre-temps, dans un autre onglet ou par une autre personne. Vos saisies "
-              "ci-dessous ne sont pas encore enregistrées (joignez à nouveau les fichiers éventuels) : "
-              "vérifiez-les, puis enregistrez à nouveau.", "warning")
-        return _render(dossier, edition, current, form, state, 409)
-
-    pending_row = row_action(request.form)
-    if pending_row is not None:
-        changed = apply_row_action(request.form, pending_row, current)
-        form = form_for(edition, current, answers, formdata=changed)
-        operations.keep_input(edition, dossier, current_user, current, changed)
-        editing.record(dossier, page, seen, ended=True)
-        db.session.commit()
-        return _render(dossier, edition, current, form, state)
-
-    uploads = pending_uploads(form, current)
-    removals = {f.key: [int(i) for i in request.form.getlist(f"{f.key}-remove") if i.isdecimal()]
-                for f in current.fields if f.kind.holds_files}
-    answers, upload_errors = annexes.apply_file_changes(dossier, answers, uploads, removals, current_user,
-                                                        current.fields)
-    valid = validate_step(form, edition, current, answers) and not upload_errors
-    for key in upload_errors:  # a refused file's reason says it all: not also « Joignez ce document »
-        if key in form._fields:
-            form._fields[key].errors = []
-    action = request.form.get("action") if request.form.get("action") in ACTIONS else "next"
-
-    try:
-        if valid:
-            operations.save_step(edition, dossier, current_user, step_key,
-                                 extract_answers(form, edition, current, answers))
-        else:
-            operations.save_step(edition, dossier, current_user, step_key, answers, mark_visited=False)
-            operations.keep_input(edition, dossier, current_user, current, request.form)
-        editing.record(dossier, page, seen, ended=True)  # this page is done: its late autosaves are past
-        db.session.commit()
-    except StaleDataError:
-        db.session.rollback()
-        flash("Ce dossier a été modifié dans un autre onglet : voici sa dernière version. "
-              "Vérifiez l'étape et enregistrez à nouveau.", "warning")
-        return redirect(url_for("applicant.step", dossier_id=dossier.id, step_key=step_key))
-
-    if not valid and action == "next":
-        return _render(dossier, edition, current, form, progress(edition, dossier), 422, upload_errors)
-    if not valid:
-        flash("Vos saisies sont conservées, mais l'étape « " + current.title + " » contient des erreurs "
-              "à corriger avant le dépôt.", "warning")
-    state = progress(edition, dossier)
-    if action == "save_quit":
-        if valid:
-            flash("Votre dossier est enregistré. Vous pourrez le reprendre à tout moment depuis « Mes dossiers ».",
-                  "success")
-        return redirect(url_for("applicant.my_dossiers"))
-    target = state.before(step_key) if action == "previous" else state.after(step_key)
-    if target is None:
-        return redirect(url_for("applicant.summary", dossier_id=dossier.id) if action == "next"
-                        else url_for("applicant.step", dossier_id=dossier.id, step_key=step_key))
-    return redirect(url_for("applicant.step", dossier_id=dossier.id, step_key=target.step.key))
+    return step_page(DossierFilling(*dossier_or_404(dossier_id)), step_key)
