@@ -50,6 +50,9 @@ GRANTED = (LAUREATE, AGREEMENT_SENT, *SIGNED)
 AGREEMENT_OUT = (AGREEMENT_SENT, *SIGNED)  # the convention was sent: it is never made again
 # The projects the public laureates page shows: granted funding and not abandoned (publication.laureates).
 PUBLIC_LAUREATES = tuple(state for state in GRANTED if state != ABANDONED)
+# The states in which the laureate reports on the project (reports/): the convention is signed and the project
+# runs; a closed or abandoned project reports no more (its reports stay readable).
+REPORTING = (AGREEMENT_SIGNED, IN_PROGRESS)
 
 
 @dataclass(frozen=True)

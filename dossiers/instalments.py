@@ -3,6 +3,7 @@
 The one home of this rule. The convention's context, the results mail and, later, the open-data export
 (SCDL « subventions »: `conditionsVersement`, `datesPeriodeVersement`) all read `payment_schedule`.
 An edition that declares no `instalments` pays in two halves, at signature and on the final report.
+A report-triggered instalment names a report of the edition (`reports`) by its key; the convention says its title.
 """
 
 from __future__ import annotations
@@ -17,9 +18,10 @@ from formatting import format_date
 
 CENT = Decimal("0.01")
 
+FINAL_REPORT = "rapport_final"  # the report the default balance waits for, when no report is marked `final`
 DEFAULT_INSTALMENTS = (
     Instalment(label="Premier versement", share=50, trigger="signature"),
-    Instalment(label="Solde", share=50, trigger="report", report="rapport final"),
+    Instalment(label="Solde", share=50, trigger="report", report=FINAL_REPORT),
 )
 
 
@@ -32,13 +34,19 @@ class Payment:
     amount: Decimal | None
     trigger: str  # signature | report | date
     when: str  # the trigger in words: « à la signature de la convention »
-    report: str | None = None
+    report: str | None = None  # trigger `report`: the key of the report in the edition's `reports`
     date: dt.date | None = None
 
 
 def instalments_of(edition: LoadedEdition) -> tuple[Instalment, ...]:
-    """The instalments the edition declares, else the two halves every edition had before they could."""
-    return tuple(edition.definition.instalments) or DEFAULT_INSTALMENTS
+    """The instalments the edition declares, else the two halves every edition had before they could (the
+    balance waiting for the report marked `final`, when the edition declares one)."""
+    if edition.definition.instalments:
+        return tuple(edition.definition.instalments)
+    final = next((r.key for r in edition.definition.reports if r.final), None)
+    if final is None:
+        return DEFAULT_INSTALMENTS
+    return DEFAULT_INSTALMENTS[0], DEFAULT_INSTALMENTS[1].model_copy(update={"report": final})
 
 
 def share_of(instalment: Instalment) -> Decimal:
@@ -46,15 +54,25 @@ def share_of(instalment: Instalment) -> Decimal:
     return Decimal(str(instalment.share))
 
 
-def trigger_text(instalment: Instalment) -> str:
-    """What releases the payment, as the convention says it."""
-    return condition_text(instalment.trigger, instalment.report, instalment.date)
+def report_title(edition: LoadedEdition | None, key: str | None) -> str:
+    """The title of report `key` as a sentence reads it (« rapport intermédiaire »); the key's words when the
+    edition declares no such report (an edition of before reports, paying its balance on « rapport final »)."""
+    report = next((r for r in edition.definition.reports if r.key == key), None) if edition is not None else None
+    title = report.title if report is not None else (key or FINAL_REPORT).replace("_", " ")
+    return title[:1].lower() + title[1:] if title[1:2].islower() else title  # « RGPD » stays as written
 
 
-def condition_text(trigger: str, report: str | None, date: dt.date | None) -> str:
-    """A trigger in words (« à l'acceptation du rapport final »), for an instalment or a payment line."""
+def trigger_text(instalment: Instalment, edition: LoadedEdition | None = None) -> str:
+    """What releases the payment, as the convention says it (the report by its title, read in `edition`)."""
+    return condition_text(instalment.trigger, instalment.report, instalment.date, edition)
+
+
+def condition_text(trigger: str, report: str | None, date: dt.date | None,
+                   edition: LoadedEdition | None = None) -> str:
+    """A trigger in words (« à l'acceptation du rapport final »), for an instalment or a payment line; a report
+    by its title in `edition`."""
     if trigger == "report":
-        return f"à l'acceptation du {report or 'rapport final'}"
+        return f"à l'acceptation du {report_title(edition, report)}"
     if trigger == "date":
         return f"le {format_date(date)}" if date else "à une date à fixer"
     return "à la signature de la convention"
@@ -73,5 +91,5 @@ def payment_schedule(edition: LoadedEdition, granted: Decimal | None) -> list[Pa
     shares = [share_of(i) for i in instalments]
     amounts: list[Decimal | None] = (split_amount(Decimal(granted), shares) if granted is not None
                                      else [None] * len(instalments))
-    return [Payment(i.label, share, amount, i.trigger, trigger_text(i), i.report, i.date)
+    return [Payment(i.label, share, amount, i.trigger, trigger_text(i, edition), i.report, i.date)
             for i, share, amount in zip(instalments, shares, amounts, strict=True)]

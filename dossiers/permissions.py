@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from models import Dossier, JuryAssignment, User, db
 from roles import ADMIN, APPLICANT, JURY, STAFF_ROLES
-from states import AGREEMENT_SENT, DRAFT, GRANTED, UNDER_REVIEW
+from states import AGREEMENT_SENT, DRAFT, GRANTED, REPORTING, UNDER_REVIEW
 
 
 def is_owner(user: User | None, dossier: Dossier) -> bool:
@@ -88,3 +88,19 @@ def can_write_public_summary(user: User | None, dossier: Dossier) -> bool:
 def can_publish_laureates(user: User | None) -> bool:
     """Publishing, updating or withdrawing an edition's laureates page is an admin's act, not an instructeur's."""
     return is_admin(user)
+
+
+def can_read_reports(user: User | None, dossier: Dossier) -> bool:
+    """Its owner and the programme team read a dossier's reports; the jury never (their part ends at the decision)."""
+    return is_owner(user, dossier) or is_staff(user)
+
+
+def can_fill_reports(user: User | None, dossier: Dossier) -> bool:
+    """The laureate writes the reports of a project that runs (states.REPORTING); each report's own state says
+    whether it may still change (reports.lifecycle)."""
+    return is_owner(user, dossier) and can_apply(user) and dossier.state in REPORTING
+
+
+def can_review_reports(user: User | None) -> bool:
+    """Accept a report or send it back « à compléter »: the programme team only."""
+    return is_staff(user)

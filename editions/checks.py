@@ -23,6 +23,7 @@ from editions.loader import EditionError, NodePath, Positions
 from editions.model import LoadedEdition
 from editions.open_data_checks import check_open_data
 from editions.positions import unexpected
+from editions.report_checks import check_report_instalments, check_reports
 from editions.rule_checks import check_rules_and_gates, check_totals
 from editions.schema import BUILTIN_EMAILS, Condition, FieldCondition, FieldDef
 from roles import FIELD_ROLE_TYPES
@@ -209,8 +210,8 @@ def check_axis_field(ctx: CheckContext) -> list[EditionError]:
 
 CHECKS: list[Check] = [
     check_unique_keys, check_roles, check_conditions, check_axis_field, check_totals, check_rules_and_gates,
-    check_dates, check_workshops, check_instalments, check_documents, check_document_emails, check_email_definitions,
-    check_open_data, check_public_field,
+    check_dates, check_workshops, check_instalments, check_reports, check_report_instalments, check_documents,
+    check_document_emails, check_email_definitions, check_open_data, check_public_field,
 ]
 
 

@@ -11,7 +11,8 @@ from editions.check_context import CheckContext
 from editions.loader import EditionError
 
 # What each trigger needs beside it, and how the check says it.
-DETAILS = {"report": "le rapport dont l'acceptation déclenche le versement, par exemple « report: rapport final »",
+DETAILS = {"report": "la clé du rapport dont l'acceptation déclenche le versement (un rapport déclaré sous "
+                     "« reports »), par exemple « report: rapport_final »",
            "date": "la date du versement, par exemple « date: 2020-06-30 »"}
 
 

@@ -31,6 +31,8 @@ from roles import AMOUNT_ROLES, FIELD_ROLES
 KEY_PATTERN = r"^[a-z][a-z0-9_]*$"
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 PREFIX_PATTERN = r"^[A-Z0-9][A-Z0-9-]*$"
+# A delay after the convention's countersignature (reports.schedule reads it): a number and a unit.
+DELAY_PATTERN = r"^[1-9][0-9]{0,3} (day|days|week|weeks|month|months)$"
 # Each pattern said as it is, for the check's messages.
 PATTERN_RULES = {
     KEY_PATTERN: "un mot-clé fait d’une lettre minuscule, puis de lettres minuscules, de chiffres ou de « _ » "
@@ -40,6 +42,8 @@ PATTERN_RULES = {
     PREFIX_PATTERN: "un préfixe fait de lettres majuscules, de chiffres ou de « - », sans « - » au début "
                     "(par exemple « ETNA2-2019 »)",
     SIRET_PATTERN: SIRET_RULE,
+    DELAY_PATTERN: "un délai fait d’un nombre et d’une unité, en anglais comme les autres mots-clés du fichier : "
+                   "« 90 days », « 6 weeks » ou « 3 months »",
 }
 Key = Annotated[str, Field(pattern=KEY_PATTERN)]
 
@@ -299,8 +303,26 @@ class Instalment(Strict):
     label: str
     share: Number = Field(gt=0, le=100)  # per cent of the amount granted
     trigger: Literal["signature", "report", "date"]
-    report: str | None = None  # trigger `report`: the report whose acceptance releases the payment
+    report: Key | None = None  # trigger `report`: the key of the report (`reports`) whose acceptance releases it
     date: Date | None = None  # trigger `date`: the day it is paid
+
+
+class Report(Strict):
+    """A report the laureate writes after the signature: steps like the dossier's, a due day, staff review it.
+
+    Due on a day (`due`) or some time after the convention's countersignature (`due_after`, « 3 months »):
+    one of the two (editions.report_checks); reports.schedule turns it into the day of each dossier.
+    """
+
+    key: Key
+    title: str  # « Rapport intermédiaire »: pages, mails and the convention (« à l'acceptation du … ») say it
+    due: Date | None = None  # inclusive: until 23 h 59 that day in the edition's timezone
+    due_after: Annotated[str, Field(pattern=DELAY_PATTERN)] | None = None
+    intro: str | None = None  # Markdown, above the report's steps
+    template: str | None = None  # Word template of its copy (DOCX and PDF), under doc_templates/
+    final: Boolean = False  # the report whose acceptance closing the dossier waits for (reports.closing)
+    steps: list[Step] = Field(min_length=1)
+    rules: list[Rule] = []  # between the report's own answers, as the dossier's `rules`
 
 
 class Criterion(Strict):
@@ -334,6 +356,7 @@ class DocumentDef(Strict):
 BUILTIN_EMAILS = [
     "sign_in_link", "submission_acknowledgement", "submission_receipt", "submission_notification", "reminder",
     "workshop_registration", "result_laureate", "result_not_selected", "convention_sent", "summary_review",
+    "report_receipt", "report_notification", "report_returned", "report_accepted", "report_reminder",
 ]
 
 
@@ -373,6 +396,7 @@ class Edition(Strict):
     eligibility: str  # Markdown
     workshops: list[Workshop] = []
     instalments: list[Instalment] = []  # none: two halves, at signature and on the final report
+    reports: list[Report] = []  # what laureates report after the signature (reports/)
     steps: list[Step] = Field(min_length=1)
     gates: list[Gate] = []
     rules: list[Rule] = []
