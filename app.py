@@ -24,6 +24,8 @@ def load_registrations() -> None:
     import mail.checks  # noqa: F401 — check: the variables of email texts
     import mail.sender  # noqa: F401 — task: mail.deliver
     import payments.closing_check  # noqa: F401 — closing check (dossiers.closing): unpaid instalments
+    import reports.checks  # noqa: F401 — check: the variables of reports' Word templates
+    import reports.documents  # noqa: F401 — task: reports.produce
     import staff.checks  # noqa: F401 — check: the variables of the jury's minutes
     import staff.sending  # noqa: F401 — task: decisions.send
 

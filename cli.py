@@ -14,6 +14,7 @@ def register_cli(app: Flask) -> None:
     from jobs.cli import jobs_cli
     from mail.cli import mail_cli
     from opendata.cli import opendata_cli
+    from reports.cli import reports_cli
     from staff.cli import decisions_cli
     from storage.cli import storage_cli
 
@@ -25,6 +26,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(mail_cli)
     app.cli.add_command(decisions_cli)
     app.cli.add_command(opendata_cli)
+    app.cli.add_command(reports_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(storage_cli)
     app.cli.add_command(backup_command)

@@ -3,14 +3,16 @@
 Templates read:
 - `edition.*`: title, short_title, number, ordinal (« 2e »), organisation, funder, contact_email, opens,
   closes, budget_total;
-- `dossier.*`: reference, title, state, submitted_at, created_at, axis (label);
+- `dossier.*`: reference, title, state, submitted_at, created_at, axis (label), administration;
 - `a.<field key>`: every answer as people read it (« 6 septembre 2019 », « 150 000,00 € », choice labels,
   Oui/Non), "" when not given or hidden by other answers; a field the edition does not have is an error,
   never a blank;
 - `a.<total key>`: each total a group declares (`totals`), formatted like an amount (« 2020 : … ; 2021 : … »
   for a total by value);
-- `g.<group key>.rows` (each row: column key → text), `g.<group key>.total` (sum of its amount column) and
-  `g.<group key>.totals.<total key>` (a total, or for a total by value its list of `label` and `amount`);
+- `g.<group key>.rows` (each row: column key → text), `g.<group key>.total` (sum of its amount column),
+  `g.<group key>.totals.<total key>` (a total, or for a total by value its list of `label` and `amount`),
+  `g.<group key>.lines` (each row as one text, « Indicateur : … ; Cible : … ») and `g.<group key>.sums` (each
+  declared total as `label` and `value`), for templates that list any group alike (a report's copy);
 - `sections`: each visible step with its items (label, value), for documents that list every answer;
 - `annexes`: name, pages and field label of each PDF annex;
 - `c.*`: computed amounts — amount_requested, project_cost, share_requested, amount_granted,
@@ -62,7 +64,18 @@ def _group(field: FieldDef, rows: list[dict[str, Any]] | None) -> dict[str, Any]
         "rows": [{c.key: display(c, r.get(c.key)) for c in columns} for r in rows or []],
         "total": format_amount(total) if total is not None and rows else "",
         "totals": {c.key: _total(c, c.of_rows(rows)) for c in computed.declared([field]).values()},
+        "lines": [" ; ".join(f"{c.label} : {display(c, r.get(c.key))}" for c in columns
+                             if r.get(c.key) not in (None, "")) for r in rows or []],
+        "sums": [{"label": c.total.label, "value": _sum_text(_total(c, c.of_rows(rows)))}
+                 for c in computed.declared([field]).values()],
     }
+
+
+def _sum_text(total: Any) -> str:
+    """A total as one text: itself, or for a total by value « 2020 : … ; 2021 : … »."""
+    if isinstance(total, list):
+        return " ; ".join(f"{s['label']} : {s['amount']}" for s in total)
+    return total
 
 
 def _total(declared: computed.Computed, value: Any) -> Any:
@@ -158,6 +171,7 @@ def build_context(edition: LoadedEdition, dossier) -> dict[str, Any]:
         "submitted_at": format_datetime(dossier.submitted_at, edition.zone) if dossier.submitted_at else "",
         "created_at": format_date(dossier.created_at, edition.zone) if dossier.created_at else "",
         "axis": display(axis_field, (dossier.answers or {}).get(axis_field.key)) if axis_field else "",
+        "administration": clean_text(dossier.administration or ""),
     }
     files = {f.id: f for f in dossier.files}
     return context_from_answers(edition, dossier.answers or {}, facts, files, dossier.granted_amount)
@@ -173,6 +187,7 @@ ROLE_VARIABLES: dict[tuple[str, ...], str] = {
     ("c", "project_cost"): "project_cost",
     ("c", "share_granted"): "project_cost",
     ("dossier", "axis"): "axis",
+    ("dossier", "administration"): "administration",
 }
 
 

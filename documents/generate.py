@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -101,17 +102,26 @@ def ensure_document(dossier: Dossier, doc_key: str, fmt: str) -> GeneratedDocume
     document = edition.document(doc_key) if edition else None
     if document is None or fmt not in ("docx", "pdf"):
         return None
+    return ensure_made(dossier, document, edition, fmt, lambda: build_context(edition, dossier),
+                       lambda: _annexes(dossier, edition))
+
+
+def ensure_made(dossier: Dossier, document: DocumentDef, edition, fmt: str, context_of: Callable[[], dict],
+                annexes_of: Callable[[], list[StoredFile]]) -> GeneratedDocument | None:
+    """Make (or reuse) `document` of the dossier in `fmt`, filled with `context_of()`, its PDF followed by
+    `annexes_of()` when the document appends them; also for documents the edition does not list among its
+    `documents` (a report's copy, reports.documents), stored under `document.key`."""
     existing = db.session.execute(db.select(GeneratedDocument).filter_by(
-        dossier_id=dossier.id, doc_key=doc_key, fmt=fmt)).scalar_one_or_none()
+        dossier_id=dossier.id, doc_key=document.key, fmt=fmt)).scalar_one_or_none()
     kept = existing is not None and file_store().exists(existing.storage_key)
     if kept and dossier.state in FROZEN_FROM.get(document.produced_on, ()):
         return existing
     path = template_path(document)
     template = path.read_bytes()
-    context = build_context(edition, dossier)
+    context = context_of()
     if existing is not None:
         context["today"] = format_date(existing.created_at, edition.zone)
-    annexes = _annexes(dossier, edition) if document.append_annexes and fmt == "pdf" else []
+    annexes = annexes_of() if document.append_annexes and fmt == "pdf" else []
     inputs = _inputs_hash(template, context, annexes, fmt)
     if kept and existing.inputs_sha256 == inputs:
         return existing

@@ -186,5 +186,7 @@ def sample_context(edition: LoadedEdition) -> dict[str, Any]:
              "title": answers[title_field.key] if title_field else f"Projet d'exemple — {SAMPLE_TEXT}",
              "state": states.LABELS[states.LAUREATE], "submitted_at": format_datetime(now(), edition.zone),
              "created_at": format_date(now(), edition.zone),
-             "axis": display(axis_field, answers.get(axis_field.key)) if axis_field else ""}
+             "axis": display(axis_field, answers.get(axis_field.key)) if axis_field else "",
+             "administration": answers.get(admin.key, "") if (admin := edition.field_with_role("administration"))
+             else ""}
     return context_from_answers(edition, answers, facts, sampler.files, granted=sampler.requested)

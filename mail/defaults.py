@@ -178,4 +178,66 @@ Le résumé enregistré sur cette page le jour de la publication sera celui de l
 
 — {{ edition.organisation }}""",
     ),
+    "report_receipt": (  # the laureate submitted a report (again, after « à compléter »)
+        "{{ report.title }} reçu — {{ dossier.reference }}",
+        """Bonjour,
+
+Nous avons bien reçu le « {{ report.title }} » de votre projet « {{ dossier.title }} » ({{ dossier.reference }}), déposé le {{ report.submitted_at }} (heure de Paris).
+
+L'équipe du programme va l'examiner : vous serez informé(e) par courriel de son acceptation, ou de ce qu'il faudrait compléter. Le rapport reste consultable à tout moment :
+{{ report_url }}
+
+Pour toute question : {{ edition.contact_email }}
+
+— {{ edition.organisation }}""",
+    ),
+    "report_notification": (  # to the programme: a report waits for its review
+        "Rapport à examiner : {{ report.title }} — {{ dossier.reference }}",
+        """Un rapport vient d'être déposé{{ ' (dépôt n° ' ~ report.submissions ~ ', après une demande de compléments)' if report.submissions > 1 else '' }}.
+
+- Dossier : {{ dossier.reference }} — {{ dossier.title }}
+- Porteur : {{ administration }}
+- Rapport : {{ report.title }}, à rendre le {{ report.due_on }}
+
+Pour l'examiner : {{ staff_report_url }}""",
+    ),
+    "report_returned": (  # staff sent the report back « à compléter », with their comment
+        "{{ report.title }} à compléter — {{ dossier.reference }}",
+        """Bonjour,
+
+L'équipe du programme a examiné le « {{ report.title }} » de votre projet « {{ dossier.title }} » ({{ dossier.reference }}). Il est **à compléter** :
+
+{{ report.comment }}
+
+Complétez-le puis déposez-le à nouveau depuis cette page :
+{{ report_url }}
+
+Pour toute question : {{ edition.contact_email }}
+
+— {{ edition.organisation }}""",
+    ),
+    "report_accepted": (
+        "{{ report.title }} accepté — {{ dossier.reference }}",
+        """Bonjour,
+
+L'équipe du programme a **accepté** le « {{ report.title }} » de votre projet « {{ dossier.title }} » ({{ dossier.reference }}).{% if report.comment %}
+
+Son commentaire : {{ report.comment }}{% endif %}
+
+Le rapport reste consultable à tout moment :
+{{ report_url }}
+
+— {{ edition.organisation }}""",
+    ),
+    "report_reminder": (  # 14 days, then 1 day before the due day (reports.reminders)
+        "{{ report.title }} à rendre {{ 'demain' if days_left == 1 else ('aujourd’hui' if days_left == 0 else 'dans ' ~ days_left ~ ' jours') }} — {{ dossier.reference }}",
+        """Bonjour,
+
+Le « {{ report.title }} » de votre projet « {{ dossier.title }} » ({{ dossier.reference }}) est à rendre au plus tard le **{{ report.due_on }}** (23 h 59, heure de Paris). Il n'est **pas encore déposé**.
+
+Pour le remplir et le déposer :
+{{ report_url }}
+
+— {{ edition.organisation }}""",
+    ),
 }

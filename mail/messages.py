@@ -119,6 +119,21 @@ def _send_about_dossier(kind: str, dossier: Dossier, dedup_key: str, edition: Lo
                   dossier_id=dossier.id, dedup_key=dedup_key)
 
 
+def queue_about_dossier(kind: str, edition: LoadedEdition, dossier: Dossier, context: dict[str, Any],
+                        dedup_key: str) -> OutboxMessage | None:
+    """Message `kind` to the applicant of `dossier` with a context its sender built (dossier_context and its own
+    variables): for the packages that own their messages (reports). Once per `dedup_key`."""
+    to, cc = applicant_recipients(edition, dossier)
+    return _queue(kind, edition, context, to, cc=cc, dossier_id=dossier.id, dedup_key=dedup_key)
+
+
+def queue_to_programme(kind: str, edition: LoadedEdition, dossier: Dossier, context: dict[str, Any],
+                       dedup_key: str) -> OutboxMessage | None:
+    """Message `kind` to the programme's mailbox about `dossier`; replying writes to the applicant."""
+    return _queue(kind, edition, context, programme_mailbox(edition),
+                  reply_to=applicant_recipients(edition, dossier)[0], dossier_id=dossier.id, dedup_key=dedup_key)
+
+
 def _send_document_emails(edition: LoadedEdition, dossier: Dossier, produced_on: str) -> None:
     """The edition's own emails (not built in) that documents produced at this event name."""
     keys = dict.fromkeys(d.email for d in edition.definition.documents

@@ -31,6 +31,13 @@ _DOSSIER_LINKS = {"dossier_url": "https://appels.example.gouv.fr/dossiers/42/rec
                   "staff_url": "https://appels.example.gouv.fr/equipe/dossiers/42",
                   "administration": "Préfecture du Nord", "documents": ["Dossier de candidature"]}
 
+# What every message about a report adds (reports.messages builds it; reports.context says what `report` holds).
+_REPORT = {"report": {"key": "rapport_intermediaire", "title": "Rapport intermédiaire", "state": "À compléter",
+                      "due_on": "31 mars 2020", "submissions": 1, "submitted_at": "15 mars 2020 à 10 h 30",
+                      "reviewed_at": "20 mars 2020 à 16 h 00", "comment": "Ajoutez la mesure de l'indicateur 2."},
+           "report_url": "https://appels.example.gouv.fr/dossiers/42/rapports/rapport_intermediaire",
+           "staff_report_url": "https://appels.example.gouv.fr/equipe/dossiers/42/rapports/rapport_intermediaire"}
+
 # The variables each message adds to its context, with a sample value (for the check and previews).
 EXTRAS: dict[str, dict[str, Any]] = {
     "sign_in_link": {"url": "https://appels.example.gouv.fr/connexion/lien/exemple", "minutes": 30},
@@ -57,6 +64,9 @@ EXTRAS: dict[str, dict[str, Any]] = {
     "convention_sent": _DOSSIER_LINKS,
     "summary_review": {**_DOSSIER_LINKS, "summary": "Une messagerie instantanée sécurisée pour les agents en mobilité.",
                        "summary_url": "https://appels.example.gouv.fr/dossiers/42/resume-public", "max_length": 600},
+    **{kind: {**_DOSSIER_LINKS, **_REPORT} for kind in ("report_receipt", "report_notification", "report_returned",
+                                                        "report_accepted")},
+    "report_reminder": {**_DOSSIER_LINKS, **_REPORT, "days_left": 14},
 }
 # Messages about one dossier carry the whole documents' context; the others only the edition's facts.
 WITHOUT_DOSSIER = ("sign_in_link", "staff_invitation", "workshop_address_check", "workshop_registration")

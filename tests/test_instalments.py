@@ -26,10 +26,14 @@ SHIPPED = """instalments:
   - label: Premier versement
     share: 50
     trigger: signature
-  - label: Solde
-    share: 50
+  - label: Deuxième versement
+    share: 30
     trigger: report
-    report: rapport final d’expérimentation
+    report: rapport_intermediaire
+  - label: Solde
+    share: 20
+    trigger: report
+    report: rapport_final
 """
 
 
@@ -91,7 +95,7 @@ def test_the_check_refuses_shares_that_do_not_make_the_whole_grant(tmp_path):
 
 
 def test_the_check_wants_each_trigger_with_its_detail_and_nothing_else(tmp_path):
-    broken = THREE.replace("    report: rapport intermédiaire\n", "").replace(
+    broken = THREE.replace("    report: rapport_intermediaire\n", "").replace(
         "    trigger: signature\n", "    trigger: signature\n    date: 2019-10-01\n")
     code, output, text = _check(tmp_path, broken)
     assert code == 1
@@ -99,7 +103,7 @@ def test_the_check_wants_each_trigger_with_its_detail_and_nothing_else(tmp_path)
     report_line = next(n for n, line in enumerate(lines, 1)
                        if line == "    trigger: report" and "Deuxième" in lines[n - 3])
     date_line = _line_of(text, "    date: 2019-10-01")
-    assert f":{report_line}:14: « trigger: report » demande « report » : le rapport dont l'acceptation" in output
+    assert f":{report_line}:14: « trigger: report » demande « report » : la clé du rapport dont l'acceptation" in output
     assert (f":{date_line}:5: « date » ne sert qu'avec « trigger: date » (ce versement a « trigger: signature »)"
             in output)
 

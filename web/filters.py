@@ -27,6 +27,7 @@ from formatting import (
 from forms.layout import gate_notices, group_total, group_totals, step_layout
 from models import Report
 from payments import line_states
+from reports import lifecycle as report_states
 from rich_text import to_html
 from rules.computed import of_group
 
@@ -50,6 +51,8 @@ def init_app(app: Flask) -> None:
     # Download links give the weight of a file when it is known.
     app.jinja_env.globals.update(stored_size=stored_size, specifications_size=specifications_size)
     app.jinja_env.globals.update(annex_url=annex_url)
+    app.add_template_filter(report_states.label, "report_state_label")
+    app.jinja_env.globals.update(report_states=report_states, report_tag_class=report_states.tag_class)
 
     @app.context_processor
     def globals_():

@@ -12,7 +12,7 @@ from dossiers import editing
 from forms.pending import BODY_CAP
 from web.applicant import bp
 from web.applicant.access import dossier_or_404
-from web.applicant.filling import discard, json_answer, keep_typing
+from web.applicant.filling import discard, json_answer, keep_typing, step_or_404
 from web.applicant.steps import DossierFilling
 
 AUTOSAVES = {"applicant.autosave", "applicant.report_autosave"}  # the endpoints the page script posts to
@@ -30,18 +30,11 @@ def _bound_autosave_body(endpoint: str | None, values: dict | None) -> None:
                            "Raccourcissez les textes, puis cliquez sur « Suivant »."))
 
 
-def _step_of(filling, step_key: str):
-    step = filling.edition.step(step_key)
-    if step is None:
-        abort(404)
-    return step
-
-
 @bp.post("/dossiers/<int:dossier_id>/etapes/<step_key>/brouillon")
 @login_required
 def autosave(dossier_id: int, step_key: str):
     filling = DossierFilling(*dossier_or_404(dossier_id))
-    step = _step_of(filling, step_key)
+    step = step_or_404(filling, step_key)
     editing.lock(filling.record)
     return keep_typing(filling, step)
 
@@ -51,4 +44,4 @@ def autosave(dossier_id: int, step_key: str):
 def discard_step(dossier_id: int, step_key: str):
     """Restore the last validated answers of a step, dropping what was typed since."""
     filling = DossierFilling(*dossier_or_404(dossier_id))
-    return discard(filling, _step_of(filling, step_key))
+    return discard(filling, step_or_404(filling, step_key))

@@ -101,6 +101,13 @@ class Filling:
         return {}
 
 
+def step_or_404(filling: Filling, step_key: str) -> Step:
+    step = filling.edition.step(step_key)
+    if step is None:
+        abort(404)
+    return step
+
+
 def render_step(filling: Filling, step: Step, form, state: Progress, status: int = 200,
                 upload_errors: dict | None = None):
     return render_template(

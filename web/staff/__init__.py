@@ -27,5 +27,6 @@ def enter_back_office():
 
 
 from web.staff import (  # noqa: E402,F401,I001
-    dashboard, dossiers, exports, invitations, jobs, jury, mails, payments, publication, results, workshops,
+    dashboard, dossiers, exports, invitations, jobs, jury, mails, payments, publication, reports, results,
+    workshops,
 )
