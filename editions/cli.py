@@ -50,7 +50,7 @@ def _count(number: int, noun: str) -> str:
 
 
 def describe(edition: LoadedEdition) -> str:
-    """Summarise a valid edition in one French line: dates, steps, fields, workshops, documents."""
+    """Summarise a valid edition in one French line: dates, steps, fields, workshops, documents, reports."""
     zone = "heure de Paris" if edition.definition.timezone == "Europe/Paris" else edition.definition.timezone
     opens = format_numeric_datetime(edition.opens_at, edition.zone)
     closes = format_numeric_datetime(edition.closes_at, edition.zone)
@@ -58,7 +58,7 @@ def describe(edition: LoadedEdition) -> str:
     return (f"{edition.id} ({d.short_title}, {format_ordinal(d.number)} édition), du {opens} au {closes} {zone}, "
             f"{_count(len(d.steps), 'étape')}, {_count(len(edition.fields), 'champ')}, "
             f"{_count(len(d.workshops), 'atelier')}, {_count(len(d.documents), 'document')}, "
-            f"révision {edition.revision}")
+            + (f"{_count(len(d.reports), 'rapport')}, " if d.reports else "") + f"révision {edition.revision}")
 
 
 def run_check(files: tuple[str, ...], folder: Path, templates_folder: Path) -> int:
