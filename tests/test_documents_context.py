@@ -82,8 +82,9 @@ def test_amounts_and_shares_are_computed_in_one_place(edition):
     computed = context_from_answers(edition, answers, FACTS, granted=Decimal("90000"))["c"]
     assert computed["amount_requested"] == f"120{NNBSP}000,00{NBSP}€"
     assert computed["share_requested"] == f"80{NBSP}%" and computed["share_granted"] == f"60{NBSP}%"
-    assert [(v["share"], v["amount"]) for v in computed["instalments"]] == [
-        (f"50{NBSP}%", f"45{NNBSP}000,00{NBSP}€"), (f"50{NBSP}%", f"45{NNBSP}000,00{NBSP}€")]
+    assert [(v["share"], v["amount"]) for v in computed["instalments"]] == [  # 50/30/20, on ETNA 2's reports
+        (f"50{NBSP}%", f"45{NNBSP}000,00{NBSP}€"), (f"30{NBSP}%", f"27{NNBSP}000,00{NBSP}€"),
+        (f"20{NBSP}%", f"18{NNBSP}000,00{NBSP}€")]
     before = context_from_answers(edition, answers, FACTS)["c"]  # no decision yet: nothing made up
     assert before["amount_granted"] == before["share_granted"] == "" and before["instalments"][0]["amount"] == ""
 

@@ -203,7 +203,8 @@ MISTAKES = {
                       "(attendu une clé de « emails » ou un courriel prévu : sign_in_link, "
                       "submission_acknowledgement, submission_receipt, "
                       "submission_notification, reminder, workshop_registration, result_laureate, "
-                      "result_not_selected, convention_sent, summary_review)"),
+                      "result_not_selected, convention_sent, summary_review, report_receipt, report_notification, "
+                      "report_returned, report_accepted, report_reminder)"),
     "email never sent": ({52: ["    email: submission_receipt", "emails:", "  reminde:",
                                "    subject: Rappel", "    body: Bonjour"]},
                          "54:3: le courriel « reminde » n’est jamais envoyé ; vouliez-vous dire « reminder » ? "

@@ -151,9 +151,10 @@ def test_the_app_loads_the_checks_and_tasks_other_packages_register():
     after = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True)
     checks, tasks = after.stdout.splitlines()
     assert checks == ("['documents.checks.check_template_variables', 'mail.checks.check_email_templates', "
-                      "'staff.checks.check_minutes_template']")
+                      "'reports.checks.check_report_templates', 'staff.checks.check_minutes_template']")
     assert tasks == ("['decisions.send=staff.sending.run_batch', 'documents.produce=documents.generate."
-                     "produce_documents_of', 'mail.deliver=mail.sender.deliver_pending']")
+                     "produce_documents_of', 'mail.deliver=mail.sender.deliver_pending', "
+                     "'reports.produce=reports.documents.produce_report_copy']")
 
 
 def test_the_app_loads_the_closing_checks_other_packages_register():

@@ -27,6 +27,7 @@ from models import (
     LaureateSummary,
     OutboxMessage,
     PaymentLine,
+    Report,
     StaffInvitation,
     db,
 )
@@ -35,8 +36,11 @@ from payments.commitment import legal_commitment
 from payments.line_states import DUE, REQUESTED
 from payments.lines import ensure_lines
 from publication import operations
+from reports import lifecycle as report_states
+from reports.schedule import ensure_reports
 from staff.sending import start_batch
 from tests.journey import EDITION, pdf_bytes
+from tests.report_journey import INTERIM
 from tests.staff_world import etna_answers, make_dossier, make_user, sign_in_as, standalone_app
 from timekeeping import now
 
@@ -92,6 +96,9 @@ ACCESS = {
     "staff.move_line": TEAM,
     "staff.release_line": ADMIN,  # a line released by hand, outside its condition
     "staff.record_commitment": TEAM,
+    "staff.reports_page": TEAM,
+    "staff.report_page": TEAM,
+    "staff.review_report": TEAM,
     # file downloads and the convention page, outside the back-office
     "applicant.annex": READERS,
     "applicant.document": READERS,
@@ -111,7 +118,8 @@ STATE_FOR = {"applicant.agreement": states.AGREEMENT_SENT, "staff.countersign": 
              "staff.change_state": states.SUBMITTED, "applicant.public_summary": states.LAUREATE,
              "staff.publish_laureates": states.LAUREATE, "staff.withdraw_laureates": states.LAUREATE,
              "staff.invite_laureates": states.LAUREATE, "staff.move_line": states.AGREEMENT_SIGNED,
-             "staff.release_line": states.AGREEMENT_SIGNED, "staff.record_commitment": states.AGREEMENT_SIGNED}
+             "staff.release_line": states.AGREEMENT_SIGNED, "staff.record_commitment": states.AGREEMENT_SIGNED,
+             "staff.report_page": states.AGREEMENT_SIGNED, "staff.review_report": states.AGREEMENT_SIGNED}
 
 
 # What an allowed POST must have done: the valid data it is sent with, and a check of its effect read back from the
@@ -157,6 +165,18 @@ def _published(world, dossier, assignment):
     return {}
 
 
+def _submitted_report(world, dossier, assignment):
+    """The interim report of a signed convention, submitted and waiting for its review."""
+    interim = ensure_reports(dossier, _edition(world))[0]
+    interim.state = report_states.SUBMITTED
+    db.session.commit()
+    return {"decision": report_states.ACCEPTED}
+
+
+def _report_state(dossier) -> str:
+    return db.session.execute(db.select(Report.state).filter_by(dossier_id=dossier.id, report_key=INTERIM)).scalar()
+
+
 def _state(dossier) -> str:
     return db.session.get(Dossier, dossier.id).state
 
@@ -185,6 +205,7 @@ EFFECTS = {
                                                 "edition_id": ""},
                                lambda w, d, a: db.session.execute(db.select(StaffInvitation).filter_by(
                                    email=f"invite-{d.id}@dinsic.gouv.fr")).scalar() is not None),
+    "staff.review_report": (_submitted_report, lambda w, d, a: _report_state(d) == report_states.ACCEPTED),
     "staff.review": (_scores, lambda w, d, a: db.session.get(JuryAssignment, a.id).score is not None),
     "staff.declare_conflict": (lambda w, d, a: {"reason": "Ancien collègue."},
                                lambda w, d, a: db.session.get(JuryAssignment, a.id).conflict_declared_at is not None),
@@ -294,7 +315,7 @@ def _url(world: World, rule: str, dossier, assignment) -> str:
     values = {"dossier_id": dossier.id, "edition_id": EDITION, "assignment_id": assignment.id,
               "batch_id": world.batch_id, "message_id": world.failed_message_id, "name": world.kept_mail,
               "file_id": dossier.answers["lettre_engagement"][0], "doc_key": "dossier", "fmt": "docx",
-              "workshop_key": "presentation"}
+              "workshop_key": "presentation", "report_key": INTERIM}
     url = rule
     for name, value in values.items():
         url = url.replace(f"<int:{name}>", str(value)).replace(f"<{name}>", str(value))
