@@ -57,7 +57,7 @@ def build_report(target: Path, organisation: str) -> None:
 
     _tag(document, "{%p for s in sections %}")
     document.add_paragraph("{{ loop.index }}. {{ s.title }}", style="Heading 1")
-    _tag(document, "{%p for i in s.items %}")
+    _tag(document, "{%p for i in s['items'] %}")
     _tag(document, "{%p if i.group %}")
     document.add_paragraph("{{ i.label }}", style="Heading 3")
     _tag(document, "{%p for line in i.group.lines %}")
