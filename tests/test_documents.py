@@ -123,8 +123,10 @@ def test_the_convention_of_a_laureate(submitted, runner):
     assert "120\u202f000,00\u00a0€, soit 80\u00a0% du coût total du projet" in body
     assert "représenté(e) par Dominique Bernard, Directeur du numérique" in body
     instalments = next(t for t in tables if t[0] == ["Versement", "Échéance", "Part", "Montant"])
-    assert instalments[1][3] == instalments[2][3] == "60\u202f000,00\u00a0€"
-    assert instalments[2][1] == "à l'acceptation du rapport final d’expérimentation"
+    assert [row[3] for row in instalments[1:4]] == ["60\u202f000,00\u00a0€", "36\u202f000,00\u00a0€",
+                                                    "24\u202f000,00\u00a0€"]  # 50/30/20 of 120 000 €
+    assert instalments[2][1] == "à l'acceptation du rapport intermédiaire"
+    assert instalments[3][1] == "à l'acceptation du rapport final d’expérimentation"
 
 
 def test_downloads_are_refused_to_anyone_without_the_right(app, submitted):

@@ -49,6 +49,7 @@ def test_date_times_move_every_date_and_nothing_else(app, runner, workflows):
         "starts: 2021-03-11 11:00", "ends: 2021-03-11 12:00",  # the workshop, asked for: 364 days later
         "max: 2021-04-29",  # a date field's bound
         "date: 2022-03-30",  # the instalment's date
+        "due: 2022-03-14",  # the final report's due day
     ]
     assert len(removed) == len(added) - 1  # previous_edition was added, every other line replaced one for one
     assert re.search(r"(?m)^opens: 2021-03-01 09:30 +# ouvert à partir de cette heure$", new)
@@ -58,7 +59,8 @@ def test_date_times_move_every_date_and_nothing_else(app, runner, workflows):
     edition = app.extensions["editions"].get("innovation-2021-1")
     assert edition.opens_at == dt.datetime(2021, 3, 1, 8, 30, tzinfo=dt.UTC)
     assert edition.closes_at == dt.datetime(2021, 4, 29, 15, 0, tzinfo=dt.UTC)  # 17:00, Paris summer time
-    assert "Dates décalées (4) : workshops[0].starts 2020-03-12 11:00 → 2021-03-11 11:00" in result.output
+    assert "Dates décalées (5) : workshops[0].starts 2020-03-12 11:00 → 2021-03-11 11:00" in result.output
+    assert "reports[1].due 2021-03-15 → 2022-03-14" in result.output
 
 
 def test_field_bounds_move_and_workshops_stay_behind_unless_asked(runner, workflows):

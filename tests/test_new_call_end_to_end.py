@@ -190,11 +190,24 @@ instalments:
   - label: Acompte
     share: 40
     trigger: report
-    report: bilan à mi-parcours
+    report: bilan_mi_parcours
   - label: Solde
     share: 20
     trigger: date
     date: 2023-06-30
+reports:
+  - key: bilan_mi_parcours
+    title: Bilan à mi-parcours
+    due_after: 6 months
+    steps:
+      - key: bilan
+        title: Bilan
+        fields:
+          - key: appareils
+            type: integer
+            label: Appareils reconditionnés
+            required: true
+            min: 0
 documents:
   - key: dossier
     title: Dossier de candidature
@@ -275,7 +288,7 @@ def _put_online(app) -> None:
     assert checked.exit_code == 0, checked.output
     [line] = checked.output.splitlines()  # one line, the file's: no error, no warning
     assert (f"{EDITION}.yaml: OK — {EDITION} (RÉEMPLOI 1, 1re édition), du 02/05/2022 00:00 au 30/06/2022 17:00 "
-            "heure de Paris, 5 étapes, 13 champs, 1 atelier, 2 documents, révision ") in line, line
+            "heure de Paris, 5 étapes, 13 champs, 1 atelier, 2 documents, 1 rapport, révision ") in line, line
     reloaded = runner.invoke(args=["workflows", "reload"])
     assert reloaded.exit_code == 0 and "Servie :" in reloaded.output, reloaded.output
     assert app.extensions["editions"].get(EDITION) is not None
