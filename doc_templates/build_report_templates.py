@@ -2,8 +2,10 @@
 
 One layout serves every report kind of a call: the kind's title is a variable (`report.title`), and the
 answers are read through `sections` (each step of the report with its items, groups as their rows), so a
-step added to a report in the YAML appears in its copy without touching the template. Each call gets its own
-copy, which staff may then edit in Word or LibreOffice (to name fields one by one, `a.<key>`):
+step added to a report in the YAML appears in its copy without touching the template. The body is the one
+`documents starter --kind rapport` writes (documents.starter.report_body); each call gets its own copy, with
+the State's signature block, which staff may then edit in Word or LibreOffice (to name fields one by one,
+`a.<key>`):
 
     .venv/bin/python doc_templates/build_report_templates.py
 
@@ -27,19 +29,17 @@ from build_etna_templates import (  # noqa: E402
     _footer,
     _marianne_block,
     _properties,
+    mark_header_row,
 )
 from build_innovation_templates import DINUM  # noqa: E402
 
 CALLS = {"etna": DINSIC[1], "innovation": DINUM[1]}
 
 
-def _tag(document, text: str) -> None:
-    """A paragraph holding only a docxtpl paragraph tag ({%p … %}): docxtpl removes it."""
-    document.add_paragraph(text)
-
-
 def build_report(target: Path, organisation: str) -> None:
     """A report's copy: cover with the dossier's facts, each step of the report with its answers, the annexes."""
+    from documents.starter import report_body
+
     document = _base_document()
     _marianne_block(document, organisation)
     for _ in range(2):
@@ -54,33 +54,7 @@ def build_report(target: Path, organisation: str) -> None:
                       "après une demande de compléments){% endif %}"),
     ])
     document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
-
-    _tag(document, "{%p for s in sections %}")
-    document.add_paragraph("{{ loop.index }}. {{ s.title }}", style="Heading 1")
-    _tag(document, "{%p for i in s['items'] %}")
-    _tag(document, "{%p if i.group %}")
-    document.add_paragraph("{{ i.label }}", style="Heading 3")
-    _tag(document, "{%p for line in i.group.lines %}")
-    document.add_paragraph("{{ line }}", style="List Bullet")
-    _tag(document, "{%p endfor %}")
-    _tag(document, "{%p for t in i.group.sums %}")
-    document.add_paragraph().add_run("{{ t.label }} : {{ t.value }}").bold = True
-    _tag(document, "{%p endfor %}")
-    _tag(document, "{%p elif i.value %}")
-    document.add_paragraph().add_run("{{ i.label }}").bold = True
-    document.add_paragraph("{{ i.value }}")
-    _tag(document, "{%p endif %}")
-    _tag(document, "{%p endfor %}")
-    _tag(document, "{%p endfor %}")
-
-    document.add_paragraph("Pièces jointes", style="Heading 1")
-    _tag(document, "{%p for x in annexes %}")
-    document.add_paragraph("{{ x.field }} : {{ x.name }} ({{ x.pages }} page(s)), à la suite de ce rapport.",
-                           style="List Bullet")
-    _tag(document, "{%p endfor %}")
-    _tag(document, "{%p if not annexes %}")
-    document.add_paragraph("Aucune pièce jointe.")
-    _tag(document, "{%p endif %}")
+    mark_header_row(report_body(document).rows[0])  # the step by step answers, then the annexes' table
     _footer(document, "{{ dossier.reference }} — {{ report.title }}")
     _properties(document, "Rapport de suivi", organisation)
     document.save(str(target))

@@ -1,10 +1,12 @@
 """Starter Word templates written from an edition file, so staff begin a new call's documents in Word.
 
-`flask --app app documents starter EDITION --kind dossier|convention --out FILE.docx` lays out, with the
-Jinja tags the documents' context provides (documents.context): for the dossier, every step as a
+`flask --app app documents starter EDITION --kind dossier|convention|rapport --out FILE.docx` lays out, with
+the Jinja tags the documents' context provides (documents.context): for the dossier, every step as a
 heading, every answer in a table (the optional or conditional ones only when given), every repeated
 group as a table repeated row by row (`{%tr for %}`) with its total, the computed amounts and the
-annexes; for the convention, the parties, the amounts by role, the instalments and the signatory block.
+annexes; for the convention, the parties, the amounts by role, the instalments and the signatory block; for a
+report's copy (`reports[].template`), one layout for every report kind: its title, each of its steps read
+through `sections`, its annexes.
 A tag that needs a role (`signatory.function`) is written only when a field has that role; otherwise
 the place is left as a bracketed text to replace. The file passes `workflows check` as written.
 """
@@ -21,7 +23,7 @@ from editions.model import LoadedEdition
 from editions.schema import FieldDef
 from forms.types.group import columns as group_columns
 
-KINDS = ("dossier", "convention")
+KINDS = ("dossier", "convention", "rapport")
 BLUE, GREY = RGBColor(0x00, 0x00, 0x91), RGBColor(0x66, 0x66, 0x66)  # bleu France, grey
 
 
@@ -232,6 +234,52 @@ def convention_starter(edition: LoadedEdition):
     return document
 
 
+def report_body(document):
+    """Each step of a report with its answers, read through `sections` (a group as its rows and totals), then its
+    annexes in a table; return that table (its first row names the columns)."""
+    for tag, text, style in (
+            ("{%p for s in sections %}", None, None), (None, "{{ loop.index }}. {{ s.title }}", "Heading 1"),
+            ("{%p for i in s['items'] %}", None, None),  # s.items would be the dict's method
+            ("{%p if i.group %}", None, None), (None, "{{ i.label }}", "Heading 3"),
+            ("{%p for line in i.group.lines %}", None, None), (None, "{{ line }}", "List Bullet"),
+            ("{%p endfor %}", None, None), ("{%p for t in i.group.sums %}", None, None),
+            (None, "**{{ t.label }} : {{ t.value }}", None), ("{%p endfor %}", None, None),
+            ("{%p elif i.value %}", None, None), (None, "**{{ i.label }}", None), (None, "{{ i.value }}", None),
+            ("{%p endif %}", None, None), ("{%p endfor %}", None, None), ("{%p endfor %}", None, None)):
+        if tag is not None:
+            document.add_paragraph(tag)
+        elif text.startswith("**"):
+            document.add_paragraph().add_run(text[2:]).bold = True
+        else:
+            document.add_paragraph(text, style=style)
+    document.add_heading("Pièces jointes", level=1)
+    document.add_paragraph("{% if annexes %}Elles suivent ce rapport, dans cet ordre :{% else %}Aucune pièce jointe."
+                           "{% endif %}")
+    table = document.add_table(rows=1, cols=3)
+    table.style = "Table Grid"
+    for cell, label in zip(table.rows[0].cells, ("Pièce jointe", "Question", "Pages"), strict=True):
+        _bold(cell, label)
+    _tag_row(table, "{%tr for x in annexes %}")
+    for cell, text in zip(table.add_row().cells, ("{{ x.name }}", "{{ x.field }}", "{{ x.pages }}"), strict=True):
+        cell.text = text
+    _tag_row(table, "{%tr endfor %}")
+    return table
+
+
+def report_starter(edition: LoadedEdition):
+    """A report's copy: its title and the dossier's facts, then report_body."""
+    document = _base_document("Rapport de suivi", edition.definition.organisation)
+    document.add_paragraph("{{ edition.organisation }}").runs[0].bold = True
+    document.add_paragraph("Appel à projets « {{ edition.title }} » — {{ edition.ordinal }} édition", style="Heading 2")
+    document.add_paragraph("{{ report.title }}", style="Title")
+    _facts(document, [("Dossier", "{{ dossier.reference }}"), ("Projet", "{{ dossier.title }}"),
+                      ("Montant accordé", "{{ c.amount_granted }}"), ("À rendre le", "{{ report.due_on }}"),
+                      ("Déposé le", "{{ report.submitted_at }}")])
+    report_body(document)
+    _footer(document, "{{ dossier.reference }} — {{ report.title }}")
+    return document
+
+
 def starter(edition: LoadedEdition, kind: str):
     """The python-docx document of a starter template of `kind` (one of KINDS)."""
-    return {"dossier": dossier_starter, "convention": convention_starter}[kind](edition)
+    return {"dossier": dossier_starter, "convention": convention_starter, "rapport": report_starter}[kind](edition)

@@ -103,7 +103,7 @@ def test_the_filled_convention_keeps_its_header_row_marked(submitted, runner):  
     document = docx.Document(io.BytesIO(_stored(ensure_document(dossier, "convention", "docx"))))
     header = ["Versement", "Échéance", "Part", "Montant"]
     table = next(t for t in document.tables if [c.text for c in t.rows[0].cells] == header)
-    assert _is_marked_header(table.rows[0]) and len(table.rows) == 4  # header, two instalments, total
+    assert _is_marked_header(table.rows[0]) and len(table.rows) == 5  # header, three instalments, total
     assert not any(_is_marked_header(row) for row in table.rows[1:])
 
 

@@ -99,7 +99,7 @@ def test_a_new_call_starts_its_templates_before_they_exist(app, runner, tmp_path
     templates = tmp_path / "doc_templates"
     code, output = _check(workflow, templates)
     assert code == 1 and "modèle introuvable « tiers_lieux/dossier.docx »" in output
-    for kind in ("dossier", "convention"):
+    for kind in ("dossier", "convention", "rapport"):  # the reports of innovation name tiers_lieux/rapport.docx
         result = runner.invoke(args=["documents", "starter", str(workflow), "--kind", kind,
                                      "--out", str(templates / "tiers_lieux" / f"{kind}.docx")])
         assert result.exit_code == 0, result.output

@@ -118,7 +118,8 @@ def test_the_signed_conventions_of_a_season_are_published_in_the_scdl_format(app
         "idBeneficiaire": "11004601800013", "rnaBeneficiaire": "", "objet": "Tchap en préfecture",
         "montant": "120000.00", "nature": "aide en numéraire",
         "conditionsVersement": "Versements échelonnés : 50 % à la signature de la convention (60 000,00 €) ; "
-                               "50 % à l'acceptation du rapport final d’expérimentation (60 000,00 €)",
+                               "30 % à l'acceptation du rapport intermédiaire (36 000,00 €) ; "
+                               "20 % à l'acceptation du rapport final d’expérimentation (24 000,00 €)",
         "datesPeriodeVersement": "2019-11-04", "idRAE": "", "notificationUE": "non",
         "pourcentageSubvention": "0.8",  # 120 000 € of a project costing 150 000,50 €
         "dispositifAide": "Programme d’investissement d’avenir — fonds « Transition numérique de l’État et "
