@@ -13,7 +13,7 @@ import states
 from dossiers import filling, lifecycle, permissions
 from dossiers.carry_over import carry_over, copy_files
 from dossiers.fingerprint import answers_fingerprint
-from dossiers.navigation import progress
+from dossiers.navigation import Progress, progress
 from dossiers.references import next_reference
 from editions import deadline
 from editions.model import LoadedEdition
@@ -124,15 +124,21 @@ def ensure_eligible(edition: LoadedEdition, dossier: Dossier) -> None:
         raise ActionRefused("Le dossier ne peut pas être déposé : " + " ".join(f.message for f in found))
 
 
+def ensure_validated(state: Progress, refusal: type[ActionRefused] = ActionRefused) -> None:
+    """Refuse a deposit (of a dossier, of a report) while a step's latest input is not validated: what is
+    deposited is what was last seen."""
+    if unvalidated := state.unvalidated():
+        titles = " », « ".join(s.step.title for s in unvalidated)
+        raise refusal(f"Modifications non validées ou à corriger avant le dépôt : « {titles} ». Ouvrez l'étape "
+                      "et cliquez sur « Suivant », ou abandonnez la modification depuis le récapitulatif.")
+
+
 def submit(edition: LoadedEdition, dossier: Dossier, user: User) -> None:
     """Submit a complete draft before the deadline: give it a reference, queue the acknowledgement at once and
     the documents job, whose receipt (documents attached) follows when they are made (jobs.tasks)."""
     ensure_editable(edition, dossier, user)
     state = progress(edition, dossier)
-    if unvalidated := state.unvalidated():
-        titles = " », « ".join(s.step.title for s in unvalidated)
-        raise ActionRefused(f"Modifications non validées ou à corriger avant le dépôt : « {titles} ». Ouvrez l'étape "
-                            "et cliquez sur « Suivant », ou abandonnez la modification depuis le récapitulatif.")
+    ensure_validated(state)
     ensure_eligible(edition, dossier)
     if not state.all_complete:
         raise ActionRefused("Le dossier est incomplet : complétez chaque étape avant de le déposer.")

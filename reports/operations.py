@@ -14,6 +14,7 @@ from werkzeug.datastructures import MultiDict
 from dossiers import filling, permissions
 from dossiers.fingerprint import answers_fingerprint
 from dossiers.navigation import progress
+from dossiers.operations import ensure_validated
 from dossiers.revisions import carry_answers
 from editions.model import LoadedEdition
 from editions.report_forms import ReportForm, report_form
@@ -92,11 +93,7 @@ def submit(form: ReportForm, report: Report, dossier: Dossier, user: User, editi
     queue the receipt and the programme's notice, and the job that makes its copy from the Word template."""
     ensure_editable(report, dossier, user)
     state = progress(form, report)
-    if unvalidated := state.unvalidated():
-        titles = " », « ".join(s.step.title for s in unvalidated)
-        raise ReportRefused(f"Modifications non validées ou à corriger avant le dépôt : « {titles} ». Ouvrez "
-                            "l'étape et cliquez sur « Suivant », ou abandonnez la modification depuis le "
-                            "récapitulatif.")
+    ensure_validated(state, ReportRefused)
     found = findings(form, report.answers or {})
     if found:
         raise ReportRefused("Le rapport ne peut pas être déposé : " + " ".join(f.message for f in found))

@@ -12,7 +12,7 @@ from wtforms import RadioField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
-from dossiers.navigation import progress
+from forms.answers import visible_steps
 from forms.french import FrenchForm
 from models import Dossier, Report, db
 from reports import lifecycle
@@ -54,7 +54,8 @@ def report_page(dossier_id: int, report_key: str, form: ReviewForm | None = None
     report, dossier, report_form, edition = report_or_404(dossier_id, report_key)
     return render_template(
         "staff/report.html", report=report, record=report, dossier=dossier, edition=edition, form=report_form,
-        definition=report_form.report, steps=progress(report_form, report).steps, files={f.id: f for f in report.files},
+        definition=report_form.report, steps=visible_steps(report_form, report.answers or {}),
+        files={f.id: f for f in report.files},
         review_form=form or ReviewForm(), reviewable=report.state == lifecycle.SUBMITTED,
         has_copy=has_copy(report, report_form), copy_key=copy_key(report.report_key),
         due_at=due_instant(report, edition)), status
