@@ -13,9 +13,10 @@ import datetime as dt
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask import current_app
 
 import states
-from dossiers.instalments import condition_text, payment_schedule
+from dossiers.instalments import condition_text, payment_schedule, report_title
 from editions.revisions import edition_of
 from formatting import PARIS, format_date
 from models import Agreement, Dossier, PaymentLine, Transition, User, db
@@ -67,7 +68,7 @@ class LineStatus:
     @property
     def condition(self) -> str:
         line = self.line
-        return condition_text(line.trigger, line.report, line.trigger_date)
+        return condition_text(line.trigger, line.report, line.trigger_date, reports_edition(line.dossier))
 
 
 def status(line: PaymentLine, dossier_state: str, on: dt.date) -> LineStatus:
@@ -79,10 +80,15 @@ def status(line: PaymentLine, dossier_state: str, on: dt.date) -> LineStatus:
     return LineStatus(line, state, since, waiting_for(line) if state == WAITING else None, cancelled)
 
 
+def reports_edition(dossier: Dossier):
+    """The edition whose `reports` name a line's report (by its key): its file as served now, as reports follow it."""
+    return current_app.extensions["editions"].get(dossier.edition_id) or edition_of(dossier)
+
+
 def waiting_for(line: PaymentLine) -> str:
     """Why a waiting line waits, in words people read after « en attente » or alone."""
     if line.trigger == "report":
-        return f"en attente de l'acceptation du {line.report or 'rapport final'}"
+        return f"en attente de l'acceptation du {report_title(reports_edition(line.dossier), line.report)}"
     if line.trigger == "date" and line.trigger_date:
         return f"à partir du {format_date(line.trigger_date)}"
     return "en attente de la contresignature de la convention"

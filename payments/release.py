@@ -4,10 +4,11 @@ releasing it by hand with a reason (a report accepted outside the app, a decisio
 from __future__ import annotations
 
 import states
+from dossiers.instalments import report_title
 from models import Dossier, PaymentLine, User, db
 from payments.history import RELEASED, REPORT, record
 from payments.line_states import DUE, WAITING, label
-from payments.lines import ensure_lines, local_today, status
+from payments.lines import ensure_lines, local_today, reports_edition, status
 from payments.moves import PaymentRefused, current_status
 from roles import ADMIN
 
@@ -15,7 +16,7 @@ FOLLOWED = (states.AGREEMENT_SIGNED, states.IN_PROGRESS)  # projects whose payme
 
 
 def report_accepted(dossier: Dossier, report_key: str, actor: User | None) -> list[PaymentLine]:
-    """Make due the dossier's lines that wait for the report `report_key` (the instalment's `report`, exactly);
+    """Make due the dossier's lines that wait for the report `report_key` (the instalment's `report`: a report's key);
     return them. Audited in the caller's transaction: flushes, never commits."""
     if dossier.state not in FOLLOWED:
         return []
@@ -25,7 +26,8 @@ def report_accepted(dossier: Dossier, report_key: str, actor: User | None) -> li
                 and status(line, dossier.state, on).state == WAITING]
     for line in released:
         line.state, line.due_on = DUE, on
-        record(dossier.id, line, REPORT, WAITING, DUE, actor, f"Rapport accepté : « {report_key} ».", on)
+        record(dossier.id, line, REPORT, WAITING, DUE, actor,
+               f"Rapport accepté : « {report_title(reports_edition(dossier), report_key)} ».", on)
     db.session.flush()
     return released
 

@@ -28,13 +28,13 @@ THREE = """instalments:
   - label: Deuxième versement
     share: 40
     trigger: report
-    report: rapport intermédiaire
+    report: rapport_intermediaire
   - label: Solde
     share: 20
     trigger: date
     date: 2020-06-30
 """
-INTERIM = "rapport intermédiaire"
+INTERIM = "rapport_intermediaire"  # the key of ETNA 2's interim report (its title: « Rapport intermédiaire »)
 ODD_AMOUNT = Decimal("120000.05")  # 48 000,02 + 48 000,02 + 24 000,01
 
 
