@@ -15,8 +15,8 @@ from jobs.context import configure_logging
 
 def load_registrations() -> None:
     """Import the modules that register into another package: their checks of an edition
-    (editions.check_registry), their background tasks (jobs.tasks) and what blocks closing a project
-    (dossiers.closing). editions, jobs and dossiers never import them, so these packages' own imports of
+    (editions.check_registry), their background tasks (jobs.tasks), what blocks closing a project
+    (dossiers.closing) and what follows an accepted report (reports.events). editions, jobs and dossiers never import them, so these packages' own imports of
     editions, jobs and dossiers make no circle."""
     import documents.checks  # noqa: F401 — check: the variables of Word templates
     import documents.convert  # noqa: F401 — worker start: the warm LibreOffice
@@ -24,7 +24,9 @@ def load_registrations() -> None:
     import mail.checks  # noqa: F401 — check: the variables of email texts
     import mail.sender  # noqa: F401 — task: mail.deliver
     import payments.closing_check  # noqa: F401 — closing check (dossiers.closing): unpaid instalments
+    import payments.report_hook  # noqa: F401 — hook (reports.events): an accepted report releases its instalment
     import reports.checks  # noqa: F401 — check: the variables of reports' Word templates
+    import reports.closing  # noqa: F401 — closing check (dossiers.closing): the final report not accepted
     import reports.documents  # noqa: F401 — task: reports.produce
     import staff.checks  # noqa: F401 — check: the variables of the jury's minutes
     import staff.sending  # noqa: F401 — task: decisions.send

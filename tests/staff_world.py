@@ -148,7 +148,7 @@ def make_dossier(app, owner: User, state: str = states.SUBMITTED, actor: User | 
     for target in PATHS[state]:
         comment = "Motif de test." if states.TRANSITIONS[(dossier.state, target)].comment_required else None
         if target == states.CLOSED:
-            settle_payments(dossier)
+            settle_follow_up(dossier)
         lifecycle.transition(dossier, target, actor, comment)
         if target == states.LAUREATE:
             dossier.granted_amount = Decimal("120000.00")
@@ -156,14 +156,29 @@ def make_dossier(app, owner: User, state: str = states.SUBMITTED, actor: User | 
     return dossier
 
 
-def settle_payments(dossier: Dossier) -> None:
-    """Mark every payment line of the dossier paid (a fixture's shortcut: payments.moves is tested apart), so that
-    nothing of the payments blocks closing it."""
+def settle_follow_up(dossier: Dossier) -> None:
+    """Mark every payment line of the dossier paid and its final report accepted (a fixture's shortcut: payments
+    and reports are tested apart), so that nothing blocks closing it."""
     from payments.line_states import PAID
     from payments.lines import ensure_lines
 
     for line in ensure_lines(dossier):
         line.state, line.paid_on = PAID, now().date()
+    accept_final_report(dossier)
+
+
+def accept_final_report(dossier: Dossier) -> None:
+    """Mark the dossier's final report accepted (a fixture's shortcut: the review is tested apart)."""
+    from flask import current_app
+
+    from reports.lifecycle import ACCEPTED
+    from reports.schedule import ensure_reports
+
+    edition = current_app.extensions["editions"].get(dossier.edition_id)
+    finals = {report.key for report in edition.definition.reports if report.final}
+    for report in ensure_reports(dossier, edition):
+        if report.report_key in finals:
+            report.state = ACCEPTED
     db.session.flush()
 
 

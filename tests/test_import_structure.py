@@ -158,8 +158,13 @@ def test_the_app_loads_the_checks_and_tasks_other_packages_register():
 
 
 def test_the_app_loads_the_closing_checks_other_packages_register():
-    """dossiers.closing knows no check by itself; app.load_registrations brings the payments' one."""
+    """dossiers.closing and reports.events know no one by themselves; app.load_registrations brings the
+    payments' and the reports' closing checks and the payments' hook on an accepted report."""
     listed = "print([f'{c.__module__}.{c.__name__}' for c in closing.registered_closing_checks()])"
-    probe = f"import app, dossiers.closing as closing\n{listed}\napp.load_registrations()\n{listed}\n"
+    hooks = "print([f'{h.__module__}.{h.__name__}' for h in events.ACCEPTED])"
+    probe = (f"import app, dossiers.closing as closing, reports.events as events\n{listed}\n{hooks}\n"
+             f"app.load_registrations()\n{listed}\n{hooks}\n")
     run = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True)
-    assert run.stdout.splitlines() == ["[]", "['payments.closing_check.unpaid_instalments']"]
+    assert run.stdout.splitlines() == [
+        "[]", "[]", "['payments.closing_check.unpaid_instalments', 'reports.closing.closing_blockers']",
+        "['payments.report_hook.release_instalments']"]

@@ -67,7 +67,7 @@ def test_only_the_team_reviews_and_only_the_laureate_writes(world):
     assert f'href="{staff_page}"' in dossier_page
 
 
-@pytest.mark.parametrize("state", [s for s in states.STATES if s not in states.REPORTING])
+@pytest.mark.parametrize("state", [s for s in states.STATES if s not in states.SIGNED])
 def test_no_report_before_the_convention_is_signed(app, client, state):
     owner = make_user("porteur@interieur.gouv.fr", "applicant")
     dossier = make_dossier(app, owner, state)

@@ -19,7 +19,7 @@ from tests.staff_world import (
     form_token,
     make_dossier,
     make_user,
-    settle_payments,
+    settle_follow_up,
     sign_in_as,
     standalone_app,
     transitions_of,
@@ -93,7 +93,7 @@ def test_each_transition_is_allowed_to_its_roles_only_and_recorded(world, from_s
             db.session.rollback()
             assert transitions_of(dossier) == before
         if to_state == states.CLOSED:
-            settle_payments(dossier)  # unpaid instalments block closing (tested in test_payments_lifecycle)
+            settle_follow_up(dossier)  # unpaid instalments and the final report block closing (tested apart)
         lifecycle.transition(dossier, to_state, user, "Vu en comité.")
         db.session.commit()
         after = transitions_of(dossier)

@@ -16,10 +16,11 @@ from payments.line_states import DUE, ORDERED, PAID, REQUESTED, WAITING
 from payments.lines import statuses
 from payments.moves import PaymentRefused
 from payments.overview import edition_payments
+from reports.closing import closing_blockers
 from staff import agreements
 from staff.decisions import decision_line, granted_total
 from tests.payments.world import INTERIM, ODD_AMOUNT, lines, signed_convention
-from tests.staff_world import edition, make_dossier, transitions_of
+from tests.staff_world import accept_final_report, edition, make_dossier, transitions_of
 
 
 def pay(line, actor) -> None:
@@ -72,7 +73,8 @@ def test_closing_is_refused_with_the_unpaid_instalments_then_allowed(app, world,
     with pytest.raises(lifecycle.TransitionRefused) as refused:
         lifecycle.transition(dossier, states.CLOSED, world["admin"])
     assert str(refused.value) == ("Le dossier ne peut pas encore être clôturé : 2 versements ne sont pas payés : "
-                                  "« Deuxième versement », « Solde ».")
+                                  "« Deuxième versement », « Solde » ; "
+                                  "le rapport final d’expérimentation n'est pas accepté.")
     db.session.rollback()
     release.report_accepted(dossier, INTERIM, world["instructeur"])
     pay(lines(dossier)[1], world["instructeur"])
@@ -82,6 +84,11 @@ def test_closing_is_refused_with_the_unpaid_instalments_then_allowed(app, world,
     db.session.rollback()
     clock(2020, 7, 6, 9, 0)
     pay(lines(dossier)[2], world["instructeur"])
+    db.session.commit()
+    with pytest.raises(lifecycle.TransitionRefused, match="clôturé : le rapport final d’expérimentation n'est pas"):
+        lifecycle.transition(dossier, states.CLOSED, world["admin"])
+    db.session.rollback()
+    accept_final_report(dossier)
     lifecycle.transition(dossier, states.CLOSED, world["admin"], "Projet terminé.")
     db.session.commit()
     assert state_of(dossier) == states.CLOSED
@@ -94,15 +101,10 @@ def test_closing_reasons_of_every_registered_check_are_given(app, world):
     dossier = signed_convention(app, world["owner"], world["instructeur"])
     lifecycle.transition(dossier, states.IN_PROGRESS, world["admin"])
 
-    def final_report(checked):
-        return ["le rapport final n'est pas accepté"] if checked.id == dossier.id else []
-
-    closing.register_closing_check(final_report)
-    try:
-        with pytest.raises(lifecycle.TransitionRefused, match="« Solde » ; le rapport final n'est pas accepté.$"):
-            lifecycle.transition(dossier, states.CLOSED, world["admin"])
-    finally:
-        closing._CHECKS.remove(final_report)
+    assert closing_blockers in closing.registered_closing_checks()  # the reports' check, beside the payments'
+    with pytest.raises(lifecycle.TransitionRefused,
+                       match="« Solde » ; le rapport final d’expérimentation n'est pas accepté.$"):
+        lifecycle.transition(dossier, states.CLOSED, world["admin"])
     db.session.rollback()
 
 

@@ -98,7 +98,8 @@ def test_closing_from_the_dossier_page_says_what_is_unpaid(app, world):
     assert db.session.get(Dossier, dossier.id).state == states.IN_PROGRESS
     page = text(client.get(url))
     assert "Passer à « Clôturé »" in page and "Passer à « Abandonné »" in page
-    assert "Pas encore possible : 2 versements ne sont pas payés : « Deuxième versement », « Solde »." in page
+    assert ("Pas encore possible : 2 versements ne sont pas payés : « Deuxième versement », « Solde » ; "
+            "le rapport final d’expérimentation n'est pas accepté.") in page
     token = form_token(client.get(url).get_data(as_text=True))
     response = client.post(f"/equipe/dossiers/{dossier.id}/etat",
                            data={"csrf_token": token, "to_state": states.CLOSED, "comment": ""})
