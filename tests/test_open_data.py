@@ -2,21 +2,16 @@
 
 Decisions are recorded and sent over HTTP (the conventions produced and mailed through a real SMTP server
 on loopback), laureates send back their signed copy, staff countersign; the file is then downloaded from
-the staff exports page and written by the CLI. tests/fixtures/scdl-subventions-2.1.1.schema.json is the
-schema of shared/data (schema.data.gouv.fr, scdl/subventions 2.1.1), copied as is.
+the staff exports page and written by the CLI, and read by frictionless against the schema (tests.scdl).
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
-import json
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
-from frictionless import Resource, Schema
 from werkzeug.datastructures import FileStorage
 
 import states
@@ -27,23 +22,13 @@ from models import Agreement, Dossier, db
 from opendata.scdl import csv_text, publication
 from staff.agreements import countersign, upload_signed_copy
 from tests.journey import csrf_token, text
+from tests.scdl import rows_of, scdl_report
 from tests.staff_world import make_dossier, make_user, sign_in_as, signed_pdf, staff_sign_in
 
 EDITION = "etna-2019-2"
-SCHEMA = Path(__file__).resolve().parent / "fixtures" / "scdl-subventions-2.1.1.schema.json"
 CSV_URL = f"/equipe/editions/{EDITION}/exports/subventions.csv"
 DINSIC = ("Direction interministérielle du numérique et du système d’information et de communication de l’État "
           "(DINSIC)")
-
-
-def scdl_report(content: str):
-    """frictionless's report on a CSV text against the SCDL schema (header, types, patterns, required cells)."""
-    schema = Schema.from_descriptor(json.loads(SCHEMA.read_text(encoding="utf-8")))
-    return Resource(data=content.encode("utf-8"), format="csv", schema=schema).validate()
-
-
-def rows_of(content: str) -> list[dict[str, str]]:
-    return list(csv.DictReader(io.StringIO(content)))
 
 
 def _post(client, page: str, action: str, data: dict | None = None, **kwargs):

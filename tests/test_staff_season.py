@@ -1,4 +1,5 @@
-"""The whole season of ETNA 2 over HTTP: submissions, eligibility, jury, ranking, decisions, conventions.
+"""The whole season of ETNA 2 over HTTP: submissions, eligibility, jury, ranking, decisions, conventions, and
+what follows the signature (tests/season_follow_up.py): payments, reports, closing, laureates page, open data.
 
 Applicants walk the guided form; staff and jury accounts are made with the CLI and sign in with their
 password; the decisions go out in a batch and arrive through a real SMTP server on loopback, the
@@ -18,6 +19,7 @@ from documents.convert import soffice_path
 from mail.sender import deliver_pending
 from models import Agreement, Dossier, JuryAssignment, Score, User, db
 from tests.journey import ETNA_STEPS, csrf_token, fill_all_steps, sign_in, start_dossier, submit, text
+from tests.season_follow_up import follow_the_project
 from tests.staff_world import PASSWORD, signed_pdf, staff_sign_in, transitions_of
 
 EDITION = "etna-2019-2"
@@ -69,7 +71,7 @@ def season(app, smtp, clock):
     return app
 
 
-def test_a_whole_season(season, runner, smtp, clock):
+def test_a_whole_season(season, runner, smtp, clock, tmp_path):
     app = season
     # --- June to September: three administrations submit -------------------------------------------
     clock(2019, 7, 10, 14, 30)
@@ -212,3 +214,6 @@ def test_a_whole_season(season, runner, smtp, clock):
     assert laureate.post(page, data={"csrf_token": _token(laureate, page)}).status_code == 302  # no more uploads
     assert db.session.execute(db.select(JuryAssignment).filter_by(dossier_id=nomade.id)
                               .filter(JuryAssignment.conflict_declared_at.is_not(None))).scalar_one()
+
+    # --- the project runs: payments and reports until it is closed; then the page of laureates, the open data ---
+    follow_the_project(app, runner, smtp, clock, team, laureate, tchap, "camille.martin@interieur.gouv.fr", tmp_path)
