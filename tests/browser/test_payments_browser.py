@@ -61,8 +61,8 @@ def test_the_team_moves_a_payment_and_the_laureate_reads_the_schedule(live_serve
     page.get_by_label(re.compile("N° d'engagement juridique")).fill("2103456789")
     page.get_by_role("button", name=re.compile("Enregistrer le n° d'engagement")).click()
     expect(page.get_by_text("N° d'engagement juridique enregistré : 2103456789.")).to_be_visible()
-    page.get_by_label(re.compile("Motif du déblocage")).fill("Rapport final reçu et accepté par courrier.")
-    page.get_by_role("button", name=re.compile("Débloquer")).click()
+    page.get_by_label(re.compile("Motif du déblocage : Solde")).fill("Rapport final reçu et accepté par courrier.")
+    page.get_by_role("button", name=re.compile("Débloquer : Solde")).click()
     expect(page.get_by_text("Versement « Solde » débloqué : il est « À demander ».")).to_be_visible()
     check("fiche-versement-debloque")
 
