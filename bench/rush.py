@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
-import states
-from bench.loadgen import run_wrk, wrk_available
+from bench.loadgen import LoadResult, run_wrk, wrk_available
 from bench.rush_check import check, documents_jobs_left, install_clock, median, percentile
 from bench.servers import ROOT, SECRET, app_environment, gunicorn, reset_schema, schema_url, signed_in_cookie
 from bench.sink import Sink
@@ -30,55 +31,26 @@ WORKERS = 4
 DRAFTS = int(os.environ.get("BENCH_RUSH_DRAFTS", 12000))
 REDIS_DB = "redis://127.0.0.1:6379/14"
 DRAIN_SECONDS = int(os.environ.get("BENCH_RUSH_DRAIN_SECONDS", 120))  # how long the documents backlog is watched
-
-ANSWERS = {
-    "administration": "Ministère de l'Intérieur", "direction": "Direction du numérique",
-    "type_structure": "administration_centrale", "contact_nom": "Camille Martin",
-    "contact_fonction": "Cheffe de projet", "contact_email": "camille.martin@interieur.gouv.fr",
-    "contact_telephone": "01 23 45 67 89", "signataire_nom": "Dominique Bernard",
-    "signataire_fonction": "Directeur du numérique", "participation_edition_1": False,
-    "titre": "Tchap pour les équipes", "axe": "travail_collaboratif", "nature": "irritant",
-    "irritant_description": "Les agents échangent des fichiers par clé USB.", "description": "Une messagerie.",
-    "agents_concernes": 1200, "populations": "Agents des préfectures", "impact_attendu": "Moins de temps perdu.",
-    "indicateurs": [{"indicateur": "Part d'agents utilisateurs", "valeur_actuelle": "0 %", "cible": "60 %"}],
-    "briques_reutilisees": ["tchap"], "donnees_personnelles": False, "date_debut": "2019-10-01",
-    "date_fin": "2020-06-30", "jalons": [{"jalon": "Prototype", "date": "2020-01-15", "livrable": None}],
-    "equipe": [{"nom": "Camille Martin", "role_projet": "Cheffe de projet", "organisation": None, "etp": "0,5"}],
-    "budget_lignes": [{"poste": "Développement", "detail": None, "montant": "150000.00"}],
-    "cout_total": "150000.00", "montant_demande": "150000.00", "cofinancement": False,
-    "lettre_engagement": [1], "budget_detaille": [], "planning_detaille": [],
-    "attestation_exactitude": ["atteste"], "attestation_reglement": ["accepte"],
-    "attestation_signataire": ["atteste"], "disponible_soutenance": True,
-}
+ANSWERED = re.compile(r"^/dossiers/(\d+)/")  # where POST /deposer redirects: the dossier's own summary
 
 
 def prepare(folder: Path, schema: str = SCHEMA, drafts: int = DRAFTS,
             extra: dict | None = None) -> tuple[list[tuple[int, str, str]], object]:
-    """Create `drafts` complete drafts, each with its own applicant; return their sessions and the app."""
+    """Create `drafts` complete drafts (bench.drafts), each with its own applicant, and check that the app would
+    deposit them (DraftsRefused otherwise); return their (dossier id, cookie, CSRF token) and the app."""
     from app import create_app
-    from models import Dossier, StoredFile, User, db
+    from bench.drafts import ensure_submittable, insert_drafts
+    from models import db
 
     reset_schema(schema)
     app = create_app({"SQLALCHEMY_DATABASE_URI": schema_url(schema), "SECRET_KEY": SECRET, "FROZEN_NOW": FROZEN_NOW,
                       "FILES_FOLDER": str(folder / "files"), "MAIL_FOLDER": str(folder / "mail"), **(extra or {})})
     edition = app.extensions["editions"].get("etna-2019-2")
-    steps = [s.key for s in edition.steps]
     with app.app_context():
         db.create_all()
-        db.session.execute(db.insert(User), [{"email": f"rush{i}@interieur.gouv.fr", "role": "applicant"}
-                                             for i in range(drafts)])
-        user_ids = db.session.execute(db.select(User.id).order_by(User.id)).scalars().all()
-        db.session.execute(db.insert(Dossier), [
-            {"edition_id": edition.id, "revision": edition.revision, "owner_id": uid, "state": states.DRAFT,
-             "answers": ANSWERS, "set_aside": {}, "completed_steps": steps, "draft_input": {},
-             "title": ANSWERS["titre"], "axis": ANSWERS["axe"], "administration": ANSWERS["administration"]}
-            for uid in user_ids])
-        pairs = db.session.execute(db.select(Dossier.id, Dossier.owner_id).order_by(Dossier.id)).all()
-        db.session.execute(db.insert(StoredFile), [
-            {"dossier_id": did, "field_key": "lettre_engagement", "original_name": "lettre.pdf",
-             "storage_key": "0" * 64, "sha256": "0" * 64, "size": 1000, "pages": 1} for did, _ in pairs])
-        db.session.commit()
-        sessions = [(did, *signed_in_cookie(app, owner)) for did, owner in pairs]
+        pairs = insert_drafts(edition, drafts)
+        ensure_submittable(edition, [dossier_id for dossier_id, _ in pairs])
+        sessions = [(dossier_id, *signed_in_cookie(app, owner)) for dossier_id, owner in pairs]
         db.engine.dispose()
     return sessions, app
 
@@ -114,10 +86,41 @@ def _wait(condition, seconds: float) -> float | None:
     return None
 
 
+def answered_dossiers(result: LoadResult) -> list[int]:
+    """The dossiers whose POST was answered by a redirect to their own page (a deposit or a refusal)."""
+    ids = []
+    for status, location in result.answers:
+        found = ANSWERED.match(urlsplit(location).path)
+        if status in (302, 303) and found:
+            ids.append(int(found.group(1)))
+    return ids
+
+
+def verdict(result: LoadResult, addressed: list[int], answered: list[int], deposited: set[int],
+            drafts: int) -> list[str]:
+    """Why the figures do not measure deposits (empty when they do): any dossier refused or failed, any error,
+    dossiers neither deposited nor left unanswered by the end of the measure, more requests than drafts."""
+    reasons = []
+    refused = [d for d in dict.fromkeys(answered) if d not in deposited]
+    if refused:
+        reasons.append(f"{len(refused)} dossier(s) répondus sans être déposés : {refused[:10]}")
+    if result.errors:
+        reasons.append(f"{result.errors} erreur(s) (HTTP ≥ 400 ou connexion)")
+    unanswered = [d for d in addressed if d not in deposited and d not in set(answered)]
+    if len(unanswered) > result.in_flight:
+        reasons.append(f"{len(unanswered)} dossier(s) ni déposés ni répondus, plus que les {result.in_flight} "
+                       "requêtes coupées par la fin de la mesure")
+    if result.requests > drafts:
+        reasons.append(f"plus de requêtes ({result.requests}) que de brouillons ({drafts}) : doubles dépôts")
+    return reasons
+
+
 def run() -> list[str]:
     if not wrk_available():
         return ["wrk absent (apt-get install wrk) : mesure du rush non faite."]
     import sqlalchemy as sa
+
+    from bench.drafts import DraftsRefused, refusal_of
 
     lines = [f"Rush de la date limite — PostgreSQL, {WORKERS} workers gunicorn, {CONNECTIONS} candidats simultanés, "
              f"{SECONDS} s ; worker des tâches et worker des courriels lancés (nice 10), SMTP local (aiosmtpd)",
@@ -126,7 +129,12 @@ def run() -> list[str]:
     engine = sa.create_engine(schema_url(SCHEMA))
     with tempfile.TemporaryDirectory() as tmp, Sink() as sink:
         folder = Path(tmp)
-        sessions, app = prepare(folder)
+        try:
+            sessions, app = prepare(folder)
+        except DraftsRefused as refused:
+            engine.dispose()
+            reset_schema(SCHEMA)
+            return [*lines, f"  RUSH NON MESURÉ : {refused}"]
         install_clock(engine)
         requests = [{"method": "POST", "path": f"/dossiers/{did}/deposer", "body": f"csrf_token={token}",
                      "headers": {"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"}}
@@ -134,7 +142,7 @@ def run() -> list[str]:
         env = {**app_environment(SCHEMA, folder, FROZEN_NOW), "REDIS_URL": REDIS_DB,
                "APPELS_MAIL_SERVER": "127.0.0.1", "APPELS_MAIL_PORT": str(sink.port)}
         with background_workers(env), gunicorn("app:create_app()", env, workers=WORKERS) as url:
-            result = run_wrk(url, requests, SECONDS, CONNECTIONS)
+            result = run_wrk(url, requests, SECONDS, CONNECTIONS, record=True)
             during = load()
             ended = time.monotonic()
             drained = _wait(lambda: documents_jobs_left(engine) == 0, DRAIN_SECONDS)
@@ -142,13 +150,30 @@ def run() -> list[str]:
             elapsed = time.monotonic() - ended
             _wait(lambda: len(sink.arrivals()) >= 2 * result.requests, 10)  # the last mails in flight
         addressed = list(dict.fromkeys(sessions[i][0] for i in result.sent))
-        found = check(engine, addressed, result.in_flight, sink.arrivals())
+        answered = answered_dossiers(result)
+        found = check(engine, addressed, set(addressed) - set(answered), sink.arrivals())
+        deposited = set(found.submitted)
+        invalid = verdict(result, addressed, answered, deposited, DRAFTS)
+        if invalid:
+            first = next((d for d in answered if d not in deposited), None) or (found.unexplained or [None])[0]
+            if first is not None:
+                with app.app_context():
+                    invalid.append(f"raison que l'application donne aujourd'hui pour le dossier {first} : "
+                                   f"{refusal_of(app.extensions['editions'].get('etna-2019-2'), first)}")
     engine.dispose()
     subprocess.run(["redis-cli", "-n", "14", "flushdb"], capture_output=True, check=False)
     made = len(found.submitted) - left
-    lines.append(f"  {result.requests / SECONDS:.1f} dépôts/s   p50 {result.p50_ms:.0f} ms   p95 {result.p95_ms:.0f} ms"
-                 f"   p99 {result.p99_ms:.0f} ms   ({result.requests} requêtes)   erreurs {result.errors}"
+    succeeded = [d for d in dict.fromkeys(answered) if d in deposited]
+    refused = len(answered) - len(succeeded)
+    if invalid:
+        lines.append("  *** MESURE NON VALABLE : des dossiers envoyés n'ont pas été déposés ; les chiffres qui "
+                     "suivent ne mesurent pas des dépôts ***")
+        lines += [f"      - {reason}" for reason in invalid]
+    lines.append(f"  {len(succeeded) / SECONDS:.1f} dépôts réussis/s ({len(succeeded)} dossiers déposés en {SECONDS} s,"
+                 f" vérifiés en base un à un) ; refusés {refused} ; erreurs {result.errors}"
                  f"   (charge pendant : {during})")
+    lines.append(f"  latence de toutes les réponses : p50 {result.p50_ms:.0f} ms   p95 {result.p95_ms:.0f} ms   "
+                 f"p99 {result.p99_ms:.0f} ms   ({result.requests} réponses)")
     lines.append(f"  accusé de dépôt au serveur SMTP : médiane {median(found.ack_latencies):.1f} s, "
                  f"p95 {percentile(found.ack_latencies, 0.95):.1f} s ({len(found.ack_latencies)} accusés ; "
                  "cible p95 < 30 s)")
@@ -161,15 +186,14 @@ def run() -> list[str]:
                      f"({rate:.2f}/s), {left} encore en file ({projected} ; mesure arrêtée à {DRAIN_SECONDS} s)")
     lost = found.unexplained
     lines.append(f"  vérification dossier par dossier : {len(addressed)} envoyés, {len(found.submitted)} déposés, "
-                 f"requêtes coupées par la fin de la mesure {result.in_flight}, perdus {len(lost)}"
+                 f"requêtes coupées par la fin de la mesure {len(set(addressed) - set(answered))}, perdus {len(lost)}"
                  f"{' ' + str(lost[:20]) if lost else ''} ; documents et courriel des documents vérifiés pour "
                  f"{len(found.documents_done)}, en file {len(found.backlog)} ; anomalies {len(found.problems)}")
     lines += [f"    {problem}" for problem in found.problems[:10]]
-    lines.append("  (cibles : ≥ 50 dépôts/s, p99 < 500 ms, 0 erreur, 0 perte ; chaque dossier : un dépôt, un accusé, "
-                 "un jeu de documents, un courriel des documents)")
-    if result.requests > DRAFTS:
-        lines.append(f"  attention : plus de requêtes ({result.requests}) que de brouillons ({DRAFTS}) : "
-                     "les suivantes étaient des doubles dépôts, refusés")
+    lines.append("  (cibles : ≥ 50 dépôts réussis/s, p99 < 500 ms, 0 erreur, 0 perte ; chaque dossier : un dépôt, "
+                 "un accusé, un jeu de documents, un courriel des documents)")
+    if invalid:
+        lines.append("  *** MESURE NON VALABLE (voir plus haut) ***")
     return lines
 
 

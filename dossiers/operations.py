@@ -101,13 +101,20 @@ def discard_input(edition: LoadedEdition, dossier: Dossier, user: User, step_key
     db.session.flush()
 
 
-def _copy_indexed_answers(edition: LoadedEdition, dossier: Dossier) -> None:
-    """Copy the answers staff filter on (title, axis, administration) to their indexed columns."""
+def indexed_answers(edition: LoadedEdition, answers: dict[str, Any]) -> dict[str, str | None]:
+    """The answers staff filter on (title, axis, administration), as their indexed columns hold them."""
     indexed = (("title", "title", 300), ("axis", "axis", 80), ("administration", "administration", 300))
+    columns: dict[str, str | None] = {}
     for role, column, limit in indexed:
         field = edition.field_with_role(role)
-        value = dossier.answers.get(field.key) if field else None
-        setattr(dossier, column, str(value)[:limit] if value not in (None, "") else None)
+        value = answers.get(field.key) if field else None
+        columns[column] = str(value)[:limit] if value not in (None, "") else None
+    return columns
+
+
+def _copy_indexed_answers(edition: LoadedEdition, dossier: Dossier) -> None:
+    for column, value in indexed_answers(edition, dossier.answers or {}).items():
+        setattr(dossier, column, value)
 
 
 def ensure_eligible(edition: LoadedEdition, dossier: Dossier) -> None:
@@ -133,15 +140,21 @@ def ensure_validated(state: Progress, refusal: type[ActionRefused] = ActionRefus
                       "et cliquez sur « Suivant », ou abandonnez la modification depuis le récapitulatif.")
 
 
-def submit(edition: LoadedEdition, dossier: Dossier, user: User) -> None:
-    """Submit a complete draft before the deadline: give it a reference, queue the acknowledgement at once and
-    the documents job, whose receipt (documents attached) follows when they are made (jobs.tasks)."""
+def ensure_submittable(edition: LoadedEdition, dossier: Dossier, user: User) -> None:
+    """Refuse, in French, a deposit the rules do not allow: `submit` checks this, and so does the bench before it
+    times any submission (bench.drafts), so that it never measures a refusal."""
     ensure_editable(edition, dossier, user)
     state = progress(edition, dossier)
     ensure_validated(state)
     ensure_eligible(edition, dossier)
     if not state.all_complete:
         raise ActionRefused("Le dossier est incomplet : complétez chaque étape avant de le déposer.")
+
+
+def submit(edition: LoadedEdition, dossier: Dossier, user: User) -> None:
+    """Submit a complete draft before the deadline: give it a reference, queue the acknowledgement at once and
+    the documents job, whose receipt (documents attached) follows when they are made (jobs.tasks)."""
+    ensure_submittable(edition, dossier, user)
     dossier.submitted_at = now()  # kept exact; the proof shows it to the second (formatting.format_instant)
     dossier.answers_sha256 = answers_fingerprint(dossier.answers or {})
     lifecycle.transition(dossier, states.SUBMITTED, user)  # flushes: a concurrent edit fails here, lock-free
