@@ -21,7 +21,7 @@ from editions.revisions import record_revision
 from editions.schema import Step
 from forms.pending import BoundedInput
 from jobs.queue import after_commit
-from mail.messages import send_submission_acknowledgement
+from mail.messages import submission_acknowledgement
 from models import Dossier, User, db
 from rules.evaluation import findings
 from timekeeping import now
@@ -158,9 +158,11 @@ def submit(edition: LoadedEdition, dossier: Dossier, user: User) -> None:
     dossier.submitted_at = now()  # kept exact; the proof shows it to the second (formatting.format_instant)
     dossier.answers_sha256 = answers_fingerprint(dossier.answers or {})
     lifecycle.transition(dossier, states.SUBMITTED, user)  # flushes: a concurrent edit fails here, lock-free
-    _ = dossier.owner, list(dossier.files)  # load what the receipt reads before taking the counter's lock
-    # The counter row stays locked until commit, so that references have no gap: keep what follows short.
-    dossier.reference = next_reference(edition)
-    send_submission_acknowledgement(dossier)  # in this transaction: the proof exists iff the submission does
+    acknowledgement = submission_acknowledgement(dossier)  # all but the reference, before the counter's lock
     after_commit("documents.produce", dossier.id, "submission")  # made by a worker, then mailed (documents.generate)
+    db.session.flush()  # the jobs (the documents, the delivery the proof asks for) in one statement, before the lock
+    # The counter row stays locked until commit, so that references have no gap: from here on, only the number,
+    # its line in the ledger, the proof that names it (in this transaction: it exists iff the submission does).
+    dossier.reference = next_reference(edition)
+    acknowledgement()
     db.session.flush()
