@@ -79,13 +79,15 @@ def ensure_editable(edition: LoadedEdition, dossier: Dossier, user: User) -> Non
 
 def save_step(edition: LoadedEdition, dossier: Dossier, user: User, step_key: str,
               answers: dict[str, Any], mark_visited: bool = True) -> None:
-    """Store the answers after a step was validated (or saved as a draft with `mark_visited` False)."""
+    """Store the answers after a step was validated (or saved as a draft with `mark_visited` False).
+
+    Not flushed here: the caller's flush (editing.record, the commit) writes the dossier in one UPDATE.
+    """
     ensure_editable(edition, dossier, user)
+    record_revision(edition)  # before any change: its statement would flush them on their own
     filling.store_answers(dossier, edition, step_key, answers, mark_visited)
     dossier.revision = edition.revision
-    record_revision(edition)
     _copy_indexed_answers(edition, dossier)
-    db.session.flush()
 
 
 def keep_input(edition: LoadedEdition, dossier: Dossier, user: User, step: Step, form: MultiDict) -> BoundedInput:
