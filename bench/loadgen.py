@@ -27,6 +27,23 @@ request = function()
   counter = counter + 1
   return wrk.format(r.method, r.path, r.headers, r.body)
 end
+local pace = %(pace)s  -- milliseconds between two sends of this thread (0: as fast as answers come)
+local next_at = nil
+if pace > 0 then
+  local ffi = require("ffi")  -- wrk runs LuaJIT: the wall clock, in milliseconds, through gettimeofday
+  ffi.cdef[[ typedef struct { long tv_sec; long tv_usec; } bench_timeval; int gettimeofday(bench_timeval *, void *); ]]
+  local tv = ffi.new("bench_timeval")
+  local function now_ms()
+    ffi.C.gettimeofday(tv, nil)
+    return tonumber(tv.tv_sec) * 1000 + tonumber(tv.tv_usec) / 1000
+  end
+  -- each request leaves at its own time on the thread's schedule, however long the ones before take to answer
+  delay = function()
+    local now = now_ms()
+    next_at = (next_at or now) + pace
+    return math.max(0, next_at - pace - now)
+  end
+end
 local shown = false
 answered = 0
 local record = %(record)s
@@ -89,15 +106,20 @@ def _lua_table(requests: list[dict]) -> str:
 
 
 def run_wrk(base_url: str, requests: list[dict], seconds: int, connections: int, threads: int = 2,
-            record: bool = False) -> LoadResult:
+            record: bool = False, rate: float = 0) -> LoadResult:
     """Run wrk for `seconds` with `connections` open connections; requests are sent in turn.
 
+    With `rate` (requests/s), requests leave on a fixed schedule, as people arriving at that pace would send
+    them, rather than each as soon as an answer frees its connection (then the load is as heavy as the server
+    allows, and each answer waits for all the connections' requests ahead: latency ≈ connections ÷ throughput).
+    The latency is timed from the sending: when no connection is free at a request's time, it leaves late.
     With `record`, each response's status and Location are kept: a redirect tells which dossier it answers.
     """
     with tempfile.TemporaryDirectory() as folder:
         script = Path(folder) / "requests.lua"
         script.write_text(LUA % {"requests": _lua_table(requests), "threads": threads,
-                                 "record": "true" if record else "false"}, encoding="utf-8")
+                                 "record": "true" if record else "false",
+                                 "pace": f"{threads * 1000 / rate:.3f}" if rate else "0"}, encoding="utf-8")
         run = subprocess.run(["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s",
                               "--timeout", "10s", "-s", str(script), base_url],
                              capture_output=True, text=True, timeout=seconds + 60)

@@ -40,7 +40,7 @@ class Check:
     submitted: list[int] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     unexplained: list[int] = field(default_factory=list)  # addressed, not cut by the end, not submitted: lost
-    ack_latencies: list[float] = field(default_factory=list)
+    ack_latency: dict[int, float] = field(default_factory=dict)  # dossier → seconds from deposit to the sink
     documents_done: list[int] = field(default_factory=list)
     backlog: list[int] = field(default_factory=list)
 
@@ -95,7 +95,7 @@ def check(engine: sa.Engine, addressed: list[int], cut: set[int], arrivals: list
             result.problems.append(f"dossier {dossier_id} : {at_sink[dossier_id]['submission_acknowledgement']} "
                                    "accusés de dépôt reçus")
         elif dossier_id in submitted_at:
-            result.ack_latencies.append(first_ack[dossier_id] - submitted_at[dossier_id])
+            result.ack_latency[dossier_id] = first_ack[dossier_id] - submitted_at[dossier_id]
         made = sorted(documents[dossier_id])
         if dossier_id in pending_documents:
             result.backlog.append(dossier_id)
