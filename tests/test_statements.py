@@ -74,7 +74,7 @@ def test_a_valid_step_is_one_update_of_the_dossier_and_no_other_step_is_validate
         validated.append(step.key)
         return original(form, edition, step, stored)
 
-    monkeypatch.setattr("web.applicant.steps.validate_step", counting)
+    monkeypatch.setattr("web.applicant.filling.validate_step", counting)
     monkeypatch.setattr(answers, "validate_step", counting)
     url = f"/dossiers/{ready}/etapes/porteur"
     data = {**ETNA_STEPS["porteur"], "direction": "Direction du numérique (DNUM)", "action": "next",
