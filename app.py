@@ -69,11 +69,16 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     init_extensions(app)
 
+    from editions.checks import all_checks
     from editions.registry import Registry, watch
+    from editions.verdicts import Verdicts
 
     load_registrations()
 
-    registry = Registry(Path(app.config["WORKFLOWS_FOLDER"]), Path(app.config["DOC_TEMPLATES_FOLDER"]))
+    # editions are checked at start; what an earlier start checked with the same inputs is not checked again
+    verdicts = Verdicts(Path(app.instance_path) / "editions-checked.json", Path(app.root_path), all_checks)
+    registry = Registry(Path(app.config["WORKFLOWS_FOLDER"]), Path(app.config["DOC_TEMPLATES_FOLDER"]),
+                        verdicts=verdicts)
     registry.load()
     app.extensions["editions"] = registry
     watch(app, registry)  # every worker picks up an edited YAML or template within seconds

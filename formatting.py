@@ -8,6 +8,7 @@ everywhere. A leaf module: it imports nothing from the project.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
 
@@ -23,6 +24,17 @@ CENT = Decimal("0.01")
 __all__ = ["PARIS", "format_amount", "format_date", "format_datetime", "format_decimal_plain", "format_moment",
            "format_note", "format_number", "format_numeric_date", "format_numeric_datetime", "format_percent",
            "format_ordinal", "format_size", "format_time", "ordinal_suffix", "format_instant", "format_fingerprint"]
+
+
+@functools.lru_cache(maxsize=4096)
+def _decimal(number: Decimal | int, pattern: str) -> str:
+    """Babel's text of a number: a dossier, a page or an export writes the same amounts and dates many times."""
+    return format_decimal(number, format=pattern, locale=LOCALE)
+
+
+@functools.lru_cache(maxsize=4096)
+def _date(value: dt.date, pattern: str) -> str:
+    return _babel_date(value, pattern, locale=LOCALE)
 
 
 def _zone(zone: str | ZoneInfo | None) -> ZoneInfo:
@@ -49,7 +61,7 @@ def format_date(value: dt.date | dt.datetime | str | None, zone: str | ZoneInfo 
             return value
     if isinstance(value, dt.datetime):
         value = _local(value, zone).date()
-    text = _babel_date(value, "d MMMM y", locale=LOCALE)
+    text = _date(value, "d MMMM y")
     return "1er" + text[1:] if value.day == 1 else text
 
 
@@ -80,7 +92,7 @@ def format_numeric_date(value: dt.date | dt.datetime, zone: str | ZoneInfo | Non
     """« 06/09/2019 »."""
     if isinstance(value, dt.datetime):
         value = _local(value, zone).date()
-    return _babel_date(value, "dd/MM/y", locale=LOCALE)
+    return _date(value, "dd/MM/y")
 
 
 def format_numeric_datetime(value: dt.datetime, zone: str | ZoneInfo | None = None) -> str:
@@ -92,7 +104,7 @@ def format_numeric_datetime(value: dt.datetime, zone: str | ZoneInfo | None = No
 
 def format_number(value: int) -> str:
     """« 1 200 », with the narrow no-break space French typography puts between thousands."""
-    return format_decimal(value, format="#,##0", locale=LOCALE)
+    return _decimal(value, "#,##0")
 
 
 def format_decimal_plain(value: Decimal | float | int | str) -> str:
@@ -123,7 +135,7 @@ def format_amount(value: float | int | str | Decimal | None, cents: bool = True)
         number = Decimal(str(value)).quantize(CENT, rounding=ROUND_HALF_UP)
     except InvalidOperation:
         return str(value)
-    text = format_decimal(number, format="#,##0.00" if cents else "#,##0", locale=LOCALE)
+    text = _decimal(number, "#,##0.00" if cents else "#,##0")
     return f"{text}\u00a0€"
 
 
@@ -132,7 +144,7 @@ def format_percent(value: float | Decimal | None) -> str:
     if value is None:
         return ""
     number = Decimal(str(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-    text = format_decimal(number, format="#,##0.#", locale=LOCALE)
+    text = _decimal(number, "#,##0.#")
     return f"{text}\u00a0%"
 
 

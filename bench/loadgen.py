@@ -27,10 +27,32 @@ request = function()
   counter = counter + 1
   return wrk.format(r.method, r.path, r.headers, r.body)
 end
+local pace = %(pace)s  -- milliseconds between two sends of this thread (0: as fast as answers come)
+local next_at = nil
+if pace > 0 then
+  local ffi = require("ffi")  -- wrk runs LuaJIT: the wall clock, in milliseconds, through gettimeofday
+  ffi.cdef[[ typedef struct { long tv_sec; long tv_usec; } bench_timeval; int gettimeofday(bench_timeval *, void *); ]]
+  local tv = ffi.new("bench_timeval")
+  local function now_ms()
+    ffi.C.gettimeofday(tv, nil)
+    return tonumber(tv.tv_sec) * 1000 + tonumber(tv.tv_usec) / 1000
+  end
+  -- each request leaves at its own time on the thread's schedule, however long the ones before take to answer
+  delay = function()
+    local now = now_ms()
+    next_at = (next_at or now) + pace
+    return math.max(0, next_at - pace - now)
+  end
+end
 local shown = false
 answered = 0
+local record = %(record)s
 response = function(status, headers, body)
   answered = answered + 1
+  if record then
+    -- which request this answers, by where it redirects (one line per write: whole in the shared stdout)
+    io.write(string.format("ANSWER %%d %%s\n", status, headers["Location"] or "-"))
+  end
   if status >= 400 and not shown then
     shown = true
     io.write(string.format("FIRST_ERROR %%d %%s\n", status, string.sub(body or "", 1, 400):gsub("%%s+", " ")))
@@ -58,6 +80,7 @@ class LoadResult:
     p95_ms: float = 0.0
     sent: tuple[int, ...] = ()  # indices of the requests sent, in the rotation's order
     in_flight: int = 0  # sent, and not answered when the measure ended
+    answers: tuple[tuple[int, str], ...] = ()  # with record=True: (status, Location or "-") of each response
 
     def row(self) -> str:
         return f"{self.requests_per_second:8.1f} req/s   p50 {self.p50_ms:6.1f} ms   p99 {self.p99_ms:6.1f} ms   " \
@@ -82,11 +105,21 @@ def _lua_table(requests: list[dict]) -> str:
     return "{" + ",\n".join(parts) + "}"
 
 
-def run_wrk(base_url: str, requests: list[dict], seconds: int, connections: int, threads: int = 2) -> LoadResult:
-    """Run wrk for `seconds` with `connections` open connections; requests are sent in turn."""
+def run_wrk(base_url: str, requests: list[dict], seconds: int, connections: int, threads: int = 2,
+            record: bool = False, rate: float = 0) -> LoadResult:
+    """Run wrk for `seconds` with `connections` open connections; requests are sent in turn.
+
+    With `rate` (requests/s), requests leave on a fixed schedule, as people arriving at that pace would send
+    them, rather than each as soon as an answer frees its connection (then the load is as heavy as the server
+    allows, and each answer waits for all the connections' requests ahead: latency ≈ connections ÷ throughput).
+    The latency is timed from the sending: when no connection is free at a request's time, it leaves late.
+    With `record`, each response's status and Location are kept: a redirect tells which dossier it answers.
+    """
     with tempfile.TemporaryDirectory() as folder:
         script = Path(folder) / "requests.lua"
-        script.write_text(LUA % {"requests": _lua_table(requests), "threads": threads}, encoding="utf-8")
+        script.write_text(LUA % {"requests": _lua_table(requests), "threads": threads,
+                                 "record": "true" if record else "false",
+                                 "pace": f"{threads * 1000 / rate:.3f}" if rate else "0"}, encoding="utf-8")
         run = subprocess.run(["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s",
                               "--timeout", "10s", "-s", str(script), base_url],
                              capture_output=True, text=True, timeout=seconds + 60)
@@ -100,4 +133,5 @@ def run_wrk(base_url: str, requests: list[dict], seconds: int, connections: int,
     for tid, counter, answered in re.findall(r"THREAD (\d+) (\d+) (\d+)", output):
         sent += [(c * threads + int(tid)) % len(requests) for c in range(int(counter))]
         in_flight += int(counter) - int(answered)
-    return LoadResult(rate, p50, p99, total, errors, p95, tuple(sent), in_flight)
+    answers = tuple((int(status), location) for status, location in re.findall(r"^ANSWER (\d+) (\S+)$", output, re.M))
+    return LoadResult(rate, p50, p99, total, errors, p95, tuple(sent), in_flight, answers)

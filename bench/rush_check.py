@@ -39,8 +39,8 @@ def install_clock(engine: sa.Engine) -> None:
 class Check:
     submitted: list[int] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
-    unexplained: list[int] = field(default_factory=list)  # addressed, answered, not submitted: lost
-    ack_latencies: list[float] = field(default_factory=list)
+    unexplained: list[int] = field(default_factory=list)  # addressed, not cut by the end, not submitted: lost
+    ack_latency: dict[int, float] = field(default_factory=dict)  # dossier → seconds from deposit to the sink
     documents_done: list[int] = field(default_factory=list)
     backlog: list[int] = field(default_factory=list)
 
@@ -51,8 +51,9 @@ def documents_jobs_left(engine: sa.Engine) -> int:
                                           "AND status <> 'done'")).scalar()
 
 
-def check(engine: sa.Engine, addressed: list[int], in_flight: int, arrivals: list[tuple[str, str, float]]) -> Check:
-    """Compare, per dossier, what was addressed with what the database and the sink hold."""
+def check(engine: sa.Engine, addressed: list[int], cut: set[int], arrivals: list[tuple[str, str, float]]) -> Check:
+    """Compare, per dossier, what was addressed with what the database and the sink hold; `cut`: the dossiers
+    whose request the end of the measure left unanswered (they may or may not have been deposited)."""
     result = Check()
     with engine.connect() as connection:
         rows = connection.execute(sa.text(
@@ -85,9 +86,8 @@ def check(engine: sa.Engine, addressed: list[int], in_flight: int, arrivals: lis
     outside = sorted(set(result.submitted) - set(addressed))
     if outside:
         result.problems.append(f"dossiers déposés sans avoir été envoyés : {outside[:10]}")
-    not_submitted = [d for d in addressed if d not in set(result.submitted)]
-    if len(not_submitted) > in_flight:  # more than the requests cut off by the end of the measure
-        result.unexplained = not_submitted
+    deposited = set(result.submitted)
+    result.unexplained = [d for d in addressed if d not in deposited and d not in cut]
     for dossier_id in result.submitted:
         if transitions[dossier_id] != 1:
             result.problems.append(f"dossier {dossier_id} : {transitions[dossier_id]} dépôts")
@@ -95,7 +95,7 @@ def check(engine: sa.Engine, addressed: list[int], in_flight: int, arrivals: lis
             result.problems.append(f"dossier {dossier_id} : {at_sink[dossier_id]['submission_acknowledgement']} "
                                    "accusés de dépôt reçus")
         elif dossier_id in submitted_at:
-            result.ack_latencies.append(first_ack[dossier_id] - submitted_at[dossier_id])
+            result.ack_latency[dossier_id] = first_ack[dossier_id] - submitted_at[dossier_id]
         made = sorted(documents[dossier_id])
         if dossier_id in pending_documents:
             result.backlog.append(dossier_id)

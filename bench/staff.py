@@ -12,8 +12,9 @@ import time
 from pathlib import Path
 
 import states
+from bench.drafts import complete_answers
 from bench.fresh import in_fresh_process
-from bench.rush import ANSWERS, load
+from bench.rush import load
 from bench.rush_check import percentile
 from bench.servers import SECRET, reset_schema, schema_url, signed_in_cookie
 
@@ -35,6 +36,7 @@ def _populate(app, edition) -> None:
     from models import Dossier, User, db
 
     start = dt.datetime(2019, 6, 24, 8, tzinfo=dt.UTC)
+    answers, _ = complete_answers(edition)
     with app.app_context():
         db.create_all()
         for first in range(0, DOSSIERS, BATCH):
@@ -51,7 +53,7 @@ def _populate(app, edition) -> None:
                     "state": states.SUBMITTED if n % 5 else states.ELIGIBLE,
                     "reference": f"{edition.definition.reference_prefix}-{n + 1:06d}", "title": title,
                     "axis": AXES[n % 2], "administration": ADMINISTRATIONS[n % len(ADMINISTRATIONS)],
-                    "answers": {**ANSWERS, "titre": title}, "set_aside": {}, "completed_steps": [],
+                    "answers": {**answers, "titre": title}, "set_aside": {}, "completed_steps": [],
                     "draft_input": {}, "submitted_at": start + dt.timedelta(seconds=55 * n)})
             db.session.execute(db.insert(Dossier), rows)
             db.session.commit()

@@ -8,10 +8,9 @@ import tempfile
 from pathlib import Path
 from urllib.parse import urlencode
 
-import states
 from bench.after_post import get_after_post
 from bench.loadgen import LoadResult, run_wrk, wrk_available
-from bench.rush import ANSWERS, load
+from bench.rush import load
 from bench.servers import SECRET, app_environment, gunicorn, reset_schema, schema_url, signed_in_cookie
 
 SCHEMA = "bench_step"
@@ -29,31 +28,20 @@ def _porteur_answers() -> dict[str, str]:
 
 
 def prepare_product(folder: Path) -> list[tuple[int, str, str]]:
-    """Create applicants with a draft each; return (dossier id, cookie, csrf token) per draft."""
+    """Create applicants with a draft each, all six steps filled as a dossier near its deposit (the page checks
+    every step's state); return (dossier id, cookie, csrf token) per draft."""
     from app import create_app
-    from models import Dossier, User, db
+    from bench.drafts import insert_drafts
+    from models import db
 
     reset_schema(SCHEMA)
     app = create_app({"SQLALCHEMY_DATABASE_URI": schema_url(SCHEMA), "SECRET_KEY": SECRET,
                       "FILES_FOLDER": str(folder / "files"), "MAIL_FOLDER": str(folder / "mail")})
     edition = app.extensions["editions"].get("etna-2019-2")
-    sessions = []
     with app.app_context():
         db.create_all()
-        for i in range(DOSSIERS):
-            user = User(email=f"bench{i}@interieur.gouv.fr", role="applicant")
-            db.session.add(user)
-            db.session.flush()
-            # all six steps filled, as a dossier near its deposit: the page checks every step's state
-            dossier = Dossier(edition_id=edition.id, revision=edition.revision, owner_id=user.id,
-                              state=states.DRAFT, answers=dict(ANSWERS), set_aside={},
-                              completed_steps=[s.key for s in edition.steps], draft_input={},
-                              title=ANSWERS["titre"], axis=ANSWERS["axe"], administration=ANSWERS["administration"])
-            db.session.add(dossier)
-            db.session.flush()
-            cookie, token = signed_in_cookie(app, user.id)
-            sessions.append((dossier.id, cookie, token))
-        db.session.commit()
+        sessions = [(dossier_id, *signed_in_cookie(app, owner))
+                    for dossier_id, owner in insert_drafts(edition, DOSSIERS, "bench")]
         db.engine.dispose()
     return sessions
 

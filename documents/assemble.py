@@ -11,12 +11,13 @@ import io
 import logging
 import re
 from dataclasses import dataclass
-from typing import Any
-
-from pypdf import PdfReader, PdfWriter
+from typing import TYPE_CHECKING, Any
 
 from uploads.active_content import strip_page
 from uploads.confinement import ChildError, Limits, run_confined
+
+if TYPE_CHECKING:
+    from pypdf import PdfWriter
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +61,8 @@ def merge(files: list[bytes], titles: list[str], ours: list[bool],
     stay, so the dossier remains a tagged PDF. Pages appended from annexes were never checked against
     PDF/A, so a file holding any loses the PDF/A claim (it stays tagged for the part we made).
     """
+    from pypdf import PdfReader, PdfWriter  # here, in the confined child: the app's workers never import it
+
     writer, first = PdfWriter(), 0
     if ours and ours[0]:
         try:

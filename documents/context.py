@@ -115,10 +115,7 @@ def _computed(edition: LoadedEdition, answers: dict[str, Any], granted: Decimal 
     }
 
 
-def visible_answers(edition: LoadedEdition, answers: dict[str, Any]) -> dict[str, Any]:
-    """The answers that other answers do not hide: a hidden one is in no document, nor counted in a total."""
-    return {f.key: answers[f.key] for step in edition.steps if evaluate(step.condition, answers)
-            for f in step.fields if f.key in answers and evaluate(f.condition, answers)}
+visible_answers = computed.shown_answers  # the answers other answers do not hide: in no document, nor in a total
 
 
 def context_from_answers(edition: LoadedEdition, answers: dict[str, Any], dossier_facts: dict[str, Any],
@@ -126,7 +123,7 @@ def context_from_answers(edition: LoadedEdition, answers: dict[str, Any], dossie
     """Build the context from answers and a few facts of the dossier (also used for sample documents)."""
     shown = visible_answers(edition, answers)
     formatted = {key: display(field, shown.get(key), files) for key, field in edition.fields.items()}
-    totals = computed.values(edition, answers)
+    totals = computed.values(edition, answers, shown)
     formatted.update({key: computed.as_text(totals[key], c) for key, c in edition.computed.items()})
     groups = {key: _group(field, shown.get(key)) for key, field in edition.fields.items()
               if field.kind.has_rows}

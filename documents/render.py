@@ -6,13 +6,15 @@ import datetime as dt
 import io
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
-from docxtpl import DocxTemplate
 from jinja2 import nodes
 
 from documents.sandbox import sandboxed_environment, unsafe_accesses
+
+if TYPE_CHECKING:
+    from docxtpl import DocxTemplate
 
 
 class TemplateError(Exception):
@@ -35,6 +37,8 @@ class Properties:
 
 def render_docx(template: Path, context: dict[str, Any], properties: Properties | None = None) -> bytes:
     """Return the filled document; every value is escaped, line breaks in answers become line breaks."""
+    from docxtpl import DocxTemplate  # here: a worker that makes no document never imports it
+
     document = DocxTemplate(str(template))
     try:
         document.render(context, jinja_env=jinja_environment(), autoescape=True)
@@ -59,6 +63,8 @@ def _set_properties(document: DocxTemplate, properties: Properties | None) -> No
 
 def template_sources(template: Path) -> list[str]:
     """The Jinja text of the body, headers and footers, as docxtpl prepares it."""
+    from docxtpl import DocxTemplate
+
     document = DocxTemplate(str(template))
     document.init_docx()
     sources = [document.patch_xml(document.get_xml())]

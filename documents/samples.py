@@ -21,8 +21,6 @@ from decimal import ROUND_DOWN, Decimal
 from types import SimpleNamespace
 from typing import Any
 
-import exrex
-
 import states
 from documents.context import context_from_answers, display
 from editions.model import LoadedEdition
@@ -54,6 +52,8 @@ def _bounded(value: Decimal, field: FieldDef) -> Decimal:
 
 def _written(pattern: str, limit: int) -> list[str]:
     """Strings exrex writes for `pattern`, the simplest first; none for a construct it cannot write."""
+    import exrex
+
     try:
         return list(itertools.islice(exrex.generate(pattern, limit=max(limit, 20)), PATTERN_TRIES))
     except Exception:  # noqa: BLE001 — exrex gives up on some constructs: the friendly samples remain

@@ -13,22 +13,22 @@ the place is left as a bracketed text to replace. The file passes `workflows che
 
 from __future__ import annotations
 
-from docx import Document
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Cm, Pt, RGBColor
-
 from editions.model import LoadedEdition
 from editions.schema import FieldDef
 from forms.types.group import columns as group_columns
 
 KINDS = ("dossier", "convention", "rapport")
-BLUE, GREY = RGBColor(0x00, 0x00, 0x91), RGBColor(0x66, 0x66, 0x66)  # bleu France, grey
+BLUE, GREY = (0x00, 0x00, 0x91), (0x66, 0x66, 0x66)  # bleu France, grey
 
 
 def _base_document(title: str, author: str):
-    """An A4 document in Arial, headings in blue France, with what Word shows in « Propriétés »."""
+    """An A4 document in Arial, headings in blue France, with what Word shows in « Propriétés ».
+
+    python-docx is imported here, by the command that writes a starter: the app's workers never need it.
+    """
+    from docx import Document
+    from docx.shared import Cm, Pt, RGBColor
+
     document = Document()
     section = document.sections[0]
     section.page_height, section.page_width = Cm(29.7), Cm(21)
@@ -37,7 +37,8 @@ def _base_document(title: str, author: str):
     normal.font.name, normal.font.size = "Arial", Pt(10)
     for name, size in (("Heading 1", 15), ("Heading 2", 12), ("Heading 3", 10.5), ("Title", 22)):
         style = document.styles[name]
-        style.font.name, style.font.size, style.font.color.rgb, style.font.bold = "Arial", Pt(size), BLUE, True
+        style.font.name, style.font.size, style.font.bold = "Arial", Pt(size), True
+        style.font.color.rgb = RGBColor(*BLUE)
     core = document.core_properties
     core.title, core.author, core.last_modified_by, core.comments = title, author, author, ""
     return document
@@ -45,10 +46,15 @@ def _base_document(title: str, author: str):
 
 def _footer(document, text: str) -> None:
     """A centred footer with the page number (a Word field, so it counts the pages of the filled document)."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Pt, RGBColor
+
     paragraph = document.sections[0].footer.paragraphs[0]
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     run = paragraph.add_run(text + " — page ")
-    run.font.size, run.font.color.rgb = Pt(8), GREY
+    run.font.size, run.font.color.rgb = Pt(8), RGBColor(*GREY)
     field = OxmlElement("w:fldSimple")
     field.set(qn("w:instr"), "PAGE")
     number, shown = OxmlElement("w:r"), OxmlElement("w:t")

@@ -32,17 +32,21 @@ def new_page_token() -> str:
     return secrets.token_urlsafe(12)
 
 
-def lock(dossier: Dossier) -> None:
-    """Hold the dossier until the transaction ends, then read it afresh: saves of one dossier take turns.
+def lock(record: Dossier) -> None:
+    """Hold the dossier (or the report) until the transaction ends, then read it afresh: saves of one record
+    take turns.
 
-    PostgreSQL locks the row; SQLite has no row locks, so a write that changes nothing takes its write lock.
+    PostgreSQL locks the row, and reads it in the same statement; SQLite has no row locks, so a write that
+    changes nothing takes its write lock.
     """
-    table = Dossier.__table__
+    model = type(record)
+    table = model.__table__
     if db.session.get_bind().dialect.name == "sqlite":
-        db.session.execute(sa.update(table).where(table.c.id == dossier.id).values(version=table.c.version))
+        db.session.execute(sa.update(table).where(table.c.id == record.id).values(version=table.c.version))
+        db.session.refresh(record)
     else:
-        db.session.execute(sa.select(table.c.id).where(table.c.id == dossier.id).with_for_update())
-    db.session.refresh(dossier)
+        db.session.execute(sa.select(model).where(table.c.id == record.id).with_for_update()
+                           .execution_options(populate_existing=True)).scalar_one()  # read: that refreshes it
 
 
 def standing(dossier: Dossier, page: str, seen_version: str | None) -> Standing:
@@ -62,9 +66,9 @@ def standing(dossier: Dossier, page: str, seen_version: str | None) -> Standing:
 def record(dossier: Dossier, page: str, seen_version: str | None, ended: bool) -> None:
     """Note that `page` (built from `seen_version`) makes this change; `ended` for a full save.
 
-    Pending changes are flushed first, so that the version this record names is the one its own flush makes.
+    The change (unflushed) and this record are written by the one flush here, so the version the record names
+    is the one that flush makes: a save is one UPDATE of the dossier.
     """
-    db.session.flush()
     seen = int(seen_version) if seen_version and seen_version.isdigit() else dossier.version
     dossier.last_edit = {"page": page or "", "seen": seen, "version": dossier.version + 1, "ended": ended}
     db.session.flush()

@@ -62,6 +62,14 @@ class Progress:
         return unvisited or self.first_incomplete()
 
 
+def neighbour(steps: list[Step], key: str, offset: int) -> Step | None:
+    """The step `offset` places after (-1: before) step `key` among `steps`, or None at either end."""
+    keys = [s.key for s in steps]
+    if key not in keys or not 0 <= keys.index(key) + offset < len(steps):
+        return None
+    return steps[keys.index(key) + offset]
+
+
 def progress(edition: LoadedEdition, dossier: Dossier) -> Progress:
     """Compute the stepper state of `dossier` against `edition`."""
     answers = dossier.answers or {}

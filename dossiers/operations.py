@@ -21,7 +21,7 @@ from editions.revisions import record_revision
 from editions.schema import Step
 from forms.pending import BoundedInput
 from jobs.queue import after_commit
-from mail.messages import send_submission_acknowledgement
+from mail.messages import submission_acknowledgement
 from models import Dossier, User, db
 from rules.evaluation import findings
 from timekeeping import now
@@ -79,13 +79,15 @@ def ensure_editable(edition: LoadedEdition, dossier: Dossier, user: User) -> Non
 
 def save_step(edition: LoadedEdition, dossier: Dossier, user: User, step_key: str,
               answers: dict[str, Any], mark_visited: bool = True) -> None:
-    """Store the answers after a step was validated (or saved as a draft with `mark_visited` False)."""
+    """Store the answers after a step was validated (or saved as a draft with `mark_visited` False).
+
+    Not flushed here: the caller's flush (editing.record, the commit) writes the dossier in one UPDATE.
+    """
     ensure_editable(edition, dossier, user)
+    record_revision(edition)  # before any change: its statement would flush them on their own
     filling.store_answers(dossier, edition, step_key, answers, mark_visited)
     dossier.revision = edition.revision
-    record_revision(edition)
     _copy_indexed_answers(edition, dossier)
-    db.session.flush()
 
 
 def keep_input(edition: LoadedEdition, dossier: Dossier, user: User, step: Step, form: MultiDict) -> BoundedInput:
@@ -101,13 +103,20 @@ def discard_input(edition: LoadedEdition, dossier: Dossier, user: User, step_key
     db.session.flush()
 
 
-def _copy_indexed_answers(edition: LoadedEdition, dossier: Dossier) -> None:
-    """Copy the answers staff filter on (title, axis, administration) to their indexed columns."""
+def indexed_answers(edition: LoadedEdition, answers: dict[str, Any]) -> dict[str, str | None]:
+    """The answers staff filter on (title, axis, administration), as their indexed columns hold them."""
     indexed = (("title", "title", 300), ("axis", "axis", 80), ("administration", "administration", 300))
+    columns: dict[str, str | None] = {}
     for role, column, limit in indexed:
         field = edition.field_with_role(role)
-        value = dossier.answers.get(field.key) if field else None
-        setattr(dossier, column, str(value)[:limit] if value not in (None, "") else None)
+        value = answers.get(field.key) if field else None
+        columns[column] = str(value)[:limit] if value not in (None, "") else None
+    return columns
+
+
+def _copy_indexed_answers(edition: LoadedEdition, dossier: Dossier) -> None:
+    for column, value in indexed_answers(edition, dossier.answers or {}).items():
+        setattr(dossier, column, value)
 
 
 def ensure_eligible(edition: LoadedEdition, dossier: Dossier) -> None:
@@ -133,21 +142,29 @@ def ensure_validated(state: Progress, refusal: type[ActionRefused] = ActionRefus
                       "et cliquez sur « Suivant », ou abandonnez la modification depuis le récapitulatif.")
 
 
-def submit(edition: LoadedEdition, dossier: Dossier, user: User) -> None:
-    """Submit a complete draft before the deadline: give it a reference, queue the acknowledgement at once and
-    the documents job, whose receipt (documents attached) follows when they are made (jobs.tasks)."""
+def ensure_submittable(edition: LoadedEdition, dossier: Dossier, user: User) -> None:
+    """Refuse, in French, a deposit the rules do not allow: `submit` checks this, and so does the bench before it
+    times any submission (bench.drafts), so that it never measures a refusal."""
     ensure_editable(edition, dossier, user)
     state = progress(edition, dossier)
     ensure_validated(state)
     ensure_eligible(edition, dossier)
     if not state.all_complete:
         raise ActionRefused("Le dossier est incomplet : complétez chaque étape avant de le déposer.")
+
+
+def submit(edition: LoadedEdition, dossier: Dossier, user: User) -> None:
+    """Submit a complete draft before the deadline: give it a reference, queue the acknowledgement at once and
+    the documents job, whose receipt (documents attached) follows when they are made (jobs.tasks)."""
+    ensure_submittable(edition, dossier, user)
     dossier.submitted_at = now()  # kept exact; the proof shows it to the second (formatting.format_instant)
     dossier.answers_sha256 = answers_fingerprint(dossier.answers or {})
     lifecycle.transition(dossier, states.SUBMITTED, user)  # flushes: a concurrent edit fails here, lock-free
-    _ = dossier.owner, list(dossier.files)  # load what the receipt reads before taking the counter's lock
-    # The counter row stays locked until commit, so that references have no gap: keep what follows short.
-    dossier.reference = next_reference(edition)
-    send_submission_acknowledgement(dossier)  # in this transaction: the proof exists iff the submission does
+    acknowledgement = submission_acknowledgement(dossier)  # all but the reference, before the counter's lock
     after_commit("documents.produce", dossier.id, "submission")  # made by a worker, then mailed (documents.generate)
+    db.session.flush()  # the jobs (the documents, the delivery the proof asks for) in one statement, before the lock
+    # The counter row stays locked until commit, so that references have no gap: from here on, only the number,
+    # its line in the ledger, the proof that names it (in this transaction: it exists iff the submission does).
+    dossier.reference = next_reference(edition)
+    acknowledgement()
     db.session.flush()

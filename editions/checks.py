@@ -215,13 +215,18 @@ CHECKS: list[Check] = [
 ]
 
 
+def all_checks() -> list[Check]:
+    """The checks an edition goes through: editions' own, then those other packages registered."""
+    return CHECKS + registered_checks()
+
+
 def check_edition(edition: LoadedEdition, positions: Positions, where: str,
                   templates_folder: Path | None = None) -> list[EditionError]:
     """Run `CHECKS` then the registered checks and return all errors found; a check that fails is an error of
     this file."""
     ctx = CheckContext(edition, positions, where, templates_folder or DEFAULT_TEMPLATES_FOLDER)
     errors: list[EditionError] = []
-    for check in CHECKS + registered_checks():
+    for check in all_checks():
         try:
             errors.extend(check(ctx))
         except Exception as exc:  # noqa: BLE001 — one file's surprise must not stop the check of the others

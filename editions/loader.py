@@ -172,6 +172,10 @@ def load_edition(path: Path, display_path: str | None = None,
 def read_edition(path: Path, where: str) -> tuple[LoadedEdition, Positions]:
     """Read and validate one edition file against the schema only (no cross checks: its Word templates may
     not exist yet, as when `documents starter` writes them); raise InvalidEdition listing every mistake."""
-    source = read_source(path, where)
+    return parse_edition(path, where, read_source(path, where))
+
+
+def parse_edition(path: Path, where: str, source: str) -> tuple[LoadedEdition, Positions]:
+    """The edition written in `source` (the text of `path`), validated against the schema only."""
     data, positions = parse_yaml(source, where)
     return LoadedEdition(definition=validate_data(data, positions, where), path=path, source=source), positions

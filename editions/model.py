@@ -10,7 +10,7 @@ from functools import cached_property
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from editions.schema import Edition, FieldDef, Step
+from editions.schema import Condition, Edition, FieldDef, Step
 from rules import computed as computed_values
 from timekeeping import closing_instant, opening_instant
 
@@ -66,6 +66,12 @@ class LoadedEdition:
             for f in s.fields
             if f.kind.answers
         }
+
+    @cached_property
+    def visibility(self) -> tuple[tuple[Condition | None, tuple[tuple[str, Condition | None], ...]], ...]:
+        """Each step's condition with its fields' keys and conditions: what deciding which answers are shown
+        walks, for every dossier and several times a request (rules.computed.shown_answers)."""
+        return tuple((s.condition, tuple((f.key, f.condition) for f in s.fields)) for s in self.definition.steps)
 
     @cached_property
     def step_of_field(self) -> dict[str, str]:

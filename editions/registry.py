@@ -13,8 +13,9 @@ from pathlib import Path
 
 from editions.check_context import DEFAULT_TEMPLATES_FOLDER
 from editions.folder import check_files, display_path
-from editions.loader import EditionError, InvalidEdition, load_edition
+from editions.loader import EditionError, InvalidEdition, load_edition, parse_edition
 from editions.model import LoadedEdition, revision_of
+from editions.verdicts import Verdicts
 
 __all__ = ["LoadReport", "Registry", "display_path"]
 
@@ -45,6 +46,7 @@ class Registry:
     _signature: tuple = field(default=(), repr=False)
     _checked: dict[str, tuple[tuple, LoadedEdition | InvalidEdition]] = field(default_factory=dict, repr=False)
     _templates: tuple = field(default=(), repr=False)
+    verdicts: Verdicts | None = None  # what earlier starts checked (app: in the instance folder); None: check all
 
     def load(self) -> LoadReport:
         """(Re)load every file; a file that became invalid keeps its last valid version served."""
@@ -85,13 +87,26 @@ class Registry:
         known = self._checked.get(str(path))
         if known is None or known[0] != key:
             try:
-                known = (key, load_edition(path, where, templates_folder))
+                known = (key, self._checked_edition(path, where, templates_folder, text))
             except InvalidEdition as refused:
                 known = (key, refused)
             self._checked[str(path)] = known
         if isinstance(known[1], InvalidEdition):
             raise known[1]
         return known[1]
+
+    def _checked_edition(self, path: Path, where: str, templates_folder: Path | None, text: str) -> LoadedEdition:
+        """Load one file with every check, or with its schema only when these very inputs passed them before
+        (editions.verdicts)."""
+        if self.verdicts is None:
+            return load_edition(path, where, templates_folder)
+        fingerprint = self.verdicts.fingerprint(text, templates_folder or self.templates_folder)
+        if self.verdicts.known(fingerprint):
+            return parse_edition(path, where, text)[0]
+        edition = load_edition(path, where, templates_folder)
+        if edition.source == text:  # the text fingerprinted is the one checked (not a newer save)
+            self.verdicts.remember(fingerprint)
+        return edition
 
     def _templates_signature(self) -> tuple:
         return self._stats(sorted(self.templates_folder.rglob("*.docx")))

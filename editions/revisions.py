@@ -9,7 +9,9 @@ import logging
 from typing import Any
 
 from flask import current_app
+from sqlalchemy import event
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
 
 from editions.loader import InvalidEdition, parse_yaml, validate_data
 from editions.model import LoadedEdition
@@ -20,6 +22,8 @@ from timekeeping import now
 log = logging.getLogger(__name__)
 _INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 _cache: dict[tuple[str, str], LoadedEdition] = {}
+_recorded: set[tuple[str, str, str]] = set()  # (database URL, edition, revision) known stored
+_RECORDING = "edition_revisions_recorded"  # what this transaction stores, known once it commits
 
 
 def answer_fits(old: FieldDef | None, new: FieldDef, value: Any) -> bool:
@@ -40,11 +44,32 @@ def parse_revision(edition_id: str, revision: str, source: str, path=None) -> Lo
 
 
 def record_revision(edition: LoadedEdition) -> None:
-    """Keep the YAML text of the revision dossiers are being saved under (once per revision)."""
+    """Keep the YAML text of the revision dossiers are being saved under (once per revision).
+
+    A process remembers, per database, the revisions a commit of its own stored (or found stored), so that a
+    save does not send the whole YAML text again each time; the database is restored application stopped
+    (docs/production.md), so what a process remembers stays true while it runs.
+    """
+    known = (db.engine.url.render_as_string(), edition.id, edition.revision)
+    if known in _recorded:
+        return
     insert = _INSERTS[db.session.get_bind().dialect.name]
     db.session.execute(insert(EditionRevision).values(
         edition_id=edition.id, revision=edition.revision, source=edition.source, first_used_at=now(),
     ).on_conflict_do_nothing(index_elements=["edition_id", "revision"]))
+    if not event.contains(Session, "after_commit", _remember):
+        event.listen(Session, "after_commit", _remember)
+        event.listen(Session, "after_soft_rollback", _forget)
+    db.session.info.setdefault(_RECORDING, set()).add(known)
+
+
+def _remember(session: Session) -> None:
+    if not session.in_nested_transaction():  # a savepoint released: not committed yet
+        _recorded.update(session.info.pop(_RECORDING, ()))
+
+
+def _forget(session: Session, previous_transaction) -> None:
+    session.info.pop(_RECORDING, None)
 
 
 def edition_of(dossier: Dossier, *, required: bool = False) -> LoadedEdition | None:

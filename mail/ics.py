@@ -9,7 +9,6 @@ import datetime as dt
 from email.utils import parseaddr
 
 from flask import current_app
-from icalendar import Calendar, Event, vCalAddress, vText
 
 from editions.model import LoadedEdition
 from editions.schema import Workshop
@@ -24,7 +23,9 @@ def _utc(value: dt.datetime, edition: LoadedEdition) -> dt.datetime:
     return aware.astimezone(dt.UTC)
 
 
-def _address(email: str, name: str | None, **params: str) -> vCalAddress:
+def _address(email: str, name: str | None, **params: str):
+    from icalendar import vCalAddress, vText
+
     address = vCalAddress(f"mailto:{email}")
     if name:
         address.params["CN"] = vText(" ".join(name.split()))  # one line: a name typed with breaks
@@ -49,6 +50,8 @@ def workshop_invitation(edition: LoadedEdition, workshop: Workshop, email: str, 
 
     `remote`: this person attends remotely, so the event carries the video-conference link (URL) if any.
     """
+    from icalendar import Calendar, Event  # here: imported by the workers that send an invitation, not at start
+
     definition = edition.definition
     sender_domain = parseaddr(current_app.config.get("MAIL_DEFAULT_SENDER") or "")[1].rpartition("@")[2]
     calendar = Calendar()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import math
+from collections.abc import Callable
 from typing import Any
 
 from flask import current_app
@@ -29,7 +30,7 @@ from mail.defaults import DEFAULTS
 from mail.html import URL, html_email
 from mail.ics import CONTENT_TYPE as ICS_TYPE
 from mail.ics import workshop_invitation
-from mail.outbox import enqueue
+from mail.outbox import enqueue, expect_mail
 from mail.templating import base_context, render, texts
 from models import Dossier, OutboxMessage, User, db
 from models.workshop import REGISTERED, WAITING
@@ -177,12 +178,28 @@ def send_staff_invitation(invitation, url: str, role: str, inviter: str, days: i
 def send_submission_acknowledgement(dossier: Dossier) -> None:
     """The proof of deposit, queued with the submission itself: reference, instant, fingerprint; no attachment,
     so that it never waits for the documents (made by a worker, a conversion at a time)."""
+    submission_acknowledgement(dossier)()
+
+
+def submission_acknowledgement(dossier: Dossier) -> Callable[[], None]:
+    """Prepare the proof of deposit of a dossier whose reference is not given yet; the function returned queues
+    it with the reference the dossier then has.
+
+    The reference counter stays locked from the number to the commit (dossiers.references): what takes time
+    (every answer formatted for the context, the addresses) is done here, before; only the text, which names
+    the reference, is rendered under the lock.
+    """
     edition = edition_of(dossier, required=True)
     to, cc = applicant_recipients(edition, dossier)
     context = dossier_context(edition, dossier, deposited_at=format_instant(dossier.submitted_at, edition.zone),
                               fingerprint=format_fingerprint(dossier.answers_sha256))
-    _queue("submission_acknowledgement", edition, context, to, cc=cc, dossier_id=dossier.id,
-           dedup_key=f"submission_acknowledgement:{dossier.id}")
+    expect_mail()  # the delivery's job recorded now, outside the lock
+
+    def queue() -> None:
+        context["dossier"]["reference"] = dossier.reference
+        _queue("submission_acknowledgement", edition, context, to, cc=cc, dossier_id=dossier.id,
+               dedup_key=f"submission_acknowledgement:{dossier.id}")
+    return queue
 
 
 def send_submission_receipt(dossier: Dossier) -> None:

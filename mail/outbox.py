@@ -23,7 +23,7 @@ from models.outbox import FAILED, PENDING, STATUSES
 from text_cleaning import clean_text, single_line
 from timekeeping import now
 
-__all__ = ["InvalidAddress", "enqueue", "latest_messages", "new_message_id", "requeue", "status_counts"]
+__all__ = ["InvalidAddress", "enqueue", "expect_mail", "latest_messages", "new_message_id", "requeue", "status_counts"]
 
 ENQUEUED_FLAG = "mail_enqueued"  # set on the session; its commit wakes the background sender (mail.worker)
 _INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
@@ -55,8 +55,7 @@ def enqueue(kind: str, to: str | Sequence[str], subject: str, text: str, html: s
                   attachments=[dict(a) for a in attachments], message_id=new_message_id(), status=PENDING,
                   attempts=0, next_attempt_at=now(), created_at=now(), dossier_id=dossier_id,
                   edition_id=edition_id, dedup_key=dedup_key)
-    db.session.info[ENQUEUED_FLAG] = True
-    _ask_queue_workers()
+    expect_mail()
     if dedup_key is None:
         message = OutboxMessage(**values)
         db.session.add(message)
@@ -66,6 +65,13 @@ def enqueue(kind: str, to: str | Sequence[str], subject: str, text: str, html: s
     statement = (insert(OutboxMessage).values(**values)
                  .on_conflict_do_nothing(index_elements=["dedup_key"]).returning(OutboxMessage))
     return db.session.scalars(statement).one_or_none()  # the row itself comes back: no second query
+
+
+def expect_mail() -> None:
+    """Have whoever delivers wake up once this transaction commits (`enqueue` does it; a caller that will queue
+    a message later in the transaction may do it first)."""
+    db.session.info[ENQUEUED_FLAG] = True
+    _ask_queue_workers()
 
 
 def _ask_queue_workers() -> None:

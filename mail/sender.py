@@ -123,8 +123,10 @@ def _deliver_one(message: OutboxMessage, connection: SmtpConnection | None, by_s
                  report: DeliveryReport) -> SmtpConnection | None:
     """Build and send one claimed message, record the outcome; return the connection still usable."""
     claim = message.attempts  # the claim counted a try: a sender that took over since counted another
+    # read now: each commit below expires the row, and reading it back would cost a query each time
+    message_id, sent_id = message.id, message.message_id
     try:
-        with _preparing(message.id, claim):
+        with _preparing(message_id, claim):
             if replace_late_sign_in_link(message):
                 log.warning("sign-in link %s held too long by an outage: sent as « ask again »", message.id)
             mime = build_message(message, resolve_attachments(message.attachments or []))
@@ -133,7 +135,7 @@ def _deliver_one(message: OutboxMessage, connection: SmtpConnection | None, by_s
             if not by_smtp:
                 via = _keep_locally(message, mime)
             else:
-                via = _send_smtp(connection, message, mime, lambda: _hand_over(message.id, claim))
+                via = _send_smtp(connection, message, mime, lambda: _hand_over(message_id, claim))
     except ServerUnavailable:
         _release(message.id)
         raise
@@ -155,7 +157,7 @@ def _deliver_one(message: OutboxMessage, connection: SmtpConnection | None, by_s
         _record_failure(message, f"Erreur interne : {_describe(exc)}", final=False, report=report)
     else:
         kill_point("mail-after-data")
-        _record_sent(message, via, report)
+        _record_sent(message, sent_id, via, report)
     if connection is not None and getattr(connection.host, "sock", None) is None:
         _drop(connection)  # closed after a 421: the next message opens a new connection
         return None
@@ -336,8 +338,9 @@ def _keep_locally(message: OutboxMessage, mime: Message) -> str:
     return path.name
 
 
-def _record_sent(message: OutboxMessage, via: str, report: DeliveryReport) -> None:
-    ledger.record_sent(message.message_id)  # outside the database: a restored snapshot will not send it again
+def _record_sent(message: OutboxMessage, sent_id: str, via: str, report: DeliveryReport) -> None:
+    """Mark the message sent (`sent_id`: its Message-ID, read before the commits that expired the row)."""
+    ledger.record_sent(sent_id)  # outside the database: a restored snapshot will not send it again
     message.status, message.sent_at, message.delivered_via = SENT, now(), via
     db.session.commit()
     report.sent += 1

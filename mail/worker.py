@@ -23,6 +23,8 @@ _wake = threading.Event()
 _start_lock = threading.Lock()
 
 def _after_commit(session: Session) -> None:
+    if session.in_nested_transaction():  # a savepoint released: the messages are not committed yet
+        return
     if session.info.pop(ENQUEUED_FLAG, False):
         _wake.set()
 

@@ -90,13 +90,22 @@ def of_group(group: FieldDef, rows: Iterable[Mapping[str, Any]] | None) -> list[
 
 def shown_answers(edition: LoadedEdition, answers: Mapping[str, Any]) -> dict[str, Any]:
     """The answers that other answers do not hide: a hidden one is in no total, rule or document."""
-    return {f.key: answers[f.key] for step in edition.steps if evaluate(step.condition, answers)
-            for f in step.fields if f.key in answers and evaluate(f.condition, answers)}
+    shown = {}
+    for condition, fields in edition.visibility:
+        if condition is None or evaluate(condition, answers):
+            for key, field_condition in fields:
+                if key in answers and (field_condition is None or evaluate(field_condition, answers)):
+                    shown[key] = answers[key]
+    return shown
 
 
-def values(edition: LoadedEdition, answers: Mapping[str, Any]) -> dict[str, Any]:
-    """Every computed value of the dossier, by key (None when its group has no row or is hidden)."""
-    shown = shown_answers(edition, answers)
+def values(edition: LoadedEdition, answers: Mapping[str, Any],
+           shown: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Every computed value of the dossier, by key (None when its group has no row or is hidden); `shown`: the
+    answers shown, when the caller has them already."""
+    if not edition.computed:
+        return {}
+    shown = shown_answers(edition, answers) if shown is None else shown
     return {key: c.of_rows(shown.get(c.group.key)) for key, c in edition.computed.items()}
 
 

@@ -7,7 +7,10 @@ evaluates them again. Expressions are compiled once per revision of the edition 
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -58,9 +61,11 @@ def compiled(edition: LoadedEdition, source: str) -> Compiled | None:
     return _COMPILED[key]
 
 
-def values_for_rules(edition: LoadedEdition, answers: Mapping[str, Any]) -> dict[str, Any]:
-    """The values expressions read: shown answers as their type gives them, totals, the call's dates."""
-    shown = computed.shown_answers(edition, answers)
+def values_for_rules(edition: LoadedEdition, answers: Mapping[str, Any],
+                     shown: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The values expressions read: shown answers as their type gives them, totals, the call's dates (`shown`:
+    the answers shown, when the caller has them already)."""
+    shown = computed.shown_answers(edition, answers) if shown is None else shown
     values: dict[str, Any] = {}
     for key, field in edition.fields.items():
         value = shown.get(key)
@@ -69,7 +74,7 @@ def values_for_rules(edition: LoadedEdition, answers: Mapping[str, Any]) -> dict
                 values[key] = field.kind.rule_value(field, value)
             except (ValueError, TypeError, ArithmeticError):
                 continue  # an answer of another shape (an older edition): not given, for rules
-    values.update({k: v for k, v in computed.values(edition, answers).items() if not isinstance(v, list)})
+    values.update({k: v for k, v in computed.values(edition, answers, shown).items() if not isinstance(v, list)})
     values["opens"] = edition.opens_at.astimezone(edition.zone).date()
     values["closes"] = edition.closes_at.astimezone(edition.zone).date()
     return values
@@ -86,11 +91,36 @@ def concerned(edition: LoadedEdition, named: list[str] | None, read: tuple[str, 
     return tuple(dict.fromkeys(keys))
 
 
+_FOUND: OrderedDict[tuple[str, str, bytes], tuple[Finding, ...]] = OrderedDict()
+_FOUND_SIZE = 1024
+
+
 def findings(edition: LoadedEdition, answers: Mapping[str, Any]) -> list[Finding]:
-    """The gates that close and the rules that fail for these answers, gates first, in file order."""
+    """The gates that close and the rules that fail for these answers, gates first, in file order.
+
+    Remembered by content: one request asks for the same answers once per step, then again for the deposit.
+    """
+    content = json.dumps(answers, sort_keys=True, default=_typed).encode()
+    key = (edition.id, edition.revision, hashlib.blake2b(content, digest_size=16).digest())
+    if key in _FOUND:
+        _FOUND.move_to_end(key)
+        return list(_FOUND[key])
+    found = _evaluate(edition, answers)
+    _FOUND[key] = tuple(found)
+    if len(_FOUND) > _FOUND_SIZE:
+        _FOUND.popitem(last=False)
+    return found
+
+
+def _typed(value: Any) -> str:
+    """A value JSON cannot write (a Decimal, a date), with its type: "1" and Decimal("1") are not one answer."""
+    return f"{type(value).__name__}:{value}"
+
+
+def _evaluate(edition: LoadedEdition, answers: Mapping[str, Any]) -> list[Finding]:
     definition = edition.definition
-    values = values_for_rules(edition, answers)
     shown = computed.shown_answers(edition, answers)
+    values = values_for_rules(edition, answers, shown)
     found = []
     for gate in definition.gates:
         if gate.when is not None:

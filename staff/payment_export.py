@@ -11,10 +11,6 @@ import io
 from collections.abc import Iterator
 from typing import IO, Any
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font
-
 from editions.model import LoadedEdition
 from editions.revisions import edition_of
 from formatting import format_ordinal
@@ -63,6 +59,10 @@ def csv_file(edition: LoadedEdition) -> str:
 
 
 def write_xlsx(edition: LoadedEdition, target: IO[bytes]) -> None:
+    from openpyxl import Workbook  # here, as staff.exports does: a worker's start never imports openpyxl
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, Font
+
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Versements")
     sheet.freeze_panes = "C2"

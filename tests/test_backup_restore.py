@@ -205,3 +205,25 @@ def test_a_migrated_database_is_restored_at_its_revision(app, tmp_path):
         with db.engine.connect() as connection:
             assert connection.execute(sa.text("SELECT version_num FROM alembic_version")).scalar_one() == revision
         assert db.session.scalars(db.select(User.email)).all() == ["agent@interieur.gouv.fr"]
+
+
+def test_the_ledger_of_references_reads_the_largest_last_number_and_survives_a_cut_line(app, tmp_path):
+    """A reference given is one line appended (no file rewritten under the counter's lock); a file of an older
+    release (one number) reads the same, and a line a crash cut short is neither read as the last number nor
+    glued to the next one."""
+    import ledger
+
+    app.config["LEDGER_FOLDER"] = str(tmp_path / "ledger")
+    path = tmp_path / "ledger" / "references" / "etna-2019-2"
+    path.parent.mkdir(parents=True)
+    path.write_text("41\n")  # as the release before wrote it
+    assert ledger.last_reference("etna-2019-2") == 41
+    ledger.record_reference("etna-2019-2", 42)
+    ledger.record_reference("etna-2019-2", 40)  # never below what was given
+    assert path.read_text() == "41\n42\n" and ledger.last_reference("etna-2019-2") == 42
+    with path.open("a") as cut:
+        cut.write("4")  # « 43 » cut by a crash
+    assert ledger.last_reference("etna-2019-2") == 42
+    ledger.record_reference("etna-2019-2", 43)
+    assert path.read_text() == "41\n42\n4\n43\n" and ledger.last_reference("etna-2019-2") == 43
+    assert ledger.last_reference("innovation-2020-1") == 0

@@ -146,3 +146,46 @@ def test_without_redis_the_jobs_a_stopped_process_left_behind_run_later(app, clo
     clock(2019, 7, 10, 10, 1)
     assert run_left_behind(app) == 1
     assert [j.status for j in jobs()] == [DONE]
+
+
+def test_a_savepoint_released_before_the_commit_dispatches_nothing(app) -> None:
+    """SQLAlchemy says "after_commit" when a savepoint is released (the first reference of an edition is taken
+    under one): the jobs recorded before it must wait for the transaction's own commit."""
+    from jobs.queue import after_commit
+
+    app.config.update(JOBS_EAGER=True)
+    after_commit("mail.deliver")
+    with db.session.begin_nested():
+        pass
+    assert [j.status for j in jobs()] == [WAITING]  # not run while its transaction may still roll back
+    db.session.commit()
+    assert [j.status for j in jobs()] == [DONE]
+
+
+def test_with_redis_the_jobs_are_written_queued_with_their_rq_job_in_the_same_transaction(rq_app) -> None:
+    """No second transaction to say the jobs were handed: their RQ job's id is chosen before the commit."""
+    from rq import Queue
+
+    from jobs.queue import QUEUE_NAME, after_commit, redis_client
+
+    after_commit("mail.deliver")
+    after_commit("documents.produce", 1, "submission")
+    db.session.flush()
+    recorded = jobs()
+    assert {j.status for j in recorded} == {QUEUED} and len({j.rq_job_id for j in recorded}) == 1
+    db.session.commit()
+
+    handed = Queue(QUEUE_NAME, connection=redis_client(rq_app)).jobs
+    assert [h.id for h in handed] == [recorded[0].rq_job_id]
+    assert handed[0].args[0] == [j.id for j in sorted(recorded, key=lambda j: j.task != "documents.produce")]
+
+
+def test_a_rolled_back_transaction_hands_nothing_to_redis(rq_app) -> None:
+    from rq import Queue
+
+    from jobs.queue import QUEUE_NAME, after_commit, redis_client
+
+    after_commit("mail.deliver")
+    db.session.rollback()
+    db.session.commit()
+    assert jobs() == [] and Queue(QUEUE_NAME, connection=redis_client(rq_app)).jobs == []

@@ -323,3 +323,14 @@ def test_the_mail_worker_loop_delivers_until_stopped(app, smtp) -> None:
 
     assert not loop.is_alive()
     assert [r.rcpt_tos for r in smtp.received] == [["agent@culture.gouv.fr"]]
+
+
+def test_the_smtp_connection_sends_small_writes_at_once(app, smtp) -> None:
+    """The end of a message goes out in small writes after its body: with Nagle's algorithm each waited for the
+    server's delayed acknowledgement (about 40 ms a message, the whole queue's pace in a rush)."""
+    import socket
+
+    from mail.transport import open_smtp
+
+    with open_smtp() as connection:
+        assert connection.host.sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) != 0

@@ -233,3 +233,16 @@ def test_tokens_are_stored_hashed_only(app, client):
     [link] = _links_to("porteur@interieur.gouv.fr")
     token = db.session.execute(db.select(LoginToken)).scalar_one()
     assert link.rsplit("/", 1)[1] not in token.token_hash
+
+
+def test_an_unknown_address_costs_the_same_argon2_verification_as_a_known_one():
+    """The hash verified when there is no password has the hasher's own parameters (so the same cost, without
+    hashing at every worker's start) and matches no password."""
+    import argon2
+
+    from accounts import passwords
+
+    real = passwords._hasher.hash("un mot de passe assez long")
+    assert argon2.extract_parameters(passwords._DUMMY_HASH) == argon2.extract_parameters(real)
+    assert not passwords._verified(passwords._DUMMY_HASH, "")
+    assert not passwords._verified(passwords._DUMMY_HASH, "un mot de passe assez long")

@@ -8,8 +8,10 @@ its own). So pages are stripped before they are copied.
 
 from __future__ import annotations
 
-from pypdf import PageObject
-from pypdf.generic import ArrayObject, DictionaryObject, NameObject
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pypdf import PageObject
 
 ACTIVE_ANNOTATIONS = {"/Link", "/Screen", "/Movie", "/Sound", "/RichMedia", "/FileAttachment", "/3D"}
 ACTION_KEYS = ("/A", "/AA", "/PA")
@@ -17,6 +19,8 @@ ACTION_KEYS = ("/A", "/AA", "/PA")
 
 def strip_page(page: PageObject) -> None:
     """Remove the page's additional actions, its active annotations and the actions of the others."""
+    from pypdf.generic import ArrayObject, DictionaryObject, NameObject
+
     page.pop(NameObject("/AA"), None)
     annotations = page.get("/Annots")
     if annotations is None:

@@ -9,13 +9,13 @@ read back the way the dossier assembly reads it: what is stored is what the asse
 from __future__ import annotations
 
 import io
-from typing import Any
-
-from pypdf import PdfReader, PdfWriter
-from pypdf.generic import DictionaryObject, IndirectObject
+from typing import TYPE_CHECKING, Any
 
 from uploads.active_content import strip_page
 from uploads.confinement import ChildError
+
+if TYPE_CHECKING:
+    from pypdf import PdfReader
 
 NODES_PER_PAGE = 4  # intermediate nodes allowed per page (a balanced tree needs far fewer)
 
@@ -33,6 +33,8 @@ def inspect(files: list[bytes], max_pages: int, normalise: bool) -> tuple[dict[s
 
 
 def _inspect(data: bytes, max_pages: int, normalise: bool) -> tuple[dict[str, Any], list[bytes]]:
+    from pypdf import PdfReader  # here, in the confined child: the app's workers never import pypdf at start
+
     reader = PdfReader(io.BytesIO(data))
     if reader.is_encrypted:
         raise ChildError(refused="encrypted")
@@ -52,6 +54,8 @@ def _inspect(data: bytes, max_pages: int, normalise: bool) -> tuple[dict[str, An
 
 def count_pages(reader: PdfReader, limit: int) -> int:
     """The number of pages, up to limit + 1; a page tree with a node reached twice is refused."""
+    from pypdf.generic import DictionaryObject, IndirectObject
+
     root = reader.trailer["/Root"].get_object()
     top = root["/Pages"]
     seen: set[tuple[int, int]] = set()
@@ -82,6 +86,8 @@ def count_pages(reader: PdfReader, limit: int) -> int:
 
 def rewrite(reader: PdfReader) -> bytes:
     """The pages alone, copied into a fresh file without active content (title kept)."""
+    from pypdf import PdfWriter
+
     writer = PdfWriter()
     for page in reader.pages:
         strip_page(page)  # before the copy, so that what was taken out is not copied at all

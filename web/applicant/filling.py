@@ -16,12 +16,12 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.datastructures import CombinedMultiDict, FileStorage, MultiDict
 
 from dossiers import editing
-from dossiers.navigation import Progress, progress
+from dossiers.navigation import Progress, neighbour, progress
 from dossiers.operations import ActionRefused
 from editions.model import LoadedEdition
 from editions.schema import FieldDef, Step
 from formatting import format_time
-from forms.answers import extract_answers, form_for, validate_step
+from forms.answers import extract_answers, form_for, validate_step, visible_steps
 from forms.files import pending_uploads
 from forms.groups import apply_row_action, row_action
 from forms.pending import TEXT_CAP, BoundedInput, bounded_input
@@ -127,19 +127,19 @@ def step_page(filling: Filling, step_key: str):
         if message := filling.closed_message():
             flash(message, "error")
         return redirect(filling.summary_url())
-    state = progress(edition, record)
     current = edition.step(step_key)
     if current is None:
         abort(404)
-    if state.index_of(step_key) is None:  # hidden by a condition on earlier answers
+    answers = record.answers or {}
+    # whether the step is shown needs only the conditions: the steps are validated (progress) for a page shown
+    if current not in visible_steps(edition, answers):  # hidden by a condition on earlier answers
         flash("Cette étape ne vous concerne pas au vu de vos réponses.", "info")
         return redirect(filling.resume_url())
-    answers = record.answers or {}
 
     if request.method == "GET":
         raw = (record.draft_input or {}).get(step_key)
         form = form_for(edition, current, answers, formdata=MultiDict(raw) if raw else None)
-        return render_step(filling, current, form, state)
+        return render_step(filling, current, form, progress(edition, record))
 
     if request.form.get("action") == "autosave":  # a page loaded before autosaves had their own address
         return keep_typing(filling, current)
@@ -156,7 +156,7 @@ def step_page(filling: Filling, step_key: str):
         flash(f"Ce {filling.noun} a été modifié entre-temps, dans un autre onglet ou par une autre personne. Vos "
               "saisies ci-dessous ne sont pas encore enregistrées (joignez à nouveau les fichiers éventuels) : "
               "vérifiez-les, puis enregistrez à nouveau.", "warning")
-        return render_step(filling, current, form, state, 409)
+        return render_step(filling, current, form, progress(edition, record), 409)
 
     pending_row = row_action(request.form)
     if pending_row is not None:
@@ -165,7 +165,7 @@ def step_page(filling: Filling, step_key: str):
         filling.keep_input(current, changed)
         editing.record(record, page, seen, ended=True)
         db.session.commit()
-        return render_step(filling, current, form, state)
+        return render_step(filling, current, form, progress(edition, record))
 
     uploads = pending_uploads(form, current)
     removals = {f.key: [int(i) for i in request.form.getlist(f"{f.key}-remove") if i.isdecimal()]
@@ -176,10 +176,13 @@ def step_page(filling: Filling, step_key: str):
         if key in form._fields:
             form._fields[key].errors = []
     action = request.form.get("action") if request.form.get("action") in ACTIONS else "next"
+    if valid:
+        answers = extract_answers(form, edition, current, answers)
+    going = _where_next(filling, action, visible_steps(edition, answers), step_key)  # before the commit expires
 
     try:
         if valid:
-            filling.save_step(step_key, extract_answers(form, edition, current, answers))
+            filling.save_step(step_key, answers)
         else:
             filling.save_step(step_key, answers, mark_visited=False)
             filling.keep_input(current, request.form)
@@ -196,15 +199,20 @@ def step_page(filling: Filling, step_key: str):
     if not valid:
         flash("Vos saisies sont conservées, mais l'étape « " + current.title + " » contient des erreurs "
               "à corriger avant le dépôt.", "warning")
-    state = progress(edition, record)
+    if action == "save_quit" and valid:
+        flash(filling.saved_message, "success")
+    return redirect(going)
+
+
+def _where_next(filling: Filling, action: str, shown: list[Step], step_key: str) -> str:
+    """Where a saved step leads: which steps the saved answers show is enough, no step is validated again for
+    it; worked out before the commit, after which reading the record's id would load it again."""
     if action == "save_quit":
-        if valid:
-            flash(filling.saved_message, "success")
-        return redirect(filling.quit_url())
-    target = state.before(step_key) if action == "previous" else state.after(step_key)
+        return filling.quit_url()
+    target = neighbour(shown, step_key, -1 if action == "previous" else 1)
     if target is None:
-        return redirect(filling.summary_url() if action == "next" else filling.step_url(step_key))
-    return redirect(filling.step_url(target.step.key))
+        return filling.summary_url() if action == "next" else filling.step_url(step_key)
+    return filling.step_url(target.key)
 
 
 # --- Input not validated yet: kept as it is typed (autosave), or dropped --------------------------------------

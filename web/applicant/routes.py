@@ -114,6 +114,7 @@ def submit(dossier_id: int):
         return redirect(url_for("applicant.summary", dossier_id=dossier.id))
     try:
         operations.submit(edition, dossier, current_user)
+        reference = dossier.reference  # read before the commit expires it: no query to read it back
         db.session.commit()
     except operations.ActionRefused as refused:
         db.session.rollback()
@@ -123,6 +124,6 @@ def submit(dossier_id: int):
         db.session.rollback()
         flash("Ce dossier a été modifié entre-temps (autre onglet ?). Vérifiez-le avant de le déposer.", "warning")
         return redirect(url_for("applicant.summary", dossier_id=dossier.id))
-    flash(f"Votre dossier est déposé sous la référence {dossier.reference}. Un accusé de dépôt vous est "
+    flash(f"Votre dossier est déposé sous la référence {reference}. Un accusé de dépôt vous est "
           f"envoyé par courriel ; le dossier mis en forme (PDF et Word) suit dans un second message.", "success")
-    return redirect(url_for("applicant.summary", dossier_id=dossier.id))
+    return redirect(url_for("applicant.summary", dossier_id=dossier_id))
