@@ -16,8 +16,8 @@ from jobs.context import configure_logging
 def load_registrations() -> None:
     """Import the modules that register into another package: their checks of an edition
     (editions.check_registry), their background tasks (jobs.tasks), what blocks closing a project
-    (dossiers.closing) and what follows an accepted report (reports.events). editions, jobs and dossiers never import them, so these packages' own imports of
-    editions, jobs and dossiers make no circle."""
+    (dossiers.closing) and what follows an accepted report (reports.events). editions, jobs, dossiers and
+    reports never import them, so these packages' own imports of them make no circle."""
     import documents.checks  # noqa: F401 — check: the variables of Word templates
     import documents.convert  # noqa: F401 — worker start: the warm LibreOffice
     import documents.generate  # noqa: F401 — task: documents.produce

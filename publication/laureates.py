@@ -1,8 +1,9 @@
 """What the laureates page would show if it were published now: the selected dossiers, as cards.
 
-Only dossiers whose state is in `states.PUBLIC_LAUREATES` (lauréat and every later state of a funded project
-but an abandoned one) are read; an undecided or a non-selected dossier never reaches a card. The staff preview also says where each
-summary comes from and how each card differs from the page already published.
+Only dossiers whose state is in `states.PUBLIC_LAUREATES` (lauréat and every later state of a funded
+project but an abandoned one) are read; an undecided or a non-selected dossier never reaches a card. The
+staff preview also says where each summary comes from and how each card differs from the page already
+published.
 """
 
 from __future__ import annotations
@@ -41,9 +42,9 @@ def published_values(row: PublishedLaureate) -> tuple:
 
 
 def selected_dossiers(edition: LoadedEdition) -> list[Dossier]:
-    """The edition's dossiers granted funding and not abandoned, by axis (in the order of the call page), then by title."""
-    rows = db.session.execute(db.select(Dossier).where(Dossier.edition_id == edition.id,
-                                                       Dossier.state.in_(states.PUBLIC_LAUREATES))).scalars().all()
+    """The edition's dossiers granted funding and not abandoned, by axis (in the call page's order), then title."""
+    rows = db.session.execute(db.select(Dossier).where(
+        Dossier.edition_id == edition.id, Dossier.state.in_(states.PUBLIC_LAUREATES))).scalars().all()
     axes = {axis.key: i for i, axis in enumerate(edition.definition.axes)}
     return sorted(rows, key=lambda d: (axes.get(d.axis or "", len(axes)), (d.title or "").casefold(), d.id))
 
