@@ -9,6 +9,7 @@ step is not, a step whose input is not validated holds the deposit back.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from typing import Any
 
 from flask import Response, abort, flash, jsonify, redirect, render_template, request
@@ -31,8 +32,11 @@ from timekeeping import now
 ACTIONS = ("next", "previous", "save_quit")
 
 
-class Filling:
-    """What a step page fills (`record`: answers, drafts, version) against `edition` (its form), and its pages."""
+class Filling(ABC):
+    """What a step page fills (`record`: answers, drafts, version) against `edition` (its form), and its pages.
+
+    Abstract: DossierFilling (web.applicant.steps) and ReportFilling (web.applicant.reports) say each rule and
+    each address; a kind that forgot one cannot be made."""
 
     noun = "dossier"  # « Ce dossier a été modifié… »: both nouns are masculine
     menu_title = "Étapes du dossier"
@@ -46,29 +50,34 @@ class Filling:
 
     # --- the rules (business functions; each raises ActionRefused with a French message) ---------------
 
+    @abstractmethod
     def editable(self) -> bool:
         """Whether the current user may change the answers now."""
-        raise NotImplementedError
 
     def closed_message(self) -> str | None:
         """What to tell someone who may read but no longer change it (None: say nothing)."""
         return None
 
+    @abstractmethod
     def ensure_editable(self) -> None:
-        raise NotImplementedError
+        """Raise ActionRefused (French) unless the current user may change the answers now."""
 
+    @abstractmethod
     def save_step(self, step_key: str, answers: dict[str, Any], mark_visited: bool = True) -> None:
-        raise NotImplementedError
+        """Store a step's validated answers (and, by default, mark it visited); flushes."""
 
+    @abstractmethod
     def keep_input(self, step: Step, formdata: MultiDict) -> BoundedInput:
-        raise NotImplementedError
+        """Keep what was typed in a step that is not valid yet (autosave), bounded."""
 
+    @abstractmethod
     def discard_input(self, step_key: str) -> None:
-        raise NotImplementedError
+        """Drop what was typed in a step and not validated."""
 
+    @abstractmethod
     def apply_file_changes(self, answers: dict, uploads: list[tuple[str, FileStorage]],
                            removals: dict[str, list[int]], fields: list[FieldDef]) -> tuple[dict, dict]:
-        raise NotImplementedError
+        """Store the uploads and removals of file fields; return the answers and the errors."""
 
     @property
     def files(self) -> dict[int, Any]:
@@ -76,25 +85,29 @@ class Filling:
 
     # --- the pages ------------------------------------------------------------------------------------------
 
+    @abstractmethod
     def step_url(self, step_key: str) -> str:
-        raise NotImplementedError
+        """The address of a step's page."""
 
+    @abstractmethod
     def summary_url(self) -> str:
-        raise NotImplementedError
+        """The address of the summary, where the deposit is made."""
 
     def resume_url(self) -> str:
         """Where someone goes who asked for a step that does not concern them."""
         return self.summary_url()
 
+    @abstractmethod
     def quit_url(self) -> str:
         """Where « Enregistrer et quitter » leads."""
-        raise NotImplementedError
 
+    @abstractmethod
     def autosave_url(self, step_key: str) -> str:
-        raise NotImplementedError
+        """Where a step page posts what is typed."""
 
+    @abstractmethod
     def discard_url(self, step_key: str) -> str:
-        raise NotImplementedError
+        """Where a step page posts « abandonner la saisie »."""
 
     def page_context(self) -> dict[str, Any]:
         """What this kind of page shows besides the step (the deadline banner…)."""
