@@ -184,3 +184,34 @@ def test_submitted_sent_back_resubmitted_then_accepted_once(app, client, laureat
     assert refused.status_code == 302
     assert report_of(laureate.id, INTERIM).answers["indicateurs"] == report.answers["indicateurs"]
     assert re.search(r"Rapport accepté", text(client.get(report_url(laureate.id, INTERIM))))
+
+
+def test_two_team_members_reviewing_at_once_the_later_is_told_and_nothing_is_doubled(app, client, laureate,
+                                                                                      staff_client, monkeypatch):
+    """The other member's decision lands between this one's reading of the report and its writing: the version
+    check refuses the write (StaleDataError); the later one is told, not shown an error page."""
+    import sqlalchemy as sa
+
+    import web.staff.reports as staff_reports
+    from models import Report
+
+    accepted: list[int] = []
+    monkeypatch.setattr(events, "ACCEPTED", [lambda report, actor: accepted.append(report.id)])
+    fill_report(client, laureate.id, INTERIM, INTERIM_STEPS)
+    assert submit_report(client, laureate.id, INTERIM).status_code == 302
+    report_id = report_of(laureate.id, INTERIM).id
+    decided = staff_reports.review
+
+    def after_the_other_member(report, *args, **kwargs):
+        db.session.execute(sa.update(Report).where(Report.id == report_id)
+                           .values(state="accepté", version=Report.version + 1)
+                           .execution_options(synchronize_session=False))  # their commit; ours read before it
+        return decided(report, *args, **kwargs)
+
+    monkeypatch.setattr(staff_reports, "review", after_the_other_member)
+    response = review(staff_client, laureate.id, "accepté")
+    assert response.status_code == 302
+    assert "vient d'être examiné" in text(staff_client.get(response.headers["Location"]))
+    assert accepted == []  # the hooks of this refused decision never ran; the other member's stand
+    db.session.expire_all()
+    assert report_of(laureate.id, INTERIM).state == "déposé"  # this simulation's rollback undid « theirs » too

@@ -8,6 +8,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
+from sqlalchemy.orm.exc import StaleDataError
 from wtforms import RadioField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
@@ -74,6 +75,11 @@ def review_report(dossier_id: int, report_key: str):
         db.session.rollback()
         form.comment.errors = [*form.comment.errors, str(refused)]
         return report_page(dossier_id, report_key, form, 422)
+    except StaleDataError:  # another member's decision landed since this one read the report
+        db.session.rollback()
+        flash("Ce rapport vient d'être examiné par ailleurs : votre décision n'est pas enregistrée. "
+              "Voici où il en est.", "warning")
+        return redirect(url_for("staff.report_page", dossier_id=dossier.id, report_key=report_key))
     db.session.commit()
     flash(f"Le rapport est « {lifecycle.label(report.state)} » : le lauréat en est informé par courriel.", "success")
     return redirect(url_for("staff.report_page", dossier_id=dossier.id, report_key=report_key))
