@@ -18,6 +18,7 @@ from mail.sender import deliver_pending
 from models import Dossier, PaymentLine, Report, db
 from payments.line_states import DUE, ORDERED, PAID, REQUESTED, WAITING
 from tests.journey import csrf_token, text
+from tests.payments.world import lines
 from tests.report_journey import (
     FINAL,
     FINAL_STEPS,
@@ -39,12 +40,6 @@ def _post(client, page: str, action: str, data: dict):
     response = client.post(action, data={"csrf_token": csrf_token(client, page), **data})
     assert response.status_code == 302, (action, response.status_code)
     return text(client.get(response.headers["Location"]))
-
-
-def _lines(dossier: Dossier) -> list[PaymentLine]:
-    db.session.expire_all()
-    return list(db.session.execute(db.select(PaymentLine).filter_by(dossier_id=dossier.id)
-                                   .order_by(PaymentLine.position)).scalars())
 
 
 def _pay(team, line: PaymentLine) -> None:
@@ -73,8 +68,8 @@ def _subjects(smtp, email: str) -> list[str]:
 def follow_the_project(app, runner, smtp, clock, team, laureate, dossier: Dossier, email: str, tmp_path) -> None:
     staff_page = f"/equipe/dossiers/{dossier.id}"
     # --- the convention is countersigned: one line per instalment, 50/30/20 of 120 000 € ----------------------
-    lines = _lines(dossier)
-    assert [(line.label, line.amount, line.state) for line in lines] == [
+    first = lines(dossier)
+    assert [(line.label, line.amount, line.state) for line in first] == [
         ("Premier versement", Decimal("60000.00"), DUE), ("Deuxième versement", Decimal("36000.00"), WAITING),
         ("Solde", Decimal("24000.00"), WAITING)]
     commitment = _post(team, staff_page, f"{staff_page}/engagement-juridique", {"number": "21 0345 6789",
@@ -83,8 +78,8 @@ def follow_the_project(app, runner, smtp, clock, team, laureate, dossier: Dossie
 
     # --- the first instalment is due at signature and paid: the project is « en cours » -----------------------
     clock(2019, 9, 20, 10, 0)
-    _pay(team, lines[0])
-    assert _lines(dossier)[0].state == PAID
+    _pay(team, first[0])
+    assert lines(dossier)[0].state == PAID
     assert db.session.get(Dossier, dossier.id).state == states.IN_PROGRESS
     schedule = text(laureate.get(f"/dossiers/{dossier.id}/recapitulatif"))
     assert "Premier versement" in schedule and "Payé" in schedule
@@ -103,14 +98,14 @@ def follow_the_project(app, runner, smtp, clock, team, laureate, dossier: Dossie
     subject = f"Rapport intermédiaire à compléter — {dossier.reference}"
     [returned] = [message for message in smtp.to(email) if message["Subject"] == subject]
     assert "Précisez les dépenses de recrutement." in returned.get_body(("plain",)).get_content()
-    assert _lines(dossier)[1].state == WAITING  # nothing released yet
+    assert lines(dossier)[1].state == WAITING  # nothing released yet
     edited = {**INTERIM_STEPS["depenses"], "depenses-2-poste": "Recrutement", "depenses-2-montant": "3 000"}
     assert post_report_step(laureate, dossier.id, INTERIM, "depenses", edited).status_code == 302
     assert submit_report(laureate, dossier.id, INTERIM).status_code == 302
     assert _report(dossier, INTERIM).answers["depenses"][2]["poste"] == "Recrutement"
     assert "Le rapport est « Accepté »" in _review(team, dossier, INTERIM, "accepté")
-    assert [line.state for line in _lines(dossier)] == [PAID, DUE, WAITING]  # the acceptance released it
-    _pay(team, _lines(dossier)[1])
+    assert [line.state for line in lines(dossier)] == [PAID, DUE, WAITING]  # the acceptance released it
+    _pay(team, lines(dossier)[1])
 
     # --- closing is refused while the final report and the balance are missing ---------------------------------
     refused = _post(team, staff_page, f"{staff_page}/etat", {"to_state": states.CLOSED, "comment": ""})
@@ -123,9 +118,9 @@ def follow_the_project(app, runner, smtp, clock, team, laureate, dossier: Dossie
     fill_report(laureate, dossier.id, FINAL, FINAL_STEPS)
     assert submit_report(laureate, dossier.id, FINAL).status_code == 302
     _review(team, dossier, FINAL, "accepté")
-    assert [line.state for line in _lines(dossier)] == [PAID, PAID, DUE]
-    _pay(team, _lines(dossier)[2])
-    assert sum(line.amount for line in _lines(dossier)) == dossier.granted_amount
+    assert [line.state for line in lines(dossier)] == [PAID, PAID, DUE]
+    _pay(team, lines(dossier)[2])
+    assert sum(line.amount for line in lines(dossier)) == dossier.granted_amount
     _post(team, staff_page, f"{staff_page}/etat", {"to_state": states.CLOSED, "comment": "Projet mené à bien."})
     assert db.session.get(Dossier, dossier.id).state == states.CLOSED
     assert [(t.from_state, t.to_state) for t in transitions_of(dossier)][-2:] == [
