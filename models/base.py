@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import JSON, DateTime, MetaData, TypeDecorator
+from sqlalchemy import JSON, DateTime, ForeignKey, MetaData, String, Text, TypeDecorator
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from timekeeping import now
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -47,3 +49,14 @@ class UTCDateTime(TypeDecorator):
         if value is not None and value.tzinfo is None:
             value = value.replace(tzinfo=dt.UTC)
         return value
+
+
+class StateChange:
+    """The columns of a record of one change of state (a dossier's, a report's): from what to what, who, when,
+    why. Mixed into each history table, which adds the key of what changed and its relationships."""
+
+    from_state: Mapped[str] = mapped_column(String(30))
+    to_state: Mapped[str] = mapped_column(String(30))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=now)
+    comment: Mapped[str | None] = mapped_column(Text)

@@ -6,10 +6,10 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, Numeric, String, Text, text
+from sqlalchemy import ForeignKey, Index, Numeric, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import JSONData, UTCDateTime, db
+from models.base import JSONData, StateChange, UTCDateTime, db
 from states import DRAFT
 from timekeeping import now
 
@@ -68,18 +68,13 @@ class Dossier(db.Model):
         return f"<Dossier {self.id} {self.edition_id} {self.state}>"
 
 
-class Transition(db.Model):
+class Transition(StateChange, db.Model):
     """One change of state: who, when, from what to what, and why."""
 
     __tablename__ = "transitions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id", ondelete="CASCADE"), index=True)
-    from_state: Mapped[str] = mapped_column(String(30))
-    to_state: Mapped[str] = mapped_column(String(30))
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=now)
-    comment: Mapped[str | None] = mapped_column(Text)
 
     dossier = relationship("Dossier", back_populates="transitions")
     actor = relationship("User")

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import JSONData, UTCDateTime, db
+from models.base import JSONData, StateChange, UTCDateTime, db
 from timekeeping import now
 
 TO_SUBMIT = "à rendre"  # the report's states (reports.lifecycle holds their labels and transitions)
@@ -57,18 +57,13 @@ class Report(db.Model):
         return f"<Report {self.id} {self.report_key} of dossier {self.dossier_id} {self.state}>"
 
 
-class ReportTransition(db.Model):
+class ReportTransition(StateChange, db.Model):
     """One change of a report's state: its submissions and staff's reviews (who, when, decision, comment)."""
 
     __tablename__ = "report_transitions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
-    from_state: Mapped[str] = mapped_column(String(30))
-    to_state: Mapped[str] = mapped_column(String(30))
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=now)
-    comment: Mapped[str | None] = mapped_column(Text)
     answers_sha256: Mapped[str | None] = mapped_column(String(64))  # a submission: the answers it sent
 
     report = relationship("Report", back_populates="history")
