@@ -127,7 +127,8 @@ def ensure_made(dossier: Dossier, document: DocumentDef, edition, fmt: str, cont
         return existing
 
     described = properties(document, edition, dossier.reference or "brouillon")
-    data = render_docx(path, context, described)
+    data = _stored_docx(dossier, document, template, context) if fmt == "pdf" else None
+    data = data or render_docx(path, context, described)
     pages = None
     if fmt == "pdf":
         converted = docx_to_pdf(data, archival=document.produced_on in ARCHIVAL)
@@ -138,6 +139,17 @@ def ensure_made(dossier: Dossier, document: DocumentDef, edition, fmt: str, cont
             Part(f"Annexe — {a.original_name}", store.read(a.storage_key)) for a in annexes]
         data, pages = assemble(parts, title=described.title, subject=described.subject, author=described.author)
     return _store(dossier, document, edition, fmt, data, pages, inputs, existing)
+
+
+def _stored_docx(dossier: Dossier, document: DocumentDef, template: bytes, context: dict) -> bytes | None:
+    """The DOCX the PDF is converted from, when the dossier's stored DOCX was filled from these very inputs (a
+    job makes the DOCX, then the PDF): read back instead of filled a second time."""
+    twin = db.session.execute(db.select(GeneratedDocument).filter_by(
+        dossier_id=dossier.id, doc_key=document.key, fmt="docx")).scalar_one_or_none()
+    if twin is None or twin.inputs_sha256 != _inputs_hash(template, context, [], "docx"):
+        return None
+    store = file_store()
+    return store.read(twin.storage_key) if store.exists(twin.storage_key) else None
 
 
 def _store(dossier, document, edition, fmt, data, pages, inputs, existing) -> GeneratedDocument:

@@ -178,3 +178,26 @@ def test_a_convention_keeps_its_first_date_and_once_sent_stays_as_sent(submitted
     submitted.granted_amount = Decimal("90000")
     again = ensure_document(submitted, "convention", "docx")
     assert (again.storage_key, again.sha256) == (sent.storage_key, sent.sha256)  # the laureate signs what was sent
+
+
+def test_the_pdf_is_converted_from_the_stored_docx_when_both_are_made_from_the_same_inputs(submitted,
+                                                                                             monkeypatch):
+    """The documents job makes the DOCX then the PDF: the DOCX is filled once, not a second time for the PDF;
+    when the answers changed since the stored DOCX, the PDF is filled from the new ones."""
+    _require_soffice()
+    import documents.generate as generate
+
+    db.session.execute(db.delete(GeneratedDocument).filter_by(dossier_id=submitted.id))
+    filled = []
+    render = generate.render_docx
+    monkeypatch.setattr(generate, "render_docx", lambda *args: filled.append(args[0]) or render(*args))
+    made = generate.produce_documents(submitted, "submission")
+    assert sorted(g.fmt for g in made) == ["docx", "pdf"] and len(filled) == 1
+    db.session.commit()
+
+    submitted.answers = {**submitted.answers, "direction": "Direction des usages numériques"}
+    db.session.commit()
+    pdf = ensure_document(submitted, "dossier", "pdf")  # the stored DOCX is now out of date: not reused
+    assert len(filled) == 2
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(_stored(pdf))).pages).split())
+    assert "Direction des usages numériques" in text
